@@ -1,0 +1,88 @@
+/* The host probe as aligned text, for `latmac info`. */
+#include "host_report.h"
+
+#include <string.h>
+
+/* "32 KiB", "2 MiB", "35.8 MiB", or "unknown" for 0. */
+static const char *human_bytes(uint64_t bytes, char *buf, size_t n) {
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    if (bytes == 0) return LM_HOST_UNKNOWN;
+    double v = (double)bytes;
+    int u = 0;
+    while (v >= 1024.0 && u < 4) { v /= 1024.0; u++; }
+    snprintf(buf, n, v == (double)(uint64_t)v ? "%.0f %s" : "%.1f %s", v, units[u]);
+    return buf;
+}
+
+static const char *mhz_text(double mhz, char *buf, size_t n) {
+    if (mhz < 0) return LM_HOST_UNKNOWN;
+    snprintf(buf, n, "%.0f MHz", mhz);
+    return buf;
+}
+
+static const char *count_text(uint64_t v, char *buf, size_t n) {
+    if (v == 0) return LM_HOST_UNKNOWN;
+    snprintf(buf, n, "%llu", (unsigned long long)v);
+    return buf;
+}
+
+static void write_cpu(FILE *out, const lm_host *h) {
+    fprintf(out, "CPU               %s\n", h->brand);
+    fprintf(out, "  vendor          %s\n", h->vendor);
+    fprintf(out, "  microarch       %s\n", h->microarchitecture);
+    if (h->family >= 0) fprintf(out, "  family/model    %d / %d, stepping %d\n", h->family, h->model, h->stepping);
+    else fprintf(out, "  family/model    %s\n", LM_HOST_UNKNOWN);
+    fputs("  SIMD            ", out);
+    if (!h->simd_known) fputs(LM_HOST_UNKNOWN, out);
+    const char *sep = "";
+    for (int f = 0; h->simd_known && f < LM_SIMD_COUNT; f++) {
+        if (!h->simd[f]) continue;
+        fprintf(out, "%s%s%s", sep, lm_simd_name(f), lm_host_simd_usable(h, f) ? "" : " (not enabled by the OS)");
+        sep = " ";
+    }
+    fputc('\n', out);
+}
+
+static void write_topology(FILE *out, const lm_host *h) {
+    char a[32], b[32], c[32], d[32];
+    fprintf(out, "Topology          %s package(s), %s physical core(s), %s hardware thread(s)\n",
+            count_text(h->packages, a, sizeof a), count_text(h->cores, b, sizeof b),
+            count_text(h->hw_threads, c, sizeof c));
+    fprintf(out, "  memory          %s", human_bytes(h->memory_bytes, d, sizeof d));
+    for (size_t i = 0; i < h->numa_count; i++)
+        fprintf(out, "; NUMA node %u: %s", h->numa_nodes[i].os_index, human_bytes(h->numa_nodes[i].memory_bytes, a, sizeof a));
+    fputc('\n', out);
+    fputs("  placement       cpus", out);
+    for (size_t i = 0; i < h->placement_count; i++) fprintf(out, " %u", h->placement[i]);
+    fputs(" (one hardware thread per physical core first)\n", out);
+    if (h->cache_count == 0) fprintf(out, "Caches            %s\n", LM_HOST_UNKNOWN);
+    for (size_t i = 0; i < h->cache_count; i++) {
+        const lm_host_cache *k = &h->caches[i];
+        const char *suffix = strcmp(k->type, "data") == 0 ? "d" : strcmp(k->type, "instruction") == 0 ? "i" : "";
+        fprintf(out, "%s L%d%-2s %-9s line %s, %u instance(s), %s core(s) each, cpus", i == 0 ? "Caches           " : "                 ",
+                k->level, suffix, human_bytes(k->size_bytes, a, sizeof a), human_bytes(k->line_bytes, b, sizeof b),
+                k->instances, count_text(k->cores_per_instance, c, sizeof c));
+        for (unsigned j = 0; j < k->instances; j++) fprintf(out, " [%s]", k->shared_cpus[j]);
+        fputc('\n', out);
+    }
+}
+
+int lm_host_write_text(FILE *out, const lm_host *h) {
+    char a[32], b[32];
+    fprintf(out, "latmac %s\n", h->latmac_version);
+    write_cpu(out, h);
+    write_topology(out, h);
+    fprintf(out, "Clock             %s now, %s max, governor %s\n", mhz_text(h->mhz_current, a, sizeof a),
+            mhz_text(h->mhz_max, b, sizeof b), h->governor);
+    fputs("Load average     ", out);
+    for (int i = 0; i < 3; i++) {
+        if (h->load_average[i] < 0) fprintf(out, " %s", LM_HOST_UNKNOWN);
+        else fprintf(out, " %.2f", h->load_average[i]);
+    }
+    fputs(" (1, 5, 15 min)\n", out);
+    fprintf(out, "OS                %s; %s; host %s\n", h->os_name, h->kernel, h->host_name);
+    fprintf(out, "Build             %s, %s, %s; Google Benchmark %s\n", h->compiler, h->build_type, h->build_flags,
+            h->benchmark_version);
+    fflush(out);
+    return ferror(out) ? -1 : 0;
+}

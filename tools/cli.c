@@ -1,0 +1,53 @@
+/* Shared command-line plumbing (see cli.h). */
+#include "cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int lm_cli_usage_error(const char *command, const char *format, ...) {
+    va_list ap;
+    va_start(ap, format);
+    fprintf(stderr, "latmac%s%s: ", command ? " " : "", command ? command : "");
+    vfprintf(stderr, format, ap);
+    fprintf(stderr, " (see 'latmac%s%s --help')\n", command ? " " : "", command ? command : "");
+    va_end(ap);
+    return LM_EXIT_USAGE;
+}
+
+int lm_cli_bad_option(const char *command, int result, char **argv) {
+    const char *arg = argv[optind - 1];
+    if (result == ':') return lm_cli_usage_error(command, "option '%s' needs a value", arg);
+    if (optopt && strncmp(arg, "--", 2) != 0) return lm_cli_usage_error(command, "unknown option '-%c'", optopt);
+    return lm_cli_usage_error(command, "unknown option '%s'", arg);
+}
+
+int lm_cli_no_operands(const char *command, int argc, char **argv) {
+    if (optind < argc) return lm_cli_usage_error(command, "unexpected argument '%s'", argv[optind]);
+    return LM_EXIT_OK;
+}
+
+bool lm_cli_parse_uint(const char *text, unsigned long min, unsigned long max, unsigned long *value) {
+    if (!text || !isdigit((unsigned char)text[0])) return false;
+    errno = 0;
+    char *end;
+    unsigned long v = strtoul(text, &end, 10);
+    if (errno == ERANGE || *end != '\0' || v < min || v > max) return false;
+    *value = v;
+    return true;
+}
+
+int lm_cli_parse_choice(const char *text, const char *const *choices) {
+    for (int i = 0; text && choices[i]; i++)
+        if (strcmp(text, choices[i]) == 0) return i;
+    return -1;
+}
+
+void lm_cli_reset_getopt(void) {
+    optind = 0; /* glibc: 0 re-initialises the scanner completely */
+    opterr = 0;
+}

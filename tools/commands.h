@@ -1,0 +1,7 @@
+/* The `latmac` commands, one file each. */
+#ifndef LM_COMMANDS_H
+#define LM_COMMANDS_H
+
+int lm_cmd_info(int argc, char **argv); /* cmd_info.c */
+
+#endif
