@@ -28,12 +28,12 @@ void lm_host_copy_field(char *dst, size_t n, const char *src) {
     if (!src) src = "";
     while (isspace((unsigned char)*src)) src++;
     size_t len = strlen(src);
+    if (len >= n) len = n - 1;
     while (len > 0 && isspace((unsigned char)src[len - 1])) len--;
     if (len == 0) {
         src = LM_HOST_UNKNOWN;
-        len = strlen(src);
+        len = strlen(src) < n ? strlen(src) : n - 1;
     }
-    if (len >= n) len = n - 1;
     memcpy(dst, src, len);
     dst[len] = '\0';
 }

@@ -167,11 +167,10 @@ static void test_counters_label_and_repetitions_arrive_in_c(void **state) {
     assert_true(median->is_aggregate && !median->is_percentage);
     assert_true(min->real_time <= median->real_time && median->real_time <= max->real_time);
     for (int64_t rep = 0; rep < 3; rep++) assert_true(find(&got, "", rep)->real_time >= min->real_time);
-    const saved_result *cv = find(&got, "cv", -1);
-    if (cv) { /* Google Benchmark >= 1.7 reports the coefficient of variation as a ratio */
-        assert_true(cv->is_percentage);
-        assert_float_equal(cv->real_time, stddev->real_time / mean->real_time, 1e-9);
-    }
+    const saved_result *cv = find(&got, "cv", -1); /* the coefficient of variation, as a ratio */
+    assert_non_null(cv);
+    assert_true(cv->is_percentage);
+    assert_float_equal(cv->real_time, stddev->real_time / mean->real_time, 1e-9);
 }
 
 /* Cases record what they saw; the test asserts afterwards (never inside Google Benchmark's frames). */
