@@ -33,18 +33,10 @@ static void assert_filled(const char *field) {
 
 static void test_identity_fields_are_filled_or_unknown(void **state) {
     const lm_host *h = *state;
-    assert_filled(h->vendor);
-    assert_filled(h->brand);
-    assert_filled(h->microarchitecture);
-    assert_filled(h->governor);
-    assert_filled(h->os_name);
-    assert_filled(h->kernel);
-    assert_filled(h->host_name);
-    assert_filled(h->latmac_version);
-    assert_filled(h->compiler);
-    assert_filled(h->build_type);
-    assert_filled(h->build_flags);
-    assert_filled(h->benchmark_version);
+    const char *fields[] = {h->vendor, h->brand, h->microarchitecture, h->governor, h->os_name, h->kernel,
+                            h->host_name, h->latmac_version, h->compiler, h->build_type, h->build_flags,
+                            h->benchmark_version};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) assert_filled(fields[i]);
     if (h->family < 0) assert_true(h->model < 0 && h->stepping < 0);
     else assert_true(h->model >= 0 && h->stepping >= 0);
     if (h->mhz_current >= 0) assert_true(h->mhz_current > 100 && h->mhz_current < 10000);
