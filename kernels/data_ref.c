@@ -1,0 +1,53 @@
+/* Reference data movement: channel shuffle, split and concat. They compute nothing and still cost
+ * memory traffic, which is why the ShuffleNet V2 paper counts them. */
+#include "kernel.h"
+
+#include <string.h>
+
+static size_t rows_of(lm_shape s) { return (size_t)s.n * s.h * s.w; }
+
+/* Output channel j*g + i takes input channel i*(c/g) + j: the [g][c/g] -> [c/g][g] transpose. */
+static void shuffle_run(const lm_op_desc *d, const void *state, const float *const *in, float *const *out, lm_threadpool *pool) {
+    (void)state, (void)pool;
+    const int c = d->in.c, g = d->shuffle.groups, per_group = c / g;
+    for (size_t r = 0; r < rows_of(d->in); r++)
+        for (int i = 0; i < g; i++)
+            for (int j = 0; j < per_group; j++) out[0][r * c + (size_t)j * g + i] = in[0][r * c + (size_t)i * per_group + j];
+}
+
+const lm_kernel lm_f32_shuffle_nhwc__ref = {
+    .name = "lm_f32_shuffle_nhwc__ref", .kind = LM_OP_CHANNEL_SHUFFLE, .isa = LM_ISA_REFERENCE, .run = shuffle_run,
+};
+
+static void split_run(const lm_op_desc *d, const void *state, const float *const *in, float *const *out, lm_threadpool *pool) {
+    (void)state, (void)pool;
+    for (size_t r = 0; r < rows_of(d->in); r++) {
+        int offset = 0;
+        for (int p = 0; p < d->parts.count; p++) {
+            const int c = d->parts.channels[p];
+            memcpy(out[p] + r * c, in[0] + r * d->in.c + offset, (size_t)c * sizeof(float));
+            offset += c;
+        }
+    }
+}
+
+const lm_kernel lm_f32_split_nhwc__ref = {
+    .name = "lm_f32_split_nhwc__ref", .kind = LM_OP_SPLIT, .isa = LM_ISA_REFERENCE, .run = split_run,
+};
+
+static void concat_run(const lm_op_desc *d, const void *state, const float *const *in, float *const *out, lm_threadpool *pool) {
+    (void)state, (void)pool;
+    const int total = lm_op_output_shape(d, 0).c;
+    for (size_t r = 0; r < rows_of(d->in); r++) {
+        int offset = 0;
+        for (int p = 0; p < d->parts.count; p++) {
+            const int c = d->parts.channels[p];
+            memcpy(out[0] + r * total + offset, in[p] + r * c, (size_t)c * sizeof(float));
+            offset += c;
+        }
+    }
+}
+
+const lm_kernel lm_f32_concat_nhwc__ref = {
+    .name = "lm_f32_concat_nhwc__ref", .kind = LM_OP_CONCAT, .isa = LM_ISA_REFERENCE, .run = concat_run,
+};
