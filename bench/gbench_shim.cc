@@ -8,6 +8,7 @@
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,15 @@ class CReporter : public benchmark::BenchmarkReporter {
         c.custom_count = keys.size();
         c.custom_keys = keys.data();
         c.custom_values = values.data();
+        // Only Google Benchmark's JSON reporter knows some facts (its library's build type), so let it
+        // write its opening and close the benchmark list it leaves open.
+        std::ostringstream json, ignored;
+        benchmark::JSONReporter json_reporter;
+        json_reporter.SetOutputStream(&json);
+        json_reporter.SetErrorStream(&ignored);
+        json_reporter.ReportContext(context);
+        const std::string document = json.str() + "]}";
+        c.json = document.c_str();
         return options_.on_context(&c, options_.user);
     }
 

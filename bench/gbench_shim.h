@@ -161,6 +161,10 @@ typedef struct lm_gb_context {
     size_t custom_count;
     const char *const *custom_keys;
     const char *const *custom_values;
+    /* The same context as Google Benchmark's JSON reporter writes it (date, caches, load_avg,
+     * library_build_type, custom entries, ...), as a complete document: {"context": {...},
+     * "benchmarks": []}. Google Benchmark does not escape strings there, so parse it defensively. */
+    const char *json;
 } lm_gb_context;
 
 typedef enum lm_gb_display {

@@ -118,6 +118,12 @@ bool lm_host_simd_usable(const lm_host *host, lm_simd feature);
  * -ENOSYS without topology, or what the OS refused with). */
 int lm_host_bind_current_thread(const lm_host *host, size_t slot);
 
+/* Confines the calling thread to the first `count` slots of the placement order, together: the OS
+ * schedules it on any of them, and threads it creates afterwards inherit the set (how benchmarks keep
+ * a peer library's own threads on the hardware threads latmac's would use). Returns 0, or a negative
+ * errno value as lm_host_bind_current_thread. */
+int lm_host_bind_current_thread_to_slots(const lm_host *host, size_t count);
+
 #ifdef __cplusplus
 }
 #endif

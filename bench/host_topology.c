@@ -141,3 +141,14 @@ int lm_host_bind_current_thread(const lm_host *host, size_t slot) {
     if (hwloc_set_cpubind(topo, pu->cpuset, HWLOC_CPUBIND_THREAD) != 0) return errno ? -errno : -EPERM;
     return 0;
 }
+
+int lm_host_bind_current_thread_to_slots(const lm_host *host, size_t count) {
+    if (count == 0 || count > host->placement_count) return -EINVAL;
+    if (!host->topology) return -ENOSYS;
+    hwloc_bitmap_t set = hwloc_bitmap_alloc();
+    if (!set) return -ENOMEM;
+    for (size_t i = 0; i < count; i++) hwloc_bitmap_set(set, host->placement[i]);
+    const int rc = hwloc_set_cpubind(host->topology, set, HWLOC_CPUBIND_THREAD) != 0 ? (errno ? -errno : -EPERM) : 0;
+    hwloc_bitmap_free(set);
+    return rc;
+}

@@ -23,7 +23,8 @@ typedef struct lm_peer_backend {
     /* Prepares `d` (valid) with `params` to run on `threads` threads. NULL with a one-line reason in
      * err when the backend has no equivalent of this operator or shape, or fails. */
     lm_peer *(*create)(const lm_op_desc *d, const float *params, int threads, char *err, size_t err_size);
-    /* Runs the primitive; inputs and outputs as op.h counts and shapes them. 0, or -1 on failure. */
+    /* Runs the primitive; inputs and outputs as op.h counts and shapes them. Input buffers need 16
+     * readable bytes past their end (XNNPACK's kernels over-read). 0, or -1 on failure. */
     int (*run)(lm_peer *peer, const float *const *inputs, float *const *outputs);
     void (*destroy)(lm_peer *peer); /* NULL is allowed */
 } lm_peer_backend;

@@ -1,5 +1,5 @@
 /* The host probe: every field is filled or "unknown", the topology is consistent, placement puts one
- * thread per physical core first, and binding puts the thread where it says. */
+ * thread per physical core first, and binding puts the thread where it says (one slot, or several). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -124,6 +124,24 @@ static void test_binding_moves_the_thread(void **state) {
     assert_int_equal(sched_setaffinity(0, sizeof before, &before), 0);
 }
 
+static void test_binding_to_slots_confines_the_thread_to_them(void **state) {
+    const lm_host *h = *state;
+    assert_int_equal(lm_host_bind_current_thread_to_slots(h, 0), -EINVAL);
+    assert_int_equal(lm_host_bind_current_thread_to_slots(h, h->placement_count + 1), -EINVAL);
+    cpu_set_t before;
+    assert_int_equal(sched_getaffinity(0, sizeof before, &before), 0);
+    for (size_t count = 1; count <= h->placement_count; count++) {
+        int rc = lm_host_bind_current_thread_to_slots(h, count);
+        if (rc == -EPERM || rc == -ENOSYS || rc == -EXDEV) skip(); /* binding not allowed here */
+        assert_int_equal(rc, 0);
+        cpu_set_t now;
+        assert_int_equal(sched_getaffinity(0, sizeof now, &now), 0);
+        assert_int_equal(CPU_COUNT(&now), (int)count);
+        for (size_t slot = 0; slot < count; slot++) assert_true(CPU_ISSET(h->placement[slot], &now));
+    }
+    assert_int_equal(sched_setaffinity(0, sizeof before, &before), 0);
+}
+
 static void test_copy_field_trims_and_marks_unknown(void **state) {
     (void)state;
     char buf[8];
@@ -144,6 +162,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_topology_is_consistent, probe, release),
         cmocka_unit_test_setup_teardown(test_placement_takes_each_core_once_first, probe, release),
         cmocka_unit_test_setup_teardown(test_binding_moves_the_thread, probe, release),
+        cmocka_unit_test_setup_teardown(test_binding_to_slots_confines_the_thread_to_them, probe, release),
         cmocka_unit_test(test_copy_field_trims_and_marks_unknown),
     };
     return cmocka_run_group_tests_name("host", tests, NULL, NULL);

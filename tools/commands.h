@@ -3,5 +3,6 @@
 #define LM_COMMANDS_H
 
 int lm_cmd_info(int argc, char **argv); /* cmd_info.c */
+int lm_cmd_run(int argc, char **argv);  /* cmd_run.c */
 
 #endif

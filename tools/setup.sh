@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(gcc g++ pkg-config meson ninja-build python3
-          libbenchmark-dev libhwloc-dev libcpuid-dev libjansson-dev libcmocka-dev)
+          libbenchmark-dev libhwloc-dev libcpuid-dev libjansson-dev libcmocka-dev
+          libdnnl-dev libxnnpack-dev libpthreadpool-dev) # optional peers: built in when present
 
 say() { printf 'latmac setup: %s\n' "$*" >&2; }
 

@@ -1,0 +1,72 @@
+/* Seeded data for benchmark cases (see case_data.h). */
+#include "case_data.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* xorshift64*: small, fast and the same on every platform. */
+static float uniform(uint64_t *state, float lo, float hi) {
+    uint64_t x = *state;
+    x ^= x >> 12, x ^= x << 25, x ^= x >> 27;
+    *state = x;
+    const uint64_t r = x * 0x2545f4914f6cdd1dull;
+    return lo + (hi - lo) * (float)((double)(r >> 40) / (double)(1ull << 24));
+}
+
+static void fill(uint64_t *state, float *p, size_t n, float lo, float hi) {
+    for (size_t i = 0; i < n; i++) p[i] = uniform(state, lo, hi);
+}
+
+uint64_t lm_seed_of(const char *name) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const unsigned char *s = (const unsigned char *)name; *s; s++) h = (h ^ *s) * 0x100000001b3ull;
+    return h ? h : 1; /* xorshift must not start from 0 */
+}
+
+void *lm_aligned_alloc(size_t bytes) {
+    /* A multiple of the alignment, as aligned_alloc wants, with slack: XNNPACK's kernels may read up
+     * to 16 bytes past the end of their inputs. */
+    const size_t rounded = (bytes + 16 + 63) / 64 * 64;
+    return aligned_alloc(64, rounded ? rounded : 64);
+}
+
+static double fan_in(const lm_op_desc *d) {
+    if (d->kind == LM_OP_CONV) return (double)d->conv.kernel_h * d->conv.kernel_w * (d->in.c / d->conv.groups);
+    if (d->kind == LM_OP_FC) return (double)d->in.h * d->in.w * d->in.c;
+    return 1;
+}
+
+int lm_case_data_create(const lm_op_desc *d, uint64_t seed, lm_case_data *data) {
+    memset(data, 0, sizeof *data);
+    uint64_t state = seed ? seed : 1;
+    const size_t floats = lm_op_param_floats(d);
+    if (floats) {
+        if (!(data->params = lm_aligned_alloc(floats * sizeof(float)))) goto out_of_memory;
+        const float scale = (float)(1.0 / sqrt(fan_in(d)));
+        for (size_t i = 0; i < floats; i++) data->params[i] = uniform(&state, -1, 1) * scale;
+        if (d->kind == LM_OP_BATCHNORM) fill(&state, data->params + 3 * (size_t)d->in.c, (size_t)d->in.c, 0.5f, 1.5f);
+    }
+    data->inputs = lm_op_input_count(d);
+    data->outputs = lm_op_output_count(d);
+    for (int i = 0; i < data->inputs; i++) {
+        const size_t n = lm_shape_elements(lm_op_input_shape(d, i));
+        if (!(data->in[i] = lm_aligned_alloc(n * sizeof(float)))) goto out_of_memory;
+        fill(&state, data->in[i], n, -1, 1);
+    }
+    for (int i = 0; i < data->outputs; i++) {
+        const size_t n = lm_shape_elements(lm_op_output_shape(d, i));
+        if (!(data->out[i] = lm_aligned_alloc(n * sizeof(float)))) goto out_of_memory;
+        memset(data->out[i], 0, n * sizeof(float));
+    }
+    return 0;
+out_of_memory:
+    lm_case_data_free(data);
+    return -1;
+}
+
+void lm_case_data_free(lm_case_data *data) {
+    free(data->params);
+    for (int i = 0; i < LM_MAX_PARTS; i++) free(data->in[i]), free(data->out[i]);
+    memset(data, 0, sizeof *data);
+}

@@ -1,0 +1,132 @@
+/* Result records and the arithmetic every writer shares (see result_records.h). */
+#include "result_records.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void lm_results_free(lm_results *r) {
+    for (size_t i = 0; i < r->case_count; i++) free(r->cases[i].runs);
+    free(r->cases);
+    free(r->command_line);
+    free(r->gb_context_json);
+    memset(r, 0, sizeof *r);
+}
+
+int lm_result_case_add_run(lm_result_case *c, const lm_result_run *run) {
+    lm_result_run *runs = realloc(c->runs, (c->run_count + 1) * sizeof *runs);
+    if (!runs) return -1;
+    c->runs = runs;
+    c->runs[c->run_count++] = *run;
+    return 0;
+}
+
+double lm_time_unit_seconds(const char *unit) {
+    static const struct {
+        const char *name;
+        double seconds;
+    } units[] = {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strcmp(unit, units[i].name) == 0) return units[i].seconds;
+    return 0;
+}
+
+const lm_result_run *lm_result_aggregate(const lm_result_case *c, const char *name) {
+    for (size_t i = 0; i < c->run_count; i++)
+        if (c->runs[i].is_aggregate && strcmp(c->runs[i].aggregate_name, name) == 0) return &c->runs[i];
+    return NULL;
+}
+
+bool lm_result_failed(const lm_result_case *c) {
+    for (size_t i = 0; i < c->run_count; i++)
+        if (c->runs[i].error) return true;
+    return false;
+}
+
+bool lm_result_seconds(const lm_result_case *c, const char *statistic, double *seconds) {
+    if (lm_result_failed(c)) return false;
+    const double unit = lm_time_unit_seconds(c->time_unit);
+    const lm_result_run *aggregate = lm_result_aggregate(c, statistic);
+    if (aggregate && !aggregate->is_percentage) {
+        *seconds = aggregate->real_time * unit;
+        return unit > 0;
+    }
+    /* One repetition: Google Benchmark computes no aggregates, and every statistic is that time. */
+    const lm_result_run *only = NULL;
+    for (size_t i = 0; i < c->run_count; i++) {
+        if (c->runs[i].is_aggregate) continue;
+        if (only) return false;
+        only = &c->runs[i];
+    }
+    if (!only) return false;
+    *seconds = only->real_time * unit;
+    return unit > 0;
+}
+
+bool lm_result_cv(const lm_result_case *c, double *cv) {
+    const lm_result_run *a = lm_result_aggregate(c, "cv");
+    if (!a || lm_result_failed(c)) return false;
+    *cv = a->real_time;
+    return true;
+}
+
+const lm_result_case *lm_result_sibling(const lm_results *r, const lm_result_case *c, const char *backend) {
+    for (size_t i = 0; i < r->case_count; i++) {
+        const lm_result_case *s = &r->cases[i];
+        if (s->threads == c->threads && strcmp(s->backend, backend) == 0 && strcmp(s->shape, c->shape) == 0 &&
+            strcmp(s->suite, c->suite) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+/* numerator's median / denominator's median. */
+static bool median_ratio(const lm_result_case *numerator, const lm_result_case *denominator, double *ratio) {
+    double a, b;
+    if (!numerator || !denominator || !lm_result_seconds(numerator, "median", &a) ||
+        !lm_result_seconds(denominator, "median", &b) || !(b > 0))
+        return false;
+    *ratio = a / b;
+    return true;
+}
+
+bool lm_result_ratio_to(const lm_results *r, const lm_result_case *c, const char *peer, double *ratio) {
+    return median_ratio(c, lm_result_sibling(r, c, peer), ratio);
+}
+
+bool lm_result_copy_fraction(const lm_results *r, const lm_result_case *c, double *fraction) {
+    if (strcmp(c->backend, LM_BACKEND_MEMCPY) == 0) return false;
+    return median_ratio(lm_result_sibling(r, c, LM_BACKEND_MEMCPY), c, fraction);
+}
+
+uint64_t lm_result_mac_bytes(const lm_result_case *c) { return c->mac * sizeof(float); }
+
+double lm_result_intensity(const lm_result_case *c) {
+    const uint64_t bytes = lm_result_mac_bytes(c);
+    return bytes ? 2.0 * (double)c->madds / (double)bytes : 0;
+}
+
+double lm_result_gflops(const lm_result_case *c, double seconds) {
+    return seconds > 0 ? 2.0 * (double)c->madds / seconds * 1e-9 : 0;
+}
+
+double lm_result_gbps(const lm_result_case *c, double seconds) {
+    return seconds > 0 ? (double)lm_result_mac_bytes(c) / seconds * 1e-9 : 0;
+}
+
+void lm_result_flags(const lm_results *r, const lm_result_case *c, char *buf, size_t size) {
+    if (!size) return;
+    buf[0] = '\0';
+    double cv;
+    const char *flags[3];
+    size_t n = 0;
+    if (lm_result_failed(c)) flags[n++] = "error";
+    if (lm_result_cv(c, &cv) && cv > LM_RESULT_NOISY_CV) flags[n++] = "noisy";
+    if (r->cores && r->load_at_start > (double)r->cores) flags[n++] = "load";
+    size_t used = 0;
+    for (size_t i = 0; i < n && used < size; i++) {
+        const int w = snprintf(buf + used, size - used, "%s%s", i ? " " : "", flags[i]);
+        if (w < 0) break;
+        used += (size_t)w;
+    }
+}

@@ -1,0 +1,143 @@
+/* Results of a benchmark run: what was timed, how, and every repetition and aggregate Google
+ * Benchmark reported, as plain records. The runner fills them; reports/ writes them (JSON, CSV, text);
+ * the arithmetic every writer shares (statistics, ratios, rates, flags) lives here so all agree.
+ *
+ * A case is one shape on one backend at one thread count, named
+ * "<suite>/<shape>/<backend>/threads:<N>". Times are per iteration, in the case's time unit. */
+#ifndef LM_RESULT_RECORDS_H
+#define LM_RESULT_RECORDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "host.h"
+
+#define LM_RESULT_MAX_PEERS 4
+#define LM_RESULT_MAX_THREADS 256      /* threads per case */
+#define LM_RESULT_MAX_THREAD_COUNTS 64 /* distinct thread counts per run */
+
+#define LM_BACKEND_LATMAC "latmac"
+#define LM_BACKEND_MEMCPY "memcpy" /* the copy-bandwidth yardstick of memory-bound cases */
+
+/* One result of a case: a repetition, or an aggregate over its repetitions. */
+typedef struct lm_result_run {
+    bool is_aggregate;
+    char aggregate_name[16]; /* "mean", "median", "stddev", "cv", "min", "max"; "" for repetitions */
+    bool is_percentage;      /* a ratio (cv): real_time and cpu_time hold the ratio itself */
+    int64_t repetition_index; /* -1 for aggregates */
+    int64_t iterations;       /* for aggregates, the repetitions they summarise */
+    double real_time, cpu_time;
+    bool error;               /* the case failed; error_message says why */
+    char error_message[256];
+} lm_result_run;
+
+typedef struct lm_result_case {
+    char name[128];    /* "kernels/pw_128x128_56/latmac/threads:1" */
+    char suite[16];    /* "kernels" */
+    char shape[64];    /* the suite's case name: "pw_128x128_56" */
+    char category[16]; /* "conv", "fc", "pool", "elementwise", "data" */
+    char op[32];       /* the operator kind: "conv", "activation", ...; "memcpy" for the yardstick */
+    char backend[16];  /* "latmac", a peer's name, or "memcpy" */
+    char kernel[96];   /* latmac's kernel, e.g. "lm_f32_conv_nhwc__ref"; a peer's library and version */
+    char description[160]; /* the operator in words, e.g. "conv 1x1 stride 1 pad 0 groups 1, 56x56x128 -> 56x56x128" */
+    int threads;
+    /* The hardware threads (OS indexes) latmac bound the case's threads to: every thread of latmac and
+     * memcpy cases; for a peer only the calling thread (its library owns its workers). */
+    size_t placement_count;
+    unsigned placement[LM_RESULT_MAX_THREADS];
+    uint64_t madds, mac, params; /* cost model (kernels/op.h); mac in elements */
+    int64_t repetitions;
+    char time_unit[4];     /* "ns", "us", "ms", "s" */
+    int64_t family_index;  /* Google Benchmark's: the order in which cases ran; -1 before running */
+    size_t run_count;
+    lm_result_run *runs;   /* repetitions first, then aggregates, as reported */
+} lm_result_case;
+
+typedef struct lm_result_peer {
+    char name[16], version[64];
+} lm_result_peer;
+
+typedef struct lm_result_thread_count {
+    int threads;
+    size_t placement_count; /* the hardware threads (OS indexes) thread 0, 1, ... were bound to */
+    unsigned placement[LM_RESULT_MAX_THREADS];
+} lm_result_thread_count;
+
+typedef struct lm_results {
+    /* How the run was made. */
+    char suite[16];
+    char *command_line;            /* the invocation, quoted for a shell (owned) */
+    const lm_host *host;           /* borrowed; NULL leaves the host out */
+    unsigned usable_isas;          /* an OR of LM_ISA_BIT (kernels/kernel.h) */
+    size_t peer_count;
+    lm_result_peer peers[LM_RESULT_MAX_PEERS]; /* compiled in */
+    size_t thread_count_count;
+    lm_result_thread_count thread_counts[LM_RESULT_MAX_THREAD_COUNTS];
+    int repetitions;
+    double min_time, warmup_time; /* seconds */
+    char pinning[512];            /* how threads were placed, in words; says so when binding failed */
+    double load_at_start;         /* 1-minute load average when the run started; < 0 unknown */
+    unsigned cores;               /* physical cores (hardware threads when unknown); 0 unknown */
+    char *gb_context_json;        /* Google Benchmark's JSON context (lm_gb_context.json; owned), or NULL */
+    /* What Google Benchmark's context says, for when its JSON is missing or does not parse. */
+    char executable[256], host_name[64];
+    int num_cpus;
+    double mhz_per_cpu;
+    int cpu_scaling; /* 1, 0, -1 unknown */
+    /* What was timed. */
+    size_t case_count;
+    lm_result_case *cases; /* in the suite's order: shape, then threads, then backend */
+} lm_results;
+
+/* Frees what `r` owns (cases, runs, strings) and leaves it empty. */
+void lm_results_free(lm_results *r);
+
+/* Appends a run to a case. Returns 0, or -1 when memory runs out. */
+int lm_result_case_add_run(lm_result_case *c, const lm_result_run *run);
+
+/* ---- Arithmetic shared by every writer ---- */
+
+/* Seconds in one `unit` ("ns", "us", "ms", "s"); 0 for an unknown unit. */
+double lm_time_unit_seconds(const char *unit);
+
+/* The aggregate named `name` of a case, or NULL. */
+const lm_result_run *lm_result_aggregate(const lm_result_case *c, const char *name);
+
+/* Whether any run of the case failed. */
+bool lm_result_failed(const lm_result_case *c);
+
+/* A statistic of the case's real time in seconds ("median", "mean", "min", "max"): the aggregate when
+ * Google Benchmark computed one, else (a single repetition) that repetition's time. False when the
+ * case failed or has no such time. */
+bool lm_result_seconds(const lm_result_case *c, const char *statistic, double *seconds);
+
+/* The coefficient of variation of the real time (a ratio), when there were repetitions to compute it. */
+bool lm_result_cv(const lm_result_case *c, double *cv);
+
+/* The case with the same suite, shape and thread count on `backend`, or NULL. */
+const lm_result_case *lm_result_sibling(const lm_results *r, const lm_result_case *c, const char *backend);
+
+/* latmac's median over `peer`'s median for the same shape and threads (above 1: latmac is slower).
+ * False when either is missing or failed. */
+bool lm_result_ratio_to(const lm_results *r, const lm_result_case *c, const char *peer, double *ratio);
+
+/* The memcpy yardstick's median over the case's median: the fraction of copy bandwidth the case
+ * reaches (1: as fast as copying its input). False without a yardstick. */
+bool lm_result_copy_fraction(const lm_results *r, const lm_result_case *c, double *fraction);
+
+/* MAC in bytes (fp32); FLOP per MAC byte (FLOP = 2 * MAdds); 0 when MAC is 0. */
+uint64_t lm_result_mac_bytes(const lm_result_case *c);
+double lm_result_intensity(const lm_result_case *c);
+/* GFLOP/s and GB/s (of MAC bytes) at `seconds` per iteration; 0 when seconds is not positive. */
+double lm_result_gflops(const lm_result_case *c, double seconds);
+double lm_result_gbps(const lm_result_case *c, double seconds);
+
+/* Flags that qualify a case's numbers, space-separated into buf ("" when none):
+ *   error  a run failed (see the JSON for the message)
+ *   noisy  the coefficient of variation exceeds LM_RESULT_NOISY_CV
+ *   load   the 1-minute load average at the start exceeded the number of cores */
+#define LM_RESULT_NOISY_CV 0.05
+void lm_result_flags(const lm_results *r, const lm_result_case *c, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,55 @@
+/* The benchmark runner: from a suite's cases to result records, through Google Benchmark.
+ *
+ * Planning lists the cases that match (shape x thread count x backend, named
+ * "kernels/<shape>/<backend>/threads:<N>") without running anything. Running registers them with
+ * Google Benchmark and collects every repetition and aggregate into the plan's records.
+ *
+ * Backends: "latmac" (kernel dispatch, lm_op_create with the host's usable instruction sets), every
+ * compiled-in peer (bench/peer.h) that has an equivalent of the shape, and "memcpy" for memory-bound
+ * cases: a copy of the case's input bytes, split across the same threads on the same pool.
+ *
+ * How cases are timed: wall clock; a warm-up, then `repetitions` repetitions of at least `min_time`
+ * each, with min and max added to Google Benchmark's mean, median, stddev and cv. Data are seeded per
+ * shape (case_data.h); operators, buffers and peer primitives are prepared before the timed loop
+ * (each case when it first runs, released when the next case starts, so memory holds one case).
+ * Threads: one pool per thread count whose worker i is bound to placement slot i; the calling thread
+ * is bound to slot 0 and stays bound. Every thread that runs latmac's kernels has flush-to-zero and
+ * denormals-are-zero set. Peers run on their own libraries' threads. */
+#ifndef LM_RUNNER_H
+#define LM_RUNNER_H
+
+#include <regex.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "host.h"
+#include "result_records.h"
+
+typedef struct lm_run_config {
+    const lm_host *host;
+    const char *suite;      /* "kernels" (the only suite so far) */
+    const regex_t *filter;  /* matched against case names; NULL: every case */
+    const int *threads;     /* thread counts, each >= 1 */
+    size_t thread_count;
+    int repetitions;        /* >= 1 */
+    double min_time;        /* seconds per repetition, > 0 */
+    double warmup_time;     /* seconds before the first repetition, >= 0 */
+    FILE *progress;         /* one line per finished case; NULL: none */
+    FILE *notes;            /* skipped peers, binding failures; NULL: none */
+} lm_run_config;
+
+/* The suites the runner knows; NULL-terminated. */
+extern const char *const lm_run_suites[];
+
+/* Fills `r` (empty, e.g. zeroed) with the run's facts and the cases of the suite that match, each
+ * without runs. Thread counts are used in the order given (duplicates dropped). Returns 0, or -1 with
+ * a one-line reason in err (an unknown suite, too many thread counts, out of memory). */
+int lm_runner_plan(const lm_run_config *config, lm_results *r, char *err, size_t err_size);
+
+/* Runs the planned cases and records their results in `r`. Peer cases whose backend has no
+ * equivalent of the shape are dropped (noted once per peer and shape). Cases that fail while running
+ * keep their error in their runs. Returns 0, or -1 with a one-line reason in err when the run itself
+ * could not be carried out (threads could not be created, memory ran out). */
+int lm_runner_run(const lm_run_config *config, lm_results *r, char *err, size_t err_size);
+
+#endif

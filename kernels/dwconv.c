@@ -1,0 +1,107 @@
+/* Depthwise 3x3 and 5x5 convolutions (groups == channels): weight packing and the row loop; the rows
+ * themselves are computed by dwconv_<isa>.c (see dwconv.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "act.h"
+#include "dwconv.h"
+#include "kernel.h"
+
+typedef struct dw_state {
+    const lm_dw_isa *isa;
+    float *weights; /* [blocks][k*k + 1][lanes], zero-padded past the last channel */
+    float *slopes;  /* [channels] or NULL */
+} dw_state;
+
+static bool is_depthwise(const lm_op_desc *d, int k) {
+    const __typeof__(d->conv) *c = &d->conv;
+    return c->groups == d->in.c && c->out_c == d->in.c && c->kernel_h == k && c->kernel_w == k &&
+           c->stride_h == c->stride_w && c->dilation_h == c->dilation_w;
+}
+static bool supports3(const lm_op_desc *d) { return is_depthwise(d, 3); }
+static bool supports5(const lm_op_desc *d) { return is_depthwise(d, 5); }
+
+static void *prepare(const lm_op_desc *d, const float *params, const lm_dw_isa *isa) {
+    const int c = d->in.c, k = d->conv.kernel_h, taps = k * k, lanes = isa->lanes;
+    const int blocks = (c + lanes - 1) / lanes;
+    dw_state *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->isa = isa;
+    s->weights = aligned_alloc(64, (size_t)blocks * (taps + 1) * lanes * sizeof(float));
+    if (!s->weights) goto fail;
+    const float *bias = d->conv.bias ? params + (size_t)c * taps : NULL;
+    for (int b = 0; b < blocks; b++)
+        for (int t = 0; t <= taps; t++)
+            for (int l = 0; l < lanes; l++) {
+                const int ch = b * lanes + l;
+                float v = 0.0f;
+                if (ch < c) v = t < taps ? params[(size_t)ch * taps + t] : bias ? bias[ch] : 0.0f;
+                s->weights[((size_t)b * (taps + 1) + t) * lanes + l] = v;
+            }
+    if (d->act == LM_ACT_PRELU) {
+        s->slopes = malloc((size_t)c * sizeof(float));
+        if (!s->slopes) goto fail;
+        memcpy(s->slopes, params + (size_t)c * taps + (bias ? c : 0), (size_t)c * sizeof(float));
+    }
+    return s;
+fail:
+    free(s->weights);
+    free(s);
+    return NULL;
+}
+
+static void release(void *state) {
+    dw_state *s = state;
+    if (!s) return;
+    free(s->weights);
+    free(s->slopes);
+    free(s);
+}
+
+typedef struct dw_job {
+    const lm_op_desc *d;
+    const dw_state *s;
+    const float *in;
+    float *out;
+    lm_shape o;
+} dw_job;
+
+/* One task: output row `task` (over batch and height). */
+static void dw_task(void *context, size_t task, int thread) {
+    (void)thread;
+    const dw_job *job = context;
+    const lm_op_desc *d = job->d;
+    const int k = d->conv.kernel_h, n = (int)(task / (size_t)job->o.h), oy = (int)(task % (size_t)job->o.h);
+    lm_dw_row row = {
+        .out = job->out + task * (size_t)job->o.w * job->o.c,
+        .weights = job->s->weights,
+        .slopes = job->s->slopes,
+        .in_w = d->in.w, .out_w = job->o.w, .channels = d->in.c,
+        .stride = d->conv.stride_w, .dilation = d->conv.dilation_w, .pad_left = d->conv.pad_left,
+        .act = d->act,
+    };
+    for (int ky = 0; ky < k; ky++) {
+        const int iy = oy * d->conv.stride_h - d->conv.pad_top + ky * d->conv.dilation_h;
+        row.in_rows[ky] = iy >= 0 && iy < d->in.h ? job->in + ((size_t)n * d->in.h + iy) * d->in.w * d->in.c : NULL;
+    }
+    (k == 3 ? job->s->isa->row3 : job->s->isa->row5)(&row);
+}
+
+static void run(const lm_op_desc *d, const void *state, const float *const *inputs, float *const *outputs,
+                lm_threadpool *pool) {
+    dw_job job = {.d = d, .s = state, .in = inputs[0], .out = outputs[0], .o = lm_op_output_shape(d, 0)};
+    lm_threadpool_parallelize(pool, (size_t)job.o.n * job.o.h, dw_task, &job);
+}
+
+static void *prepare_avx2(const lm_op_desc *d, const float *params) { return prepare(d, params, &lm_dw_avx2); }
+static void *prepare_avx512(const lm_op_desc *d, const float *params) { return prepare(d, params, &lm_dw_avx512); }
+
+#define DW_KERNEL(K, ISA, BITS)                                                                                        \
+    const lm_kernel lm_f32_dwconv##K##x##K##_nhwc__##ISA = {                                                           \
+        .name = "lm_f32_dwconv" #K "x" #K "_nhwc__" #ISA, .kind = LM_OP_CONV, .isa = BITS, .supports = supports##K,  \
+        .prepare = prepare_##ISA, .run = run, .release = release,                                                       \
+    };
+DW_KERNEL(3, avx512, LM_ISA_AVX512)
+DW_KERNEL(5, avx512, LM_ISA_AVX512)
+DW_KERNEL(3, avx2, LM_ISA_AVX2)
+DW_KERNEL(5, avx2, LM_ISA_AVX2)

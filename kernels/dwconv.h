@@ -1,0 +1,37 @@
+/* Depthwise convolution, one output row at a time (dwconv.c drives; dwconv_<isa>.c computes rows).
+ *
+ * Channels are processed in blocks of the ISA's vector width; a block's kernel_h x kernel_w weights
+ * stay in registers while the row is swept, so every input value is loaded once per tap and the work
+ * is bound by loads from L1, not by FMA. Rows of the window that fall in the padding are NULL and
+ * skipped; columns in the padding are skipped per pixel at the borders only. */
+#ifndef LM_DWCONV_H
+#define LM_DWCONV_H
+
+#include <stddef.h>
+
+#include "op.h"
+
+#define LM_DW_MAX_KERNEL 5
+
+typedef struct lm_dw_row {
+    const float *in_rows[LM_DW_MAX_KERNEL]; /* input row of each ky (pixel 0, channel 0), or NULL */
+    float *out;                             /* the output row */
+    const float *weights;                   /* packed: per channel block, k*k vectors, then bias */
+    const float *slopes;                    /* PReLU slopes [channels], or NULL */
+    int in_w, out_w, channels;
+    int stride, dilation, pad_left;
+    lm_act act;
+} lm_dw_row;
+
+/* Computes one output row with a k x k kernel (k = 3 or 5). */
+typedef void (*lm_dw_row_fn)(const lm_dw_row *row);
+
+typedef struct lm_dw_isa {
+    int lanes;                 /* channels per block */
+    lm_dw_row_fn row3, row5;
+} lm_dw_isa;
+
+extern const lm_dw_isa lm_dw_avx2;   /* dwconv_avx2.c */
+extern const lm_dw_isa lm_dw_avx512; /* dwconv_avx512.c */
+
+#endif

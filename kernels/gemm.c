@@ -1,0 +1,177 @@
+/* The ISA-neutral half of the GEMM engine: packing, indirection, tiling and parallel scheduling (see gemm.h). */
+#include "gemm.h"
+
+#include <float.h>
+#include <stdlib.h>
+#include <string.h>
+
+
+/* A task multiplies a block of A (rows x K) by every panel of B in its range. The block is sized to
+ * stay in L1/L2 (about 64 KiB) while the panels pass over it: at least one micro-tile, at most eight. */
+#define BLOCK_FLOATS 16384
+#define MAX_TILES_PER_BLOCK 8
+/* Bytes of packed B a task walks for every micro-tile: half of a 1 MiB L2. */
+#define L2_PANEL_BYTES (512 * 1024)
+
+static int block_rows(const lm_gemm_isa *isa, int k) {
+    int tiles = BLOCK_FLOATS / (k * isa->mr);
+    if (tiles < 1) tiles = 1;
+    if (tiles > MAX_TILES_PER_BLOCK) tiles = MAX_TILES_PER_BLOCK;
+    return tiles * isa->mr;
+}
+
+static float *aligned_floats(size_t n) {
+    const size_t bytes = (n * sizeof(float) + 63) / 64 * 64;
+    return aligned_alloc(64, bytes ? bytes : 64);
+}
+
+int lm_gemm_pack(lm_gemm_weights *w, const lm_gemm_isa *isa, int groups, int k, int n, const float *weights,
+                 const float *bias, const float *slopes, lm_act act) {
+    const int nr = isa->nr;
+    *w = (lm_gemm_weights){.groups = groups, .k = k, .n = n, .panels = (n + nr - 1) / nr, .act = act,
+                           .clamp = {-FLT_MAX, FLT_MAX}};
+    if (act == LM_ACT_RELU || act == LM_ACT_RELU6) w->clamp[0] = 0.0f;
+    if (act == LM_ACT_RELU6) w->clamp[1] = 6.0f;
+    w->panel_floats = (size_t)nr * ((size_t)k + 1);
+    w->packed = aligned_floats((size_t)groups * w->panels * w->panel_floats);
+    if (!w->packed) return -1;
+    if (slopes) {
+        w->slopes = malloc((size_t)groups * n * sizeof(float));
+        if (!w->slopes) {
+            lm_gemm_weights_free(w);
+            return -1;
+        }
+        memcpy(w->slopes, slopes, (size_t)groups * n * sizeof(float));
+    }
+    for (int g = 0; g < groups; g++)
+        for (int p = 0; p < w->panels; p++) {
+            float *panel = w->packed + ((size_t)g * w->panels + p) * w->panel_floats;
+            for (int j = 0; j < nr; j++) {
+                const int col = p * nr + j; /* output channel within the group */
+                const bool real = col < n;
+                panel[j] = real && bias ? bias[(size_t)g * n + col] : 0.0f;
+                for (int kk = 0; kk < k; kk++)
+                    panel[nr + (size_t)kk * nr + j] = real ? weights[((size_t)g * n + col) * k + kk] : 0.0f;
+            }
+        }
+    return 0;
+}
+
+void lm_gemm_weights_free(lm_gemm_weights *w) {
+    free(w->packed);
+    free(w->slopes);
+    w->packed = w->slopes = NULL;
+}
+
+/* The tasks of one GEMM: (group, row block, range of panels). */
+typedef struct gemm_job {
+    const lm_gemm_problem *p;
+    int block_rows;       /* rows of A per task */
+    size_t blocks;        /* row blocks per group */
+    int panel_chunks;     /* panel ranges per row block */
+    int panels_per_chunk;
+} gemm_job;
+
+/* Points each tap of each pixel of the block at its cin_g input values, or at the zeros where the
+ * window leaves the input: ptrs[(t * taps + tap) * MR + i] for pixel i of micro-tile t. Pixels past
+ * `rows` repeat the last one, so a partial tile computes valid (and discarded) values. */
+static void point_windows(const lm_gemm_problem *p, int g, size_t first, int rows, const float **ptrs) {
+    const lm_op_desc *d = p->conv;
+    const lm_shape o = lm_op_output_shape(d, 0);
+    const int kh = d->conv.kernel_h, kw = d->conv.kernel_w, taps = kh * kw, mr = p->isa->mr;
+    const int tiles = (rows + mr - 1) / mr;
+    /* The first pixel's coordinates by division; the others by stepping along the row. */
+    int ox = (int)(first % (size_t)o.w), oy = (int)(first / (size_t)o.w % (size_t)o.h);
+    int n = (int)(first / ((size_t)o.w * o.h));
+    const float *group_input = p->a + (size_t)g * (d->in.c / d->conv.groups);
+    /* Where each tap reads, relative to the window's first pixel: the whole story for windows
+     * that lie inside the input, which is nearly all of them. */
+    ptrdiff_t offsets[taps];
+    for (int ky = 0; ky < kh; ky++)
+        for (int kx = 0; kx < kw; kx++)
+            offsets[ky * kw + kx] = ((ptrdiff_t)ky * d->conv.dilation_h * d->in.w + (ptrdiff_t)kx * d->conv.dilation_w) * d->in.c;
+    const int span_h = (kh - 1) * d->conv.dilation_h, span_w = (kw - 1) * d->conv.dilation_w;
+    for (int r = 0; r < tiles * mr; r++) {
+        const float **tile = ptrs + (size_t)(r / mr) * taps * mr + r % mr;
+        if (r >= rows) { /* padding rows of the last tile: copy the last real pixel */
+            for (int tap = 0; tap < taps; tap++) tile[tap * mr] = tile[tap * mr - 1];
+            continue;
+        }
+        const int iy0 = oy * d->conv.stride_h - d->conv.pad_top, ix0 = ox * d->conv.stride_w - d->conv.pad_left;
+        if (iy0 >= 0 && iy0 + span_h < d->in.h && ix0 >= 0 && ix0 + span_w < d->in.w) {
+            const float *origin = group_input + (((size_t)n * d->in.h + iy0) * d->in.w + ix0) * d->in.c;
+            for (int tap = 0; tap < taps; tap++) tile[tap * mr] = origin + offsets[tap];
+        } else {
+            for (int ky = 0; ky < kh; ky++) {
+                const int iy = iy0 + ky * d->conv.dilation_h;
+                const bool row_inside = iy >= 0 && iy < d->in.h;
+                const float *row = group_input + ((size_t)n * d->in.h + (row_inside ? iy : 0)) * d->in.w * d->in.c;
+                for (int kx = 0; kx < kw; kx++) {
+                    const int ix = ix0 + kx * d->conv.dilation_w;
+                    tile[(ky * kw + kx) * mr] = row_inside && ix >= 0 && ix < d->in.w ? row + (size_t)ix * d->in.c : p->zeros;
+                }
+            }
+        }
+        if (++ox == o.w) {
+            ox = 0;
+            if (++oy == o.h) oy = 0, n++;
+        }
+    }
+}
+
+static void gemm_task(void *context, size_t task, int thread) {
+    (void)thread;
+    const gemm_job *job = context;
+    const lm_gemm_problem *p = job->p;
+    const lm_gemm_isa *isa = p->isa;
+    const lm_gemm_weights *w = p->w;
+    const int chunk = (int)(task % (size_t)job->panel_chunks);
+    const size_t block = task / (size_t)job->panel_chunks % job->blocks;
+    const int g = (int)(task / (size_t)job->panel_chunks / job->blocks);
+    const size_t m0 = block * (size_t)job->block_rows;
+    const int rows = (int)(p->m - m0 < (size_t)job->block_rows ? p->m - m0 : (size_t)job->block_rows);
+    const int p0 = chunk * job->panels_per_chunk;
+    const int p1 = p0 + job->panels_per_chunk < w->panels ? p0 + job->panels_per_chunk : w->panels;
+
+    const int taps = p->conv ? p->conv->conv.kernel_h * p->conv->conv.kernel_w : 1;
+    const float *ptrs[p->conv ? (size_t)MAX_TILES_PER_BLOCK * taps * isa->mr : 1];
+    if (p->conv) point_windows(p, g, m0, rows, ptrs);
+    const float *a = p->a + g * p->a_group_offset + m0 * p->a_stride;
+    float *c = p->c + g * p->c_group_offset + m0 * p->c_stride;
+    const bool needs_epilogue = w->act != LM_ACT_NONE && w->act != LM_ACT_RELU && w->act != LM_ACT_RELU6;
+    /* Micro-tiles outside, panels inside: a tile's rows of A stay in L1 while the task's panels of B
+     * stream past from L2 (the driver keeps a task's panels small enough for L2). */
+    for (int r = 0; r < rows; r += isa->mr) {
+        const int mr = rows - r < isa->mr ? rows - r : isa->mr;
+        for (int panel = p0; panel < p1; panel++) {
+            const float *packed = w->packed + ((size_t)g * w->panels + panel) * w->panel_floats;
+            const int col = panel * isa->nr, nc = w->n - col < isa->nr ? w->n - col : isa->nr;
+            float *tile = c + (size_t)r * p->c_stride + col;
+            if (p->conv)
+                isa->iukernel(mr, nc, taps, w->k / taps, ptrs + (size_t)(r / isa->mr) * taps * isa->mr, packed, tile,
+                              p->c_stride, w->clamp);
+            else
+                isa->ukernel(mr, nc, w->k, a + (size_t)r * p->a_stride, p->a_stride, packed, tile, p->c_stride, w->clamp);
+            if (needs_epilogue)
+                isa->epilogue(w->act, tile, mr, nc, p->c_stride, w->slopes ? w->slopes + (size_t)g * w->n + col : NULL);
+        }
+    }
+}
+
+void lm_gemm_run(const lm_gemm_problem *p, lm_threadpool *pool) {
+    const int rows = block_rows(p->isa, p->w->k);
+    gemm_job job = {.p = p, .block_rows = rows, .blocks = (p->m + (size_t)rows - 1) / (size_t)rows};
+    /* Panels per task: as many as fit in half of a typical L2 (they are re-read by every tile)... */
+    int per_chunk = (int)(L2_PANEL_BYTES / (p->w->panel_floats * sizeof(float)));
+    if (per_chunk < 1) per_chunk = 1;
+    /* ...and fewer when there are too few row blocks to keep every thread busy (e.g. 7x7 outputs). */
+    const size_t wanted = 4 * (size_t)lm_threadpool_threads(pool), row_tasks = job.blocks * (size_t)p->w->groups;
+    if (row_tasks < wanted) {
+        const int chunks = (int)((wanted + row_tasks - 1) / row_tasks);
+        const int fair = (p->w->panels + chunks - 1) / chunks;
+        if (fair < per_chunk) per_chunk = fair;
+    }
+    job.panels_per_chunk = per_chunk < p->w->panels ? per_chunk : p->w->panels;
+    job.panel_chunks = (p->w->panels + job.panels_per_chunk - 1) / job.panels_per_chunk;
+    lm_threadpool_parallelize(pool, row_tasks * (size_t)job.panel_chunks, gemm_task, &job);
+}

@@ -1,0 +1,80 @@
+/* The matrix-multiply engine behind pointwise and im2col convolutions.
+ *
+ * C[m][n] = act(bias[n] + sum_k A[m][k] * B[k][n]) where A's rows are pixels (NHWC rows, or im2col
+ * rows), B is the weights packed once into panels of NR output channels, and C's rows are output
+ * pixels. A micro-kernel computes an MR x NR tile of C over the whole K, with bias and the clamp of
+ * ReLU/ReLU6 in registers; other activations run on the tile right after, while it is in L1.
+ * The driver (gemm.c) is ISA-neutral: it tiles, parallelises and calls an ISA's micro-kernel. */
+#ifndef LM_GEMM_H
+#define LM_GEMM_H
+
+#include <stddef.h>
+
+#include "op.h"
+#include "threadpool.h"
+
+/* Computes an mr x nc tile (mr <= MR, nc <= NR) of C over k:
+ *   a: row i at a + i * a_stride;  w: a packed panel of B, bias[NR] then k rows of NR;
+ *   c: row i at c + i * c_stride;  results clamped to clamp[0] <= x <= clamp[1]. The bounds come
+ *   through memory so they hold no register during the loop (AVX2 has exactly enough for 6 x 16). */
+typedef void (*lm_gemm_ukernel)(int mr, int nc, int k, const float *a, size_t a_stride, const float *w, float *c,
+                                size_t c_stride, const float *clamp);
+
+/* The same tile for a convolution, reading A through pointers (indirect GEMM): for each of `taps`
+ * kernel taps, a[tap * MR + i] points at the cin values row i multiplies with that tap's weights
+ * (the input pixel, or zeros where the window leaves the input). k = taps * cin. */
+typedef void (*lm_igemm_ukernel)(int mr, int nc, int taps, int cin, const float *const *a, const float *w, float *c,
+                                 size_t c_stride, const float *clamp);
+
+/* Applies `act` (not NONE, RELU or RELU6: those are the clamp) to an mr x nc tile of C in place;
+ * slopes[j] is output column j's PReLU slope. */
+typedef void (*lm_gemm_epilogue)(lm_act act, float *c, int mr, int nc, size_t c_stride, const float *slopes);
+
+typedef struct lm_gemm_isa {
+    int mr, nr;
+    lm_gemm_ukernel ukernel;
+    lm_igemm_ukernel iukernel;
+    lm_gemm_epilogue epilogue;
+} lm_gemm_isa;
+
+extern const lm_gemm_isa lm_gemm_avx2;   /* gemm_avx2.c: 6 x 16 */
+extern const lm_gemm_isa lm_gemm_avx512; /* gemm_avx512.c: 12 x 32 */
+
+/* Weights of `groups` independent GEMMs (one per convolution group), packed for one ISA. */
+typedef struct lm_gemm_weights {
+    int groups, k, n;     /* per group: K inputs, N outputs */
+    int panels;           /* ceil(n / nr) per group */
+    size_t panel_floats;  /* nr * (k + 1) */
+    float *packed;        /* [groups][panels][bias nr, then k x nr], zero-padded */
+    float *slopes;        /* [groups * n] PReLU slopes, or NULL */
+    float clamp[2];       /* min and max of the fused activation's clamp */
+    lm_act act;
+} lm_gemm_weights;
+
+/* Packs weights given as [groups * n][k] (output-major, input fastest: the conv layout of op.h) with
+ * optional bias [groups * n] and PReLU slopes [groups * n]. Returns 0, or -1 when out of memory. */
+int lm_gemm_pack(lm_gemm_weights *w, const lm_gemm_isa *isa, int groups, int k, int n, const float *weights,
+                 const float *bias, const float *slopes, lm_act act);
+void lm_gemm_weights_free(lm_gemm_weights *w);
+
+/* One GEMM per group over m rows:
+ *   group g reads A at a + g * a_group_offset (row stride a_stride) and writes C at
+ *   c + g * c_group_offset (row stride c_stride).
+ * When `conv` is not NULL, A is the convolution's input and its rows are the windows of the output
+ * pixels, in (ky, kx, ci) order with zeros where a window leaves the input: never copied, each task
+ * points the indirect micro-kernel at the input (XNNPACK's indirection, built per block). */
+typedef struct lm_gemm_problem {
+    const lm_gemm_isa *isa;
+    const lm_gemm_weights *w;
+    size_t m;
+    const float *a;
+    size_t a_stride, a_group_offset;
+    float *c;
+    size_t c_stride, c_group_offset;
+    const lm_op_desc *conv; /* the convolution whose windows are A's rows, or NULL */
+    const float *zeros;     /* with conv: at least in_c / groups zeros */
+} lm_gemm_problem;
+
+void lm_gemm_run(const lm_gemm_problem *p, lm_threadpool *pool);
+
+#endif

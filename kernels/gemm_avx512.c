@@ -1,0 +1,79 @@
+/* AVX-512 GEMM micro-kernel: a 12 x 32 tile of C in 24 zmm accumulators (see gemm.h). */
+#include <immintrin.h>
+
+#include "act_avx512.h"
+#include "gemm.h"
+
+#define MR 12
+
+/* Clamps the accumulators and stores rows [0, mr) and columns [0, nc) of the tile. */
+static inline __attribute__((always_inline)) void store_tile(int mr, int nc, const __m512 *acc0, const __m512 *acc1,
+                                                             float *c, size_t c_stride, const float *clamp) {
+    const __m512 lo = _mm512_set1_ps(clamp[0]), hi = _mm512_set1_ps(clamp[1]);
+    const __mmask16 m0 = nc >= 16 ? 0xffff : (__mmask16)((1u << nc) - 1);
+    const __mmask16 m1 = nc >= 32 ? 0xffff : nc > 16 ? (__mmask16)((1u << (nc - 16)) - 1) : 0;
+#pragma GCC unroll 12
+    for (int i = 0; i < MR; i++) {
+        if (i >= mr) break;
+        float *row = c + (size_t)i * c_stride;
+        _mm512_mask_storeu_ps(row, m0, _mm512_min_ps(_mm512_max_ps(acc0[i], lo), hi));
+        _mm512_mask_storeu_ps(row + 16, m1, _mm512_min_ps(_mm512_max_ps(acc1[i], lo), hi));
+    }
+}
+
+static void ukernel_12x32(int mr, int nc, int k, const float *a, size_t a_stride, const float *w, float *c,
+                          size_t c_stride, const float *clamp) {
+    /* Rows past mr read the last real row again: the work is wasted, the code stays branch-free. */
+    const float *rows[MR];
+#pragma GCC unroll 12
+    for (int i = 0; i < MR; i++) rows[i] = a + (size_t)(i < mr ? i : mr - 1) * a_stride;
+    __m512 acc0[MR], acc1[MR];
+    const __m512 bias0 = _mm512_load_ps(w), bias1 = _mm512_load_ps(w + 16);
+#pragma GCC unroll 12
+    for (int i = 0; i < MR; i++) acc0[i] = bias0, acc1[i] = bias1;
+    w += 32;
+    for (int kk = 0; kk < k; kk++, w += 32) {
+        const __m512 b0 = _mm512_load_ps(w), b1 = _mm512_load_ps(w + 16);
+#pragma GCC unroll 12
+        for (int i = 0; i < MR; i++) {
+            const __m512 ai = _mm512_set1_ps(rows[i][kk]);
+            acc0[i] = _mm512_fmadd_ps(ai, b0, acc0[i]);
+            acc1[i] = _mm512_fmadd_ps(ai, b1, acc1[i]);
+        }
+    }
+    store_tile(mr, nc, acc0, acc1, c, c_stride, clamp);
+}
+
+/* The indirect form: for each tap, MR pointers to cin inputs (see gemm.h). */
+static void iukernel_12x32(int mr, int nc, int taps, int cin, const float *const *a, const float *w, float *c,
+                           size_t c_stride, const float *clamp) {
+    __m512 acc0[MR], acc1[MR];
+    const __m512 bias0 = _mm512_load_ps(w), bias1 = _mm512_load_ps(w + 16);
+#pragma GCC unroll 12
+    for (int i = 0; i < MR; i++) acc0[i] = bias0, acc1[i] = bias1;
+    w += 32;
+    for (int tap = 0; tap < taps; tap++, a += MR) {
+        const float *rows[MR];
+#pragma GCC unroll 12
+        for (int i = 0; i < MR; i++) rows[i] = a[i];
+        for (int ci = 0; ci < cin; ci++, w += 32) {
+            const __m512 b0 = _mm512_load_ps(w), b1 = _mm512_load_ps(w + 16);
+#pragma GCC unroll 12
+            for (int i = 0; i < MR; i++) {
+                const __m512 ai = _mm512_set1_ps(rows[i][ci]);
+                acc0[i] = _mm512_fmadd_ps(ai, b0, acc0[i]);
+                acc1[i] = _mm512_fmadd_ps(ai, b1, acc1[i]);
+            }
+        }
+    }
+    store_tile(mr, nc, acc0, acc1, c, c_stride, clamp);
+}
+
+/* Activations other than the clamp, on the tile just stored (still in L1). */
+static void epilogue(lm_act act, float *c, int mr, int nc, size_t c_stride, const float *slopes) {
+    lm_act_rows_avx512(act, c, (size_t)mr, (size_t)nc, c_stride, slopes);
+}
+
+const lm_gemm_isa lm_gemm_avx512 = {
+    .mr = MR, .nr = 32, .ukernel = ukernel_12x32, .iukernel = iukernel_12x32, .epilogue = epilogue,
+};

@@ -1,0 +1,468 @@
+/* AVX2 pooling and resizing: global average, max and average windows, bilinear resize. All vectorise
+ * over channels (the contiguous axis of NHWC). Loops that keep accumulators in registers take a
+ * compile-time count of them (a switch picks the instance), and a pixel's last partial vector is the
+ * whole one ending at c, recomputed identically, rather than a masked one (masks only when c < 8). */
+#include "act_avx2.h"
+#include "kernel.h"
+#include "partition.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* ---- global average pool ------------------------------------------------------------------------ */
+
+#define GAP_BLOCK 64 /* channels per task piece: 8 registers of sums */
+
+/* Registers needed for channels [k0, k0 + width) and the mask of the last one. */
+static int block_vectors(size_t width, __m256i *last) {
+    const int nv = (int)((width + 7) / 8);
+    *last = lm_avx2_tail_mask(width - 8 * (size_t)(nv - 1));
+    return nv;
+}
+
+/* Means over `pixels` pixels (rows `c` floats apart) of the channels of nv registers from `in`. Sums
+ * run in two levels, blocks of 64 pixels then their total, which keeps float rounding well below the
+ * tolerance of a double-precision reference even for large images. */
+LM_AVX2_INLINE void gap_vectors(int nv, const float *in, size_t pixels, size_t c, __m256i last, float *out) {
+    __m256 total[8], part[8];
+    for (int v = 0; v < nv; v++) total[v] = _mm256_setzero_ps();
+    for (size_t p0 = 0; p0 < pixels; p0 += 64) {
+        const size_t p1 = p0 + 64 < pixels ? p0 + 64 : pixels;
+        for (int v = 0; v < nv; v++) part[v] = _mm256_setzero_ps();
+        for (size_t p = p0; p < p1; p++) {
+            const float *row = in + p * c;
+            for (int v = 0; v < nv - 1; v++) part[v] = _mm256_add_ps(part[v], _mm256_loadu_ps(row + 8 * v));
+            part[nv - 1] = _mm256_add_ps(part[nv - 1], _mm256_maskload_ps(row + 8 * (nv - 1), last));
+        }
+        for (int v = 0; v < nv; v++) total[v] = _mm256_add_ps(total[v], part[v]);
+    }
+    const __m256 inv = _mm256_set1_ps((float)(1.0 / (double)pixels));
+    for (int v = 0; v < nv - 1; v++) _mm256_storeu_ps(out + 8 * v, _mm256_mul_ps(total[v], inv));
+    _mm256_maskstore_ps(out + 8 * (nv - 1), last, _mm256_mul_ps(total[nv - 1], inv));
+}
+
+typedef struct gap_job {
+    const lm_op_desc *d;
+    const float *in;
+    float *out;
+    size_t blocks, tasks; /* channel blocks per image */
+} gap_job;
+
+static void gap_range(const gap_job *j, size_t lo, size_t hi) {
+    const size_t c = (size_t)j->d->in.c, pixels = (size_t)j->d->in.h * j->d->in.w;
+    for (size_t u = lo; u < hi; u++) {
+        const size_t n = u / j->blocks, k0 = u % j->blocks * GAP_BLOCK;
+        const float *in = j->in + n * pixels * c + k0;
+        float *out = j->out + n * c + k0;
+        __m256i last;
+        switch (block_vectors(c - k0 < GAP_BLOCK ? c - k0 : GAP_BLOCK, &last)) {
+        case 1: gap_vectors(1, in, pixels, c, last, out); break;
+        case 2: gap_vectors(2, in, pixels, c, last, out); break;
+        case 3: gap_vectors(3, in, pixels, c, last, out); break;
+        case 4: gap_vectors(4, in, pixels, c, last, out); break;
+        case 5: gap_vectors(5, in, pixels, c, last, out); break;
+        case 6: gap_vectors(6, in, pixels, c, last, out); break;
+        case 7: gap_vectors(7, in, pixels, c, last, out); break;
+        default: gap_vectors(8, in, pixels, c, last, out); break;
+        }
+    }
+}
+
+static void gap_task(void *context, size_t task, int thread) {
+    (void)thread;
+    const gap_job *j = context;
+    size_t lo, hi;
+    lm_partition_range(task, j->tasks, j->d->in.n * j->blocks, &lo, &hi);
+    gap_range(j, lo, hi);
+}
+
+static void global_avgpool_run(const lm_op_desc *d, const void *state, const float *const *in, float *const *out,
+                               lm_threadpool *pool) {
+    (void)state;
+    gap_job j = {.d = d, .in = in[0], .out = out[0], .blocks = ((size_t)d->in.c + GAP_BLOCK - 1) / GAP_BLOCK};
+    const size_t units = (size_t)d->in.n * j.blocks;
+    j.tasks = lm_partition_tasks(pool, lm_shape_elements(d->in) * sizeof(float), units);
+    if (j.tasks == 1) gap_range(&j, 0, units);
+    else lm_threadpool_parallelize(pool, j.tasks, gap_task, &j);
+}
+
+const lm_kernel lm_f32_global_avgpool_nhwc__avx2 = {
+    .name = "lm_f32_global_avgpool_nhwc__avx2", .kind = LM_OP_GLOBAL_AVGPOOL, .isa = LM_ISA_AVX2,
+    .run = global_avgpool_run,
+};
+
+/* ---- max and average windows -------------------------------------------------------------------- */
+
+/* 3x3 windows at stride 2 (ShuffleNet's and ResNet's max pool) have their own path: an output row walks
+ * its input columns once, keeping the column shared by neighbouring windows in registers.
+ *
+ * Other windows are separable: an output row first reduces its window's input rows, column by column,
+ * into a scratch row (one contiguous stream over the chunk's columns and all channels, with no
+ * per-pixel bookkeeping), then each output pixel reduces its window's columns of that scratch row. A
+ * window of one input row reads the input in place. Scratch rows are chunks of whole columns of at
+ * most WINDOW_SCRATCH floats, on the stack; when even one window's columns do not fit (k * c >
+ * WINDOW_SCRATCH) pixels are reduced cell by cell. */
+#define WINDOW_SCRATCH 8192
+
+LM_AVX2_INLINE __m256 pool_op(bool max, __m256 a, __m256 b) { return max ? _mm256_max_ps(a, b) : _mm256_add_ps(a, b); }
+
+/* v[i] = op over the ny rows (`stride` floats apart) of r[i], for i < m; ny constant when > 0, else
+ * ny_rt. A tail of m % 8 is the vector ending at m (recomputed identically), or masked when m < 8. */
+LM_AVX2_INLINE void reduce_rows(bool max, int ny, int ny_rt, const float *r, size_t stride, float *v, size_t m) {
+    const int rows = ny > 0 ? ny : ny_rt;
+    if (m < 8) {
+        const __m256i t = lm_avx2_tail_mask(m);
+        __m256 a = _mm256_maskload_ps(r, t);
+        for (int y = 1; y < rows; y++) a = pool_op(max, a, _mm256_maskload_ps(r + y * stride, t));
+        _mm256_maskstore_ps(v, t, a);
+        return;
+    }
+    for (size_t i = 0;; i += 8) {
+        if (i + 8 > m) i = m - 8;
+        __m256 a = _mm256_loadu_ps(r + i);
+        for (int y = 1; y < rows; y++) a = pool_op(max, a, _mm256_loadu_ps(r + y * stride + i));
+        _mm256_storeu_ps(v + i, a);
+        if (i + 8 == m) return;
+    }
+}
+
+/* out[k] = op over n columns (`c` floats apart) of v[k], times `scale` for the average; k < c. n is
+ * constant when > 0, else n_rt. The channel tail as in reduce_rows. */
+LM_AVX2_INLINE void reduce_columns(bool max, int n, int n_rt, const float *v, size_t c, __m256 scale, float *out) {
+    const int cols = n > 0 ? n : n_rt;
+    if (c < 8) {
+        const __m256i t = lm_avx2_tail_mask(c);
+        __m256 a = _mm256_maskload_ps(v, t);
+        for (int x = 1; x < cols; x++) a = pool_op(max, a, _mm256_maskload_ps(v + x * c, t));
+        _mm256_maskstore_ps(out, t, max ? a : _mm256_mul_ps(a, scale));
+        return;
+    }
+    for (size_t k = 0;; k += 8) {
+        if (k + 8 > c) k = c - 8;
+        __m256 a = _mm256_loadu_ps(v + k);
+        for (int x = 1; x < cols; x++) a = pool_op(max, a, _mm256_loadu_ps(v + x * c + k));
+        _mm256_storeu_ps(out + k, max ? a : _mm256_mul_ps(a, scale));
+        if (k + 8 == c) return;
+    }
+}
+
+LM_AVX2_INLINE void window_rows(bool max, const float *r, size_t stride, int ny, float *v, size_t m) {
+    switch (ny) {
+    case 2: reduce_rows(max, 2, 0, r, stride, v, m); break;
+    case 3: reduce_rows(max, 3, 0, r, stride, v, m); break;
+    default: reduce_rows(max, 0, ny, r, stride, v, m); break;
+    }
+}
+
+LM_AVX2_INLINE void window_columns(bool max, const float *v, size_t c, int n, __m256 scale, float *out) {
+    switch (n) {
+    case 1: reduce_columns(max, 1, 0, v, c, scale, out); break;
+    case 2: reduce_columns(max, 2, 0, v, c, scale, out); break;
+    case 3: reduce_columns(max, 3, 0, v, c, scale, out); break;
+    default: reduce_columns(max, 0, n, v, c, scale, out); break;
+    }
+}
+
+/* One output pixel straight from its ny x n cells (first at r), for channels too wide for scratch. */
+static void window_cells(bool max, const float *r, size_t row, size_t c, int ny, int n, __m256 scale, float *out) {
+    const __m256i t = lm_avx2_tail_mask(c < 8 ? c : 8);
+    for (size_t k = 0;; k += 8) {
+        if (c >= 8 && k + 8 > c) k = c - 8;
+        __m256 a = max ? _mm256_set1_ps(-INFINITY) : _mm256_setzero_ps();
+        for (int y = 0; y < ny; y++)
+            for (int x = 0; x < n; x++) {
+                const float *p = r + y * row + x * c + k;
+                a = pool_op(max, a, c < 8 ? _mm256_maskload_ps(p, t) : _mm256_loadu_ps(p));
+            }
+        if (!max) a = _mm256_mul_ps(a, scale);
+        if (c < 8) _mm256_maskstore_ps(out, t, a);
+        else _mm256_storeu_ps(out + k, a);
+        if (c < 8 || k + 8 == c) return;
+    }
+}
+
+/* ---- 3x3 windows at stride 2 ------------------------------------------------------------------------ */
+
+/* Offsets of up to 3 channel vectors of a pixel (the last may end at c, overlapping its neighbour). */
+typedef struct lanes3 {
+    size_t off[3];
+    __m256i mask; /* c < 8: the lanes of the single, masked vector */
+} lanes3;
+
+LM_AVX2_INLINE __m256 lanes_load(bool masked, const float *p, const lanes3 *l, int v) {
+    return masked ? _mm256_maskload_ps(p, l->mask) : _mm256_loadu_ps(p + l->off[v]);
+}
+
+/* Column x's reduction over ny rows (r points at column 0 of the first row, rows `row` floats apart). */
+LM_AVX2_INLINE void column3(int nv, int ny, bool masked, bool max, __m256 *col, const float *r, size_t row, const lanes3 *l) {
+    for (int v = 0; v < nv; v++) {
+        __m256 a = lanes_load(masked, r, l, v);
+        for (int y = 1; y < ny; y++) a = pool_op(max, a, lanes_load(masked, r + y * row, l, v));
+        col[v] = a;
+    }
+}
+
+/* Outputs [ox0, ox1) of one row whose windows lie inside the input columns (x = 2 ox - pad >= 0 and
+ * x + 2 < width): output ox reduces columns x, x+1, x+2, and column x+2 is the next output's column x,
+ * so it is carried in registers: 2 new columns (2 ny loads) per output vector. */
+LM_AVX2_INLINE void pool3s2_interior(int nv, int ny, bool masked, bool max, const float *r, size_t row, size_t c, int pad,
+                                     int ox0, int ox1, const lanes3 *l, float *out) {
+    const __m256 inv = _mm256_set1_ps(1.0f / (float)(3 * ny));
+    __m256 carry[3], c1[3], c2[3];
+    const float *p = r + (size_t)(2 * ox0 - pad) * c;
+    column3(nv, ny, masked, max, carry, p, row, l);
+    float *q = out + (size_t)ox0 * c;
+    for (int ox = ox0; ox < ox1; ox++, p += 2 * c, q += c) {
+        column3(nv, ny, masked, max, c1, p + c, row, l);
+        column3(nv, ny, masked, max, c2, p + 2 * c, row, l);
+        for (int v = 0; v < nv; v++) {
+            const __m256 a = pool_op(max, pool_op(max, carry[v], c1[v]), c2[v]);
+            carry[v] = c2[v];
+            if (masked) _mm256_maskstore_ps(q, l->mask, max ? a : _mm256_mul_ps(a, inv));
+            else _mm256_storeu_ps(q + l->off[v], max ? a : _mm256_mul_ps(a, inv));
+        }
+    }
+}
+
+/* One output row of a 3x3 stride-2 pool: interior outputs by pool3s2_interior, channel blocks of up to
+ * 3 vectors; the one or two border outputs (clipped windows) pixel by pixel. */
+LM_AVX2_INLINE void pool3s2_row(bool max, const float *r, int ny, int width, int pad, int out_w, size_t c, float *out) {
+    const size_t row = (size_t)width * c;
+    const int ox0 = (pad + 1) / 2, ox1_limit = (width - 3 + pad) / 2 + 1;
+    const int ox1 = ox1_limit < out_w ? ox1_limit : out_w;
+    for (int ox = 0; ox < out_w; ox++) { /* borders */
+        if (ox == ox0 && ox1 > ox0) ox = ox1;
+        if (ox >= out_w) break;
+        const int ix = 2 * ox - pad, x0 = ix > 0 ? ix : 0, x1 = ix + 3 < width ? ix + 3 : width;
+        window_cells(max, r + (size_t)x0 * c, row, c, ny, x1 - x0, _mm256_set1_ps(1.0f / (float)(ny * (x1 - x0))),
+                     out + (size_t)ox * c);
+    }
+    if (ox1 <= ox0) return;
+    if (c < 8) {
+        const lanes3 l = {.mask = lm_avx2_tail_mask(c)};
+        if (ny == 3) pool3s2_interior(1, 3, true, max, r, row, c, pad, ox0, ox1, &l, out);
+        else if (ny == 2) pool3s2_interior(1, 2, true, max, r, row, c, pad, ox0, ox1, &l, out);
+        else pool3s2_interior(1, 1, true, max, r, row, c, pad, ox0, ox1, &l, out);
+        return;
+    }
+    for (size_t k0 = 0; k0 < c; k0 += 24) {
+        const int nv = c - k0 >= 24 ? 3 : (int)((c - k0 + 7) / 8);
+        lanes3 l;
+        for (int v = 0; v < nv; v++) l.off[v] = k0 + 8 * (size_t)v;
+        if (l.off[nv - 1] + 8 > c) l.off[nv - 1] = c - 8; /* the last vector ends at c */
+#define POOL3S2(NV, NY) pool3s2_interior(NV, NY, false, max, r, row, c, pad, ox0, ox1, &l, out)
+#define POOL3S2_NV(NV)                                                                                                 \
+    case NV:                                                                                                           \
+        if (ny == 3) POOL3S2(NV, 3);                                                                                   \
+        else if (ny == 2) POOL3S2(NV, 2);                                                                              \
+        else POOL3S2(NV, 1);                                                                                           \
+        break;
+        switch (nv) {
+            POOL3S2_NV(1)
+            POOL3S2_NV(2)
+        default: POOL3S2_NV(3)
+        }
+#undef POOL3S2_NV
+#undef POOL3S2
+    }
+}
+
+typedef struct window_job {
+    const lm_op_desc *d;
+    lm_shape o;
+    const float *in;
+    float *out;
+    bool max;
+    size_t tasks;
+} window_job;
+
+/* Output rows [lo, hi) of all images (row u is image u / out_h); `max` is a constant in each instance. */
+LM_AVX2_INLINE void window_range_with(bool max, const window_job *j, size_t lo, size_t hi) {
+    const lm_op_desc *d = j->d;
+    const lm_shape o = j->o;
+    const int k = d->pool.kernel, s = d->pool.stride, pad = d->pool.pad, w = d->in.w;
+    const size_t c = (size_t)d->in.c, row = (size_t)w * c;
+    /* outputs per scratch chunk: their columns span (n - 1) * s + k */
+    const size_t fit = WINDOW_SCRATCH / c, per_chunk = fit >= (size_t)k ? (fit - (size_t)k) / (size_t)s + 1 : 0;
+    float scratch[WINDOW_SCRATCH];
+    for (size_t u = lo; u < hi; u++) {
+        const int oy = (int)(u % (size_t)o.h), iy = oy * s - pad;
+        const int y0 = iy > 0 ? iy : 0, y1 = iy + k < d->in.h ? iy + k : d->in.h, ny = y1 - y0;
+        const float *rows = j->in + (u / (size_t)o.h * d->in.h + (size_t)y0) * row;
+        float *out = j->out + u * o.w * c;
+        if (k == 3 && s == 2) {
+            pool3s2_row(max, rows, ny, w, pad, o.w, c, out);
+            continue;
+        }
+        for (int ox0 = 0; ox0 < o.w;) {
+            const int ox1 = per_chunk && (size_t)(o.w - ox0) > per_chunk ? ox0 + (int)per_chunk : o.w;
+            const int xa = ox0 * s - pad > 0 ? ox0 * s - pad : 0;
+            const int xb = (ox1 - 1) * s - pad + k < w ? (ox1 - 1) * s - pad + k : w;
+            const float *v = rows + (size_t)xa * c;
+            if (ny > 1 && per_chunk) {
+                window_rows(max, v, row, ny, scratch, (size_t)(xb - xa) * c);
+                v = scratch;
+            }
+            for (int ox = ox0; ox < ox1; ox++) {
+                const int ix = ox * s - pad, x0 = ix > 0 ? ix : 0, x1 = ix + k < w ? ix + k : w;
+                const __m256 scale = _mm256_set1_ps(1.0f / (float)(ny * (x1 - x0)));
+                float *q = out + (size_t)ox * c;
+                if (ny == 1 || per_chunk) window_columns(max, v + (size_t)(x0 - xa) * c, c, x1 - x0, scale, q);
+                else window_cells(max, rows + (size_t)x0 * c, row, c, ny, x1 - x0, scale, q);
+            }
+            ox0 = ox1;
+        }
+    }
+}
+
+static void window_range(const window_job *j, size_t lo, size_t hi) {
+    if (j->max) window_range_with(true, j, lo, hi);
+    else window_range_with(false, j, lo, hi);
+}
+
+static void window_task(void *context, size_t task, int thread) {
+    (void)thread;
+    const window_job *j = context;
+    size_t lo, hi;
+    lm_partition_range(task, j->tasks, (size_t)j->o.n * j->o.h, &lo, &hi);
+    window_range(j, lo, hi);
+}
+
+static void window_run(const lm_op_desc *d, const float *in, float *out, lm_threadpool *pool, bool max) {
+    const lm_shape o = lm_op_output_shape(d, 0);
+    window_job j = {.d = d, .o = o, .in = in, .out = out, .max = max};
+    const size_t bytes = (lm_shape_elements(d->in) + lm_shape_elements(o)) * sizeof(float);
+    j.tasks = lm_partition_tasks(pool, bytes, (size_t)o.n * o.h);
+    if (j.tasks == 1) window_range(&j, 0, (size_t)o.n * o.h);
+    else lm_threadpool_parallelize(pool, j.tasks, window_task, &j);
+}
+
+static void maxpool_run(const lm_op_desc *d, const void *state, const float *const *in, float *const *out, lm_threadpool *pool) {
+    (void)state;
+    window_run(d, in[0], out[0], pool, true);
+}
+
+static void avgpool_run(const lm_op_desc *d, const void *state, const float *const *in, float *const *out, lm_threadpool *pool) {
+    (void)state;
+    window_run(d, in[0], out[0], pool, false);
+}
+
+const lm_kernel lm_f32_maxpool_nhwc__avx2 = {
+    .name = "lm_f32_maxpool_nhwc__avx2", .kind = LM_OP_MAXPOOL, .isa = LM_ISA_AVX2, .run = maxpool_run,
+};
+const lm_kernel lm_f32_avgpool_nhwc__avx2 = {
+    .name = "lm_f32_avgpool_nhwc__avx2", .kind = LM_OP_AVGPOOL, .isa = LM_ISA_AVX2, .run = avgpool_run,
+};
+
+/* ---- bilinear resize ---------------------------------------------------------------------------- */
+
+/* Per output column: the two source columns (as float offsets in a row) and the weight of the second;
+ * per output row: the two source rows and the weight of the second. Computed once, in prepare, with
+ * the reference's double-precision coordinates. */
+typedef struct resize_plan {
+    size_t *x0, *x1;
+    float *fx;
+    int *y0, *y1;
+    float *fy;
+} resize_plan;
+
+/* Source coordinate of output cell `o` along an axis of `in` -> `out` cells (as the reference). */
+static double source_coordinate(int o, int in, int out, bool align_corners) {
+    if (align_corners) return out > 1 ? (double)o * (in - 1) / (out - 1) : 0.0;
+    const double x = ((double)o + 0.5) * in / out - 0.5;
+    return x < 0 ? 0 : x;
+}
+
+static void *resize_prepare(const lm_op_desc *d, const float *params) {
+    (void)params;
+    const int oh = d->resize.out_h, ow = d->resize.out_w;
+    const size_t c = (size_t)d->in.c;
+    resize_plan *p = malloc(sizeof *p + (size_t)ow * (2 * sizeof(size_t) + sizeof(float)) + (size_t)oh * (2 * sizeof(int) + sizeof(float)));
+    if (!p) return NULL;
+    p->x0 = (size_t *)(p + 1), p->x1 = p->x0 + ow;
+    p->fx = (float *)(p->x1 + ow);
+    p->y0 = (int *)(p->fx + ow), p->y1 = p->y0 + oh;
+    p->fy = (float *)(p->y1 + oh);
+    for (int ox = 0; ox < ow; ox++) {
+        const double sx = source_coordinate(ox, d->in.w, ow, d->resize.align_corners);
+        const int x0 = (int)sx, x1 = x0 + 1 < d->in.w ? x0 + 1 : x0;
+        p->x0[ox] = (size_t)x0 * c, p->x1[ox] = (size_t)x1 * c, p->fx[ox] = (float)(sx - x0);
+    }
+    for (int oy = 0; oy < oh; oy++) {
+        const double sy = source_coordinate(oy, d->in.h, oh, d->resize.align_corners);
+        const int y0 = (int)sy;
+        p->y0[oy] = y0, p->y1[oy] = y0 + 1 < d->in.h ? y0 + 1 : y0, p->fy[oy] = (float)(sy - y0);
+    }
+    return p;
+}
+
+/* Bilinear blend of the 4 source pixels with weights (1-fx)(1-fy), fx(1-fy), (1-fx)fy, fx fy. */
+LM_AVX2_INLINE __m256 blend4(const float *a, const float *b, const float *c, const float *d, const __m256 w[4]) {
+    const __m256 x = _mm256_mul_ps(_mm256_loadu_ps(a), w[0]);
+    const __m256 y = _mm256_mul_ps(_mm256_loadu_ps(c), w[2]);
+    return _mm256_add_ps(_mm256_fmadd_ps(_mm256_loadu_ps(b), w[1], x), _mm256_fmadd_ps(_mm256_loadu_ps(d), w[3], y));
+}
+
+LM_AVX2_INLINE __m256 blend4_masked(const float *a, const float *b, const float *c, const float *d, const __m256 w[4], __m256i t) {
+    const __m256 x = _mm256_mul_ps(_mm256_maskload_ps(a, t), w[0]);
+    const __m256 y = _mm256_mul_ps(_mm256_maskload_ps(c, t), w[2]);
+    return _mm256_add_ps(_mm256_fmadd_ps(_mm256_maskload_ps(b, t), w[1], x), _mm256_fmadd_ps(_mm256_maskload_ps(d, t), w[3], y));
+}
+
+typedef struct resize_job {
+    const lm_op_desc *d;
+    const resize_plan *p;
+    const float *in;
+    float *out;
+    size_t tasks;
+} resize_job;
+
+static void resize_range(const resize_job *j, size_t lo, size_t hi) {
+    const lm_op_desc *d = j->d;
+    const resize_plan *p = j->p;
+    const size_t c = (size_t)d->in.c, oh = (size_t)d->resize.out_h, ow = (size_t)d->resize.out_w, row = (size_t)d->in.w * c;
+    const __m256i mask = lm_avx2_tail_mask(c < 8 ? c : 8);
+    for (size_t u = lo; u < hi; u++) {
+        const size_t n = u / oh, oy = u % oh;
+        const float *r0 = j->in + (n * d->in.h + (size_t)p->y0[oy]) * row, *r1 = j->in + (n * d->in.h + (size_t)p->y1[oy]) * row;
+        const float fy = p->fy[oy];
+        float *q = j->out + u * ow * c;
+        for (size_t ox = 0; ox < ow; ox++, q += c) {
+            const float fx = p->fx[ox];
+            const __m256 w[4] = {_mm256_set1_ps((1 - fx) * (1 - fy)), _mm256_set1_ps(fx * (1 - fy)),
+                                 _mm256_set1_ps((1 - fx) * fy), _mm256_set1_ps(fx * fy)};
+            const float *a = r0 + p->x0[ox], *b = r0 + p->x1[ox], *cc = r1 + p->x0[ox], *dd = r1 + p->x1[ox];
+            if (c < 8) {
+                _mm256_maskstore_ps(q, mask, blend4_masked(a, b, cc, dd, w, mask));
+                continue;
+            }
+            /* whole vectors; with c % 8 the last is the one ending at c (its overlap with the previous one
+             * is rewritten identically) */
+            size_t k = 0;
+            for (; k + 8 <= c; k += 8) _mm256_storeu_ps(q + k, blend4(a + k, b + k, cc + k, dd + k, w));
+            if (k < c) _mm256_storeu_ps(q + c - 8, blend4(a + c - 8, b + c - 8, cc + c - 8, dd + c - 8, w));
+        }
+    }
+}
+
+static void resize_task(void *context, size_t task, int thread) {
+    (void)thread;
+    const resize_job *j = context;
+    size_t lo, hi;
+    lm_partition_range(task, j->tasks, (size_t)j->d->in.n * j->d->resize.out_h, &lo, &hi);
+    resize_range(j, lo, hi);
+}
+
+static void resize_run(const lm_op_desc *d, const void *state, const float *const *in, float *const *out, lm_threadpool *pool) {
+    resize_job j = {.d = d, .p = state, .in = in[0], .out = out[0]};
+    const size_t rows = (size_t)d->in.n * d->resize.out_h;
+    const size_t bytes = (lm_shape_elements(d->in) + lm_shape_elements(lm_op_output_shape(d, 0))) * sizeof(float);
+    j.tasks = lm_partition_tasks(pool, bytes, rows);
+    if (j.tasks == 1) resize_range(&j, 0, rows);
+    else lm_threadpool_parallelize(pool, j.tasks, resize_task, &j);
+}
+
+const lm_kernel lm_f32_resize_bilinear_nhwc__avx2 = {
+    .name = "lm_f32_resize_bilinear_nhwc__avx2", .kind = LM_OP_RESIZE_BILINEAR, .isa = LM_ISA_AVX2,
+    .prepare = resize_prepare, .run = resize_run,
+};

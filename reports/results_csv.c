@@ -1,0 +1,80 @@
+/* results.csv: one row per case (shape x backend x threads), aggregated over repetitions; columns in
+ * lm_results_csv_columns, documented in reports/README.md. */
+#include "results.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <string.h>
+
+const char *const lm_results_csv_columns[] = {
+    "suite", "case", "backend", "kernel", "threads", "placement", "repetitions", "median_ms", "min_ms", "mean_ms",
+    "cv", "madds", "mac_bytes", "params", "intensity", "gflops", "gbps", "ratio_to_onednn", "ratio_to_xnnpack",
+    "copy_bandwidth_fraction", "flags", NULL,
+};
+
+int lm_csv_write_field(FILE *out, const char *field) {
+    if (!strpbrk(field, ",\"\r\n")) return fputs(field, out) == EOF ? -1 : 0;
+    if (fputc('"', out) == EOF) return -1;
+    for (const char *p = field; *p; p++)
+        if ((*p == '"' && fputc('"', out) == EOF) || fputc(*p, out) == EOF) return -1;
+    return fputc('"', out) == EOF ? -1 : 0;
+}
+
+/* A number cell, or an empty one when the value does not apply. */
+static void number(char *cell, size_t size, bool applies, double v) {
+    if (applies) snprintf(cell, size, "%.6g", v);
+    else cell[0] = '\0';
+}
+
+static int write_row(FILE *out, const lm_results *r, const lm_result_case *c) {
+    enum { COLUMNS = sizeof lm_results_csv_columns / sizeof lm_results_csv_columns[0] - 1 };
+    char cells[COLUMNS][LM_RESULT_MAX_THREADS * 6 + 8]; /* room for the widest placement list */
+    int i = 0;
+    snprintf(cells[i++], sizeof cells[0], "%s", c->suite);
+    snprintf(cells[i++], sizeof cells[0], "%s", c->shape);
+    snprintf(cells[i++], sizeof cells[0], "%s", c->backend);
+    snprintf(cells[i++], sizeof cells[0], "%s", c->kernel);
+    snprintf(cells[i++], sizeof cells[0], "%d", c->threads);
+    size_t used = 0;
+    cells[i][0] = '\0';
+    for (size_t k = 0; k < c->placement_count && used < sizeof cells[0]; k++)
+        used += (size_t)snprintf(cells[i] + used, sizeof cells[0] - used, "%s%u", k ? " " : "", c->placement[k]);
+    i++;
+    snprintf(cells[i++], sizeof cells[0], "%" PRId64, c->repetitions);
+    /* Each value is computed before its cell is formatted (argument order is unspecified in C). */
+    double median = 0, min = 0, mean = 0, cv = 0, onednn = 0, xnnpack = 0, copy = 0;
+    const bool has_median = lm_result_seconds(c, "median", &median), has_min = lm_result_seconds(c, "min", &min),
+               has_mean = lm_result_seconds(c, "mean", &mean), has_cv = lm_result_cv(c, &cv);
+    const bool latmac = strcmp(c->backend, LM_BACKEND_LATMAC) == 0;
+    const bool has_onednn = latmac && lm_result_ratio_to(r, c, "onednn", &onednn),
+               has_xnnpack = latmac && lm_result_ratio_to(r, c, "xnnpack", &xnnpack),
+               has_copy = latmac && lm_result_copy_fraction(r, c, &copy);
+    number(cells[i++], sizeof cells[0], has_median, median * 1e3);
+    number(cells[i++], sizeof cells[0], has_min, min * 1e3);
+    number(cells[i++], sizeof cells[0], has_mean, mean * 1e3);
+    number(cells[i++], sizeof cells[0], has_cv, cv);
+    snprintf(cells[i++], sizeof cells[0], "%" PRIu64, c->madds);
+    snprintf(cells[i++], sizeof cells[0], "%" PRIu64, lm_result_mac_bytes(c));
+    snprintf(cells[i++], sizeof cells[0], "%" PRIu64, c->params);
+    number(cells[i++], sizeof cells[0], true, lm_result_intensity(c));
+    number(cells[i++], sizeof cells[0], has_median && c->madds > 0, lm_result_gflops(c, median));
+    number(cells[i++], sizeof cells[0], has_median, lm_result_gbps(c, median));
+    number(cells[i++], sizeof cells[0], has_onednn, onednn);
+    number(cells[i++], sizeof cells[0], has_xnnpack, xnnpack);
+    number(cells[i++], sizeof cells[0], has_copy, copy);
+    lm_result_flags(r, c, cells[i++], sizeof cells[0]);
+    for (int k = 0; k < i; k++)
+        if ((k && fputc(',', out) == EOF) || lm_csv_write_field(out, cells[k]) != 0) return -1;
+    return fputc('\n', out) == EOF ? -1 : 0;
+}
+
+int lm_results_write_csv(FILE *out, const lm_results *r) {
+    for (int k = 0; lm_results_csv_columns[k]; k++)
+        if ((k && fputc(',', out) == EOF) || fputs(lm_results_csv_columns[k], out) == EOF) return -1;
+    if (fputc('\n', out) == EOF) return -1;
+    for (size_t i = 0; i < r->case_count; i++) {
+        if (!r->cases[i].run_count) continue; /* never ran (e.g. left out by --benchmark_filter) */
+        if (write_row(out, r, &r->cases[i]) != 0) return -1;
+    }
+    return 0;
+}

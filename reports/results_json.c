@@ -1,0 +1,220 @@
+/* results.json: Google Benchmark's JSON layout, so its tools (compare.py) read latmac's results, with
+ * latmac's facts added to the context and to each benchmark (see reports/README.md). */
+#include "results.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "host_report.h"
+#include "kernel.h"
+
+/* Sets obj[key] to v, leaving the key out when v is not finite (JSON has no NaN or infinity). */
+static void set_real(json_t *obj, const char *key, double v) {
+    if (isfinite(v)) json_object_set_new(obj, key, json_real(v));
+}
+
+static void set_string(json_t *obj, const char *key, const char *v) {
+    json_object_set_new(obj, key, json_string(v ? v : ""));
+}
+
+/* Hardware threads in an OS cpu list such as "0-3,8,10-11"; 0 when it does not parse. */
+static int cpu_list_size(const char *list) {
+    int n = 0;
+    while (list && *list) {
+        char *end;
+        const long first = strtol(list, &end, 10);
+        if (end == list) return 0;
+        long last = first;
+        if (*end == '-') {
+            const char *from = end + 1;
+            last = strtol(from, &end, 10);
+            if (end == from) return 0;
+        }
+        n += (int)(last - first + 1);
+        list = *end == ',' ? end + 1 : end;
+        if (*end && *end != ',') return 0;
+    }
+    return n;
+}
+
+/* The context as Google Benchmark would write it, from what its reporter and the host told us, for
+ * when its own JSON is missing or does not parse. */
+static json_t *fallback_context(const lm_results *r) {
+    char date[64] = "";
+    const time_t now = time(NULL);
+    struct tm local;
+    if (localtime_r(&now, &local)) {
+        char zone[8] = "";
+        strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &local);
+        strftime(zone, sizeof zone, "%z", &local); /* +hhmm; Google Benchmark writes +hh:mm */
+        if (strlen(zone) == 5) snprintf(date + strlen(date), sizeof date - strlen(date), "%.3s:%s", zone, zone + 3);
+    }
+    json_t *ctx = json_object(), *caches = json_array(), *load = json_array();
+    set_string(ctx, "date", date);
+    set_string(ctx, "host_name", r->host_name[0] || !r->host ? r->host_name : r->host->host_name);
+    set_string(ctx, "executable", r->executable);
+    json_object_set_new(ctx, "num_cpus", json_integer(r->num_cpus));
+    json_object_set_new(ctx, "mhz_per_cpu", json_integer((json_int_t)llround(r->mhz_per_cpu > 0 ? r->mhz_per_cpu : 0)));
+    json_object_set_new(ctx, "cpu_scaling_enabled", json_boolean(r->cpu_scaling == 1));
+    for (size_t i = 0; r->host && i < r->host->cache_count; i++) {
+        const lm_host_cache *c = &r->host->caches[i];
+        const char *type = strcmp(c->type, "data") == 0          ? "Data"
+                           : strcmp(c->type, "instruction") == 0 ? "Instruction"
+                                                                 : "Unified";
+        json_array_append_new(caches, json_pack("{s:s, s:i, s:I, s:i}", "type", type, "level", c->level, "size",
+                                                (json_int_t)c->size_bytes, "num_sharing",
+                                                c->instances ? cpu_list_size(c->shared_cpus[0]) : 0));
+    }
+    json_object_set_new(ctx, "caches", caches);
+    for (int i = 0; r->host && i < 3 && r->host->load_average[i] >= 0; i++)
+        json_array_append_new(load, json_real(r->host->load_average[i]));
+    json_object_set_new(ctx, "load_avg", load);
+    set_string(ctx, "library_build_type", "unknown");
+    return ctx;
+}
+
+static json_t *gb_context(const lm_results *r) {
+    if (r->gb_context_json) {
+        json_t *root = json_loads(r->gb_context_json, 0, NULL);
+        json_t *ctx = json_object_get(root, "context");
+        if (json_is_object(ctx)) {
+            json_incref(ctx);
+            json_decref(root);
+            return ctx;
+        }
+        json_decref(root);
+    }
+    return fallback_context(r);
+}
+
+static json_t *placement_json(size_t count, const unsigned *cpus) {
+    json_t *a = json_array();
+    for (size_t i = 0; i < count; i++) json_array_append_new(a, json_integer(cpus[i]));
+    return a;
+}
+
+static json_t *latmac_context(const lm_results *r) {
+    json_t *l = json_object(), *isas = json_array(), *peers = json_array(), *threads = json_array();
+    set_string(l, "version", r->host ? r->host->latmac_version : "unknown");
+    set_string(l, "command_line", r->command_line);
+    set_string(l, "suite", r->suite);
+    if (r->host) json_object_set_new(l, "host", lm_host_to_json(r->host));
+    for (int i = 0; i < LM_ISA_COUNT; i++)
+        if (r->usable_isas & LM_ISA_BIT(i)) json_array_append_new(isas, json_string(lm_isa_name((lm_isa)i)));
+    json_object_set_new(l, "usable_isas", isas);
+    for (size_t i = 0; i < r->peer_count; i++)
+        json_array_append_new(peers, json_pack("{s:s, s:s}", "name", r->peers[i].name, "version", r->peers[i].version));
+    json_object_set_new(l, "peers", peers);
+    for (size_t i = 0; i < r->thread_count_count; i++) {
+        const lm_result_thread_count *t = &r->thread_counts[i];
+        json_array_append_new(threads, json_pack("{s:i, s:o}", "threads", t->threads, "placement",
+                                                 placement_json(t->placement_count, t->placement)));
+    }
+    json_object_set_new(l, "thread_counts", threads);
+    json_object_set_new(l, "repetitions", json_integer(r->repetitions));
+    set_real(l, "min_time_seconds", r->min_time);
+    set_real(l, "warmup_time_seconds", r->warmup_time);
+    set_string(l, "statistic", "median");
+    set_string(l, "pinning", r->pinning);
+    if (r->load_at_start >= 0) set_real(l, "load_average_at_start", round(r->load_at_start * 100) / 100);
+    else set_string(l, "load_average_at_start", LM_HOST_UNKNOWN);
+    if (r->cores) json_object_set_new(l, "cores", json_integer(r->cores));
+    else set_string(l, "cores", LM_HOST_UNKNOWN);
+    set_real(l, "noisy_cv", LM_RESULT_NOISY_CV);
+    return l;
+}
+
+/* Whether a row gets rates: repetitions, and the aggregates that are times of one iteration. */
+static bool has_rates(const lm_result_run *run) {
+    if (run->error) return false;
+    if (!run->is_aggregate) return true;
+    return strcmp(run->aggregate_name, "mean") == 0 || strcmp(run->aggregate_name, "median") == 0 ||
+           strcmp(run->aggregate_name, "min") == 0;
+}
+
+static json_t *run_json(const lm_results *r, const lm_result_case *c, const lm_result_run *run) {
+    json_t *b = json_object();
+    char name[160];
+    snprintf(name, sizeof name, "%s%s%s", c->name, run->is_aggregate ? "_" : "",
+             run->is_aggregate ? run->aggregate_name : "");
+    /* Google Benchmark's fields, in its order */
+    set_string(b, "name", name);
+    json_object_set_new(b, "family_index", json_integer(c->family_index));
+    json_object_set_new(b, "per_family_instance_index", json_integer(0));
+    set_string(b, "run_name", c->name);
+    set_string(b, "run_type", run->is_aggregate ? "aggregate" : "iteration");
+    json_object_set_new(b, "repetitions", json_integer(c->repetitions));
+    if (!run->is_aggregate) json_object_set_new(b, "repetition_index", json_integer(run->repetition_index));
+    json_object_set_new(b, "threads", json_integer(c->threads));
+    if (run->is_aggregate) {
+        set_string(b, "aggregate_name", run->aggregate_name);
+        set_string(b, "aggregate_unit", run->is_percentage ? "percentage" : "time");
+    }
+    if (run->error) {
+        json_object_set_new(b, "error_occurred", json_true());
+        set_string(b, "error_message", run->error_message);
+    }
+    json_object_set_new(b, "iterations", json_integer(run->iterations));
+    set_real(b, "real_time", run->real_time);
+    set_real(b, "cpu_time", run->cpu_time);
+    set_string(b, "time_unit", c->time_unit);
+    /* latmac's */
+    set_string(b, "suite", c->suite);
+    set_string(b, "case", c->shape);
+    set_string(b, "backend", c->backend);
+    set_string(b, "kernel", c->kernel);
+    set_string(b, "category", c->category);
+    set_string(b, "op", c->op);
+    set_string(b, "description", c->description);
+    json_object_set_new(b, "madds", json_integer((json_int_t)c->madds));
+    json_object_set_new(b, "mac", json_integer((json_int_t)c->mac));
+    json_object_set_new(b, "mac_bytes", json_integer((json_int_t)lm_result_mac_bytes(c)));
+    json_object_set_new(b, "params", json_integer((json_int_t)c->params));
+    set_real(b, "intensity", lm_result_intensity(c));
+    json_object_set_new(b, "placement", placement_json(c->placement_count, c->placement));
+    const double seconds = run->real_time * lm_time_unit_seconds(c->time_unit);
+    if (has_rates(run) && seconds > 0) {
+        if (c->madds) set_real(b, "gflops", lm_result_gflops(c, seconds)); /* no MAdds: not applicable */
+        set_real(b, "gbps", lm_result_gbps(c, seconds));
+    }
+    if (run->is_aggregate && strcmp(run->aggregate_name, "median") == 0 && strcmp(c->backend, LM_BACKEND_LATMAC) == 0) {
+        double v;
+        for (size_t i = 0; i < r->peer_count; i++) {
+            char key[48];
+            snprintf(key, sizeof key, "ratio_to_%s", r->peers[i].name);
+            if (lm_result_ratio_to(r, c, r->peers[i].name, &v)) set_real(b, key, v);
+        }
+        if (lm_result_copy_fraction(r, c, &v)) set_real(b, "copy_bandwidth_fraction", v);
+    }
+    if (run->is_aggregate && strcmp(run->aggregate_name, "median") == 0) {
+        char flags[64];
+        lm_result_flags(r, c, flags, sizeof flags);
+        json_t *list = json_array();
+        for (char *save = NULL, *f = strtok_r(flags, " ", &save); f; f = strtok_r(NULL, " ", &save))
+            json_array_append_new(list, json_string(f));
+        json_object_set_new(b, "flags", list);
+    }
+    return b;
+}
+
+json_t *lm_results_to_json(const lm_results *r) {
+    json_t *ctx = gb_context(r), *benchmarks = json_array();
+    json_object_set_new(ctx, "latmac", latmac_context(r));
+    for (size_t i = 0; i < r->case_count; i++)
+        for (size_t j = 0; j < r->cases[i].run_count; j++)
+            json_array_append_new(benchmarks, run_json(r, &r->cases[i], &r->cases[i].runs[j]));
+    json_t *root = json_object();
+    json_object_set_new(root, "context", ctx);
+    json_object_set_new(root, "benchmarks", benchmarks);
+    return root;
+}
+
+int lm_results_write_json(FILE *out, const lm_results *r) {
+    json_t *root = lm_results_to_json(r);
+    const int failed = !root || json_dumpf(root, out, JSON_INDENT(2)) != 0 || fputc('\n', out) == EOF;
+    json_decref(root);
+    return failed ? -1 : 0;
+}

@@ -1,0 +1,216 @@
+/* `latmac run` end to end: a tiny run writes results.json and results.csv that parse, and every bad
+ * invocation exits 2 with one line. The binary's path comes from the LATMAC environment variable. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+typedef struct outcome {
+    int status;
+    char *out, *err;
+} outcome;
+
+static char *slurp(FILE *f) {
+    fseek(f, 0, SEEK_END);
+    const long n = ftell(f);
+    rewind(f);
+    char *buf = calloc((size_t)n + 1, 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    return buf;
+}
+
+static outcome run(const char *const *args) {
+    const char *latmac = getenv("LATMAC");
+    assert_non_null(latmac);
+    char *argv[32] = {(char *)latmac};
+    for (int i = 0; args[i]; i++) argv[i + 1] = (char *)args[i];
+    FILE *out = tmpfile(), *err = tmpfile();
+    assert_non_null(out);
+    assert_non_null(err);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fileno(out), 1);
+    posix_spawn_file_actions_adddup2(&fa, fileno(err), 2);
+    pid_t pid;
+    assert_int_equal(posix_spawn(&pid, latmac, &fa, NULL, argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    int wstatus;
+    assert_int_equal(waitpid(pid, &wstatus, 0), pid);
+    assert_true(WIFEXITED(wstatus));
+    return (outcome){WEXITSTATUS(wstatus), slurp(out), slurp(err)};
+}
+
+#define RUN(...) run((const char *const[]){"run", __VA_ARGS__, NULL})
+
+static void done(outcome *o) {
+    free(o->out);
+    free(o->err);
+}
+
+static char out_dir[64];
+
+static int make_out_dir(void **state) {
+    (void)state;
+    snprintf(out_dir, sizeof out_dir, "/tmp/latmac-test-run-XXXXXX");
+    return mkdtemp(out_dir) ? 0 : -1;
+}
+
+static int remove_out_dir(void **state) {
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", out_dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Exit 2, nothing on stdout, one line on stderr containing `message`; and nothing written. */
+static void assert_usage_error(outcome o, const char *message) {
+    if (o.status != 2) fail_msg("exit %d, stderr: %s", o.status, o.err);
+    assert_string_equal(o.out, "");
+    if (!strstr(o.err, message)) fail_msg("expected '%s' in: %s", message, o.err);
+    assert_non_null(strstr(o.err, "(see 'latmac run --help')"));
+    assert_ptr_equal(strchr(o.err, '\n'), o.err + strlen(o.err) - 1);
+    done(&o);
+}
+
+static void test_help(void **state) {
+    (void)state;
+    outcome o = RUN("--help");
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "Usage: latmac run [--suite kernels]"));
+    assert_non_null(strstr(o.out, "--benchmark_"));
+    assert_non_null(strstr(o.out, "nets and"));
+    done(&o);
+    o = run((const char *const[]){"--help", NULL});
+    assert_non_null(strstr(o.out, "  run "));
+    done(&o);
+}
+
+static void test_bad_invocations(void **state) {
+    (void)state;
+    const char *o = out_dir;
+    assert_usage_error(RUN("--suite", "nets", "--out", o), "latmac run: unknown suite 'nets'");
+    assert_usage_error(RUN("--filter", "relu(", "--out", o),
+                       "latmac run: --filter: 'relu(' is not a valid regular expression");
+    assert_usage_error(RUN("--threads", "0", "--out", o), "--threads: '0' is not a positive whole number");
+    assert_usage_error(RUN("--threads", "1,x", "--out", o), "--threads: 'x' is not a positive whole number");
+    assert_usage_error(RUN("--threads", "1,,2", "--out", o), "--threads: '1,,2' has an empty item");
+    assert_usage_error(RUN("--threads", "", "--out", o), "--threads: '' is not a comma-separated list");
+    assert_usage_error(RUN("--threads", "100000", "--out", o), "hardware threads of this machine");
+    assert_usage_error(RUN("--repetitions", "0", "--out", o),
+                       "latmac run: --repetitions: '0' is not a whole number from 1 to 1000");
+    assert_usage_error(RUN("--repetitions", "1001", "--out", o), "--repetitions: '1001'");
+    assert_usage_error(RUN("--min-time", "fast", "--out", o), "--min-time: 'fast' is not a number of seconds");
+    assert_usage_error(RUN("--min-time", "0", "--out", o), "--min-time: '0'");
+    assert_usage_error(RUN("--min-time", "nan", "--out", o), "--min-time: 'nan'");
+    assert_usage_error(RUN("--filter", "no_such_case", "--out", o), "no case matches the filter 'no_such_case'");
+    assert_usage_error(RUN("--bogus"), "latmac run: unknown option '--bogus'");
+    assert_usage_error(RUN("--out"), "latmac run: option '--out' needs a value");
+    assert_usage_error(RUN("extra"), "latmac run: unexpected argument 'extra'");
+    assert_usage_error(RUN("--benchmark_bogus=1"), "Google Benchmark does not accept '--benchmark_bogus=1'");
+    /* nothing was written by any of them */
+    char path[128];
+    snprintf(path, sizeof path, "%s/results.json", out_dir);
+    assert_int_not_equal(access(path, F_OK), 0);
+}
+
+static json_t *benchmark_named(json_t *benchmarks, const char *name) {
+    for (size_t i = 0; i < json_array_size(benchmarks); i++) {
+        json_t *b = json_array_get(benchmarks, i);
+        if (strcmp(json_string_value(json_object_get(b, "name")), name) == 0) return b;
+    }
+    return NULL;
+}
+
+static void test_a_tiny_run_writes_both_files(void **state) {
+    (void)state;
+    outcome o = RUN("--suite", "kernels", "--filter", "relu_116_28", "--repetitions", "2", "--min-time", "0.001",
+                    "--threads", "1", "--out", out_dir, "--benchmark_min_warmup_time=0");
+    if (o.status != 0) fail_msg("exit %d, stderr: %s", o.status, o.err);
+    assert_non_null(strstr(o.out, "median ms"));
+    assert_non_null(strstr(o.out, "relu_116_28"));
+    assert_null(strstr(o.err, "[1/")); /* progress only on a terminal */
+    done(&o);
+
+    char path[128];
+    snprintf(path, sizeof path, "%s/results.json", out_dir);
+    json_error_t error;
+    json_t *root = json_load_file(path, 0, &error);
+    if (!root) fail_msg("results.json is not JSON: %s", error.text);
+    json_t *ctx = json_object_get(root, "context"), *benchmarks = json_object_get(root, "benchmarks");
+    assert_true(json_is_object(ctx));
+    assert_true(json_is_string(json_object_get(ctx, "date")));
+    assert_true(json_is_object(json_object_get(json_object_get(ctx, "latmac"), "host")));
+    assert_true(json_array_size(benchmarks) > 0);
+    json_t *median = benchmark_named(benchmarks, "kernels/relu_116_28/latmac/threads:1_median");
+    assert_non_null(median);
+    assert_true(json_number_value(json_object_get(median, "real_time")) > 0);
+    assert_true(json_number_value(json_object_get(median, "copy_bandwidth_fraction")) > 0);
+    for (size_t i = 0; i < json_array_size(benchmarks); i++) {
+        const char *name = json_string_value(json_object_get(json_array_get(benchmarks, i), "name"));
+        assert_non_null(strstr(name, "relu_116_28")); /* prelu_116_28 matches too: a regular expression */
+        assert_non_null(strstr(name, "threads:1"));
+    }
+    json_decref(root);
+
+    snprintf(path, sizeof path, "%s/results.csv", out_dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char *csv = slurp(f);
+    assert_true(strncmp(csv, "suite,case,backend,kernel,threads,", 34) == 0);
+    assert_non_null(strstr(csv, "\nkernels,relu_116_28,latmac,"));
+    assert_non_null(strstr(csv, "\nkernels,relu_116_28,memcpy,memcpy,1,"));
+    free(csv);
+    snprintf(path, sizeof path, "%s/results.json.tmp", out_dir);
+    assert_int_not_equal(access(path, F_OK), 0);
+}
+
+/* A run whose results cannot be written exits 1 and leaves the previous results as they were. */
+static void test_a_failed_write_keeps_the_previous_results(void **state) {
+    (void)state;
+    char json_path[128], blocker[128], path[128];
+    snprintf(json_path, sizeof json_path, "%s/results.json", out_dir);
+    FILE *f = fopen(json_path, "w");
+    assert_non_null(f);
+    fputs("previous\n", f);
+    fclose(f);
+    snprintf(blocker, sizeof blocker, "%s/results.csv.tmp", out_dir); /* results.csv's temporary file cannot be made */
+    assert_int_equal(mkdir(blocker, 0700), 0);
+    outcome o = RUN("--filter", "^kernels/relu_116_28/latmac/", "--repetitions", "1", "--min-time", "0.001",
+                    "--threads", "1", "--out", out_dir);
+    assert_int_equal(o.status, 1);
+    assert_non_null(strstr(o.err, "latmac run: cannot create"));
+    assert_string_equal(o.out, "");
+    done(&o);
+    f = fopen(json_path, "r");
+    assert_non_null(f);
+    char *text = slurp(f);
+    assert_string_equal(text, "previous\n");
+    free(text);
+    snprintf(path, sizeof path, "%s/results.json.tmp", out_dir);
+    assert_int_not_equal(access(path, F_OK), 0);
+    assert_int_equal(rmdir(blocker), 0);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_help),
+        cmocka_unit_test(test_bad_invocations),
+        cmocka_unit_test(test_a_tiny_run_writes_both_files),
+        cmocka_unit_test(test_a_failed_write_keeps_the_previous_results),
+    };
+    return cmocka_run_group_tests_name("cli_run", tests, make_out_dir, remove_out_dir);
+}

@@ -1,0 +1,448 @@
+/* Every compiled-in peer backend against latmac's reference kernels, on a corpus covering every kind:
+ * awkward channel counts (1, 3, 7, 58, 116, 232), stride 2 on odd inputs, padding (asymmetric too),
+ * dilation, groups, every fused activation, batch 2, and 1 and 2 threads. A peer may answer
+ * "unsupported" (NULL and a reason), except for the convolution shapes of the kernel suite, which
+ * every backend must run. Each backend's coverage is printed as TAP comments.
+ *
+ * Each supported case is checked three times: once, again with the same buffers (XNNPACK skips its
+ * setup then), and with other buffers (it must set up again). The parameter block is overwritten
+ * with NaN right after create, so a peer that kept a pointer to it instead of a copy fails.
+ *
+ * Tolerance: |peer - reference| <= 1e-4 + 1e-4 * |reference|, with weights scaled by 1/sqrt(fan-in)
+ * as in test_kernels.c. Buffers carry 64 bytes of slack: XNNPACK reads up to 16 bytes past inputs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel.h"
+#include "peer.h"
+
+#define ATOL 1e-4
+#define RTOL 1e-4
+#define SLACK_FLOATS 16
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static float uniform(float lo, float hi) { /* xorshift64*: reproducible across runs */
+    rng_state ^= rng_state >> 12, rng_state ^= rng_state << 25, rng_state ^= rng_state >> 27;
+    const uint64_t r = rng_state * 0x2545f4914f6cdd1dull;
+    return lo + (hi - lo) * (float)((r >> 40) / (double)(1ull << 24));
+}
+
+static float *alloc_floats(size_t n) {
+    float *p = malloc((n + SLACK_FLOATS) * sizeof *p);
+    assert_non_null(p);
+    for (size_t i = 0; i < n + SLACK_FLOATS; i++) p[i] = NAN;
+    return p;
+}
+
+/* A parameter block of plausible values: weights ~ U(-1,1)/sqrt(fan-in), positive variances. */
+static float *make_params(const lm_op_desc *d) {
+    const size_t n = lm_op_param_floats(d);
+    float *p = alloc_floats(n);
+    double fan_in = 1;
+    if (d->kind == LM_OP_CONV) fan_in = (double)d->conv.kernel_h * d->conv.kernel_w * (d->in.c / d->conv.groups);
+    if (d->kind == LM_OP_FC) fan_in = (double)d->in.h * d->in.w * d->in.c;
+    const float scale = (float)(1.0 / sqrt(fan_in));
+    for (size_t i = 0; i < n; i++) p[i] = uniform(-1, 1) * scale;
+    if (d->kind == LM_OP_BATCHNORM)
+        for (int k = 0; k < d->in.c; k++) p[3 * d->in.c + k] = uniform(0.5f, 1.5f); /* variance */
+    return p;
+}
+
+/* Two sets of inputs (equal values) and outputs, so a peer sees its buffers change. */
+typedef struct buffers {
+    int inputs, outputs;
+    float *in[2][LM_MAX_PARTS], *out[2][LM_MAX_PARTS], *expected[LM_MAX_PARTS];
+} buffers;
+
+static buffers make_buffers(const lm_op_desc *d) {
+    buffers b = {.inputs = lm_op_input_count(d), .outputs = lm_op_output_count(d)};
+    for (int i = 0; i < b.inputs; i++) {
+        const size_t n = lm_shape_elements(lm_op_input_shape(d, i));
+        b.in[0][i] = alloc_floats(n), b.in[1][i] = alloc_floats(n);
+        for (size_t j = 0; j < n; j++) b.in[0][i][j] = b.in[1][i][j] = uniform(-4, 4);
+    }
+    for (int i = 0; i < b.outputs; i++) {
+        const size_t n = lm_shape_elements(lm_op_output_shape(d, i));
+        b.out[0][i] = alloc_floats(n), b.out[1][i] = alloc_floats(n), b.expected[i] = alloc_floats(n);
+    }
+    return b;
+}
+
+static void free_buffers(buffers *b) {
+    for (int s = 0; s < 2; s++) {
+        for (int i = 0; i < b->inputs; i++) free(b->in[s][i]);
+        for (int i = 0; i < b->outputs; i++) free(b->out[s][i]);
+    }
+    for (int i = 0; i < b->outputs; i++) free(b->expected[i]);
+}
+
+static void describe(const lm_op_desc *d, char *buf, size_t n) {
+    int used = snprintf(buf, n, "%s in %dx%dx%dx%d act %s", lm_op_kind_name(d->kind), d->in.n, d->in.h, d->in.w,
+                        d->in.c, lm_act_name(d->act));
+    if (d->kind == LM_OP_CONV)
+        snprintf(buf + used, n - (size_t)used, " out_c %d k %dx%d s %d pad %d,%d,%d,%d dil %d g %d bias %d",
+                 d->conv.out_c, d->conv.kernel_h, d->conv.kernel_w, d->conv.stride_h, d->conv.pad_top, d->conv.pad_left,
+                 d->conv.pad_bottom, d->conv.pad_right, d->conv.dilation_h, d->conv.groups, d->conv.bias);
+    else if (d->kind == LM_OP_MAXPOOL || d->kind == LM_OP_AVGPOOL)
+        snprintf(buf + used, n - (size_t)used, " k %d s %d pad %d", d->pool.kernel, d->pool.stride, d->pool.pad);
+    else if (d->kind == LM_OP_RESIZE_BILINEAR)
+        snprintf(buf + used, n - (size_t)used, " to %dx%d align %d", d->resize.out_h, d->resize.out_w,
+                 d->resize.align_corners);
+}
+
+/* Per backend and kind: cases run and cases the backend declined (with the last reason). */
+typedef struct coverage {
+    int supported[LM_OP_KIND_COUNT], unsupported[LM_OP_KIND_COUNT];
+    char reason[LM_OP_KIND_COUNT][400];
+} coverage;
+
+static void compare(const lm_peer_backend *be, const lm_op_desc *d, const char *what, int threads, int run,
+                    float *const *out, float *const *expected) {
+    for (int o = 0; o < lm_op_output_count(d); o++) {
+        const size_t n = lm_shape_elements(lm_op_output_shape(d, o));
+        for (size_t j = 0; j < n; j++) {
+            const double want = expected[o][j], got = out[o][j];
+            if (!(fabs(got - want) <= ATOL + RTOL * fabs(want)))
+                fail_msg("%s on %s, %d thread(s), run %d: output %d element %zu is %.7g, reference %.7g", be->name,
+                         what, threads, run, o, j, got, want);
+        }
+        for (size_t j = 0; j < n; j++) out[o][j] = NAN;
+    }
+}
+
+/* Runs `be` on `d` with 1 and 2 threads against the reference; returns whether `be` supports d. */
+static bool check(const lm_peer_backend *be, const lm_op_desc *d, coverage *cov) {
+    char what[256], err[256];
+    describe(d, what, sizeof what);
+    if (lm_op_validate(d, err, sizeof err) != 0) fail_msg("corpus entry is invalid: %s: %s", what, err);
+    const size_t nparams = lm_op_param_floats(d);
+    float *params = make_params(d), *scratch = alloc_floats(nparams);
+    buffers b = make_buffers(d);
+    lm_op *ref = lm_op_create(d, nparams ? params : NULL, lm_kernel_reference(d->kind), 0, err, sizeof err);
+    if (!ref) fail_msg("reference on %s: %s", what, err);
+    lm_op_run(ref, (const float *const *)b.in[0], b.expected, NULL);
+    bool supported = true;
+    for (int threads = 1; threads <= 2 && supported; threads++) {
+        memcpy(scratch, params, nparams * sizeof *params);
+        err[0] = '\0';
+        lm_peer *peer = be->create(d, nparams ? scratch : NULL, threads, err, sizeof err);
+        if (!peer) {
+            if (threads > 1) fail_msg("%s supports %s with 1 thread but not %d: %s", be->name, what, threads, err);
+            if (strncmp(err, be->name, strlen(be->name)) != 0 || !strchr(err, ':'))
+                fail_msg("%s declined %s without a reason naming it: '%s'", be->name, what, err);
+            snprintf(cov->reason[d->kind], sizeof cov->reason[d->kind], "%.180s (%.200s)", err, what);
+            supported = false;
+            break;
+        }
+        for (size_t i = 0; i < nparams; i++) scratch[i] = NAN; /* the peer must have its own copy */
+        for (int run = 0; run < 3; run++) {
+            const int set = run == 2; /* runs 0 and 1 on the same buffers, run 2 on the others */
+            if (be->run(peer, (const float *const *)b.in[set], b.out[set]) != 0)
+                fail_msg("%s failed to run %s with %d thread(s)", be->name, what, threads);
+            compare(be, d, what, threads, run, b.out[set], b.expected);
+        }
+        be->destroy(peer);
+    }
+    if (supported) cov->supported[d->kind]++;
+    else cov->unsupported[d->kind]++;
+    lm_op_destroy(ref);
+    free_buffers(&b);
+    free(scratch);
+    free(params);
+    return supported;
+}
+
+/* ---- the corpus ---------------------------------------------------------------------------------- */
+
+static const int awkward_channels[] = {1, 3, 7, 58, 116, 232};
+#define N_AWKWARD (int)(sizeof awkward_channels / sizeof awkward_channels[0])
+static const lm_act all_acts[] = {LM_ACT_NONE,     LM_ACT_RELU,    LM_ACT_RELU6, LM_ACT_HSWISH,
+                                  LM_ACT_HSIGMOID, LM_ACT_SIGMOID, LM_ACT_PRELU};
+#define N_ACTS (int)(sizeof all_acts / sizeof all_acts[0])
+
+typedef void (*visit_fn)(const lm_peer_backend *be, const lm_op_desc *d, coverage *cov);
+
+/* The convolutions of the kernel suite (bias, no activation), smaller in space: every backend must
+ * run them. Pointwise dense and grouped (g 1, 2, 4, 8), depthwise 3x3 stride 1 and 2 (and 5x5),
+ * and the stem's dense 3x3 stride 2 from 3 to 24 channels. */
+static void suite_conv_corpus(const lm_peer_backend *be, coverage *cov, visit_fn visit) {
+    static const int pointwise[][2] = {{128, 128}, {58, 58}, {116, 116}, {232, 232}, {464, 1024}};
+    for (int i = 0; i < 5; i++) {
+        lm_op_desc d = lm_op_conv((lm_shape){1, 7, 7, pointwise[i][0]}, pointwise[i][1], 1, 1, 0, 1, true, LM_ACT_NONE);
+        visit(be, &d, cov);
+    }
+    static const int grouped[][2] = {{128, 1}, {180, 2}, {256, 4}, {360, 8}};
+    for (int i = 0; i < 4; i++) {
+        lm_op_desc d =
+            lm_op_conv((lm_shape){1, 9, 9, grouped[i][0]}, grouped[i][0], 1, 1, 0, grouped[i][1], true, LM_ACT_NONE);
+        visit(be, &d, cov);
+    }
+    static const int depthwise[][4] = {{58, 3, 1, 14},  {116, 3, 1, 14}, {232, 3, 1, 7},
+                                       {116, 3, 2, 15}, {116, 3, 2, 14}, {120, 5, 1, 14}};
+    for (int i = 0; i < 6; i++) {
+        const int c = depthwise[i][0], k = depthwise[i][1], size = depthwise[i][3];
+        lm_op_desc d = lm_op_conv((lm_shape){1, size, size, c}, c, k, depthwise[i][2], k / 2, c, true, LM_ACT_NONE);
+        visit(be, &d, cov);
+    }
+    for (int size = 15; size <= 16; size++) {
+        lm_op_desc d = lm_op_conv((lm_shape){1, size, size, 3}, 24, 3, 2, 1, 1, true, LM_ACT_NONE);
+        visit(be, &d, cov);
+    }
+}
+
+static void conv_corpus(const lm_peer_backend *be, coverage *cov, visit_fn visit) {
+    /* Pointwise, dense and grouped, with every activation. */
+    for (int ci = 0; ci < N_AWKWARD; ci++) {
+        const int c = awkward_channels[ci];
+        const int outs[] = {c, 24, 7};
+        for (int oi = 0; oi < 3; oi++) {
+            lm_op_desc d = lm_op_conv((lm_shape){1 + (ci % 3 == 0), 5, 7, c}, outs[oi], 1, 1, 0, 1, (ci + oi) % 2,
+                                      all_acts[(ci + oi) % N_ACTS]);
+            visit(be, &d, cov);
+        }
+        for (int g = 2; g <= 8; g *= 2)
+            if (c % g == 0) {
+                lm_op_desc d = lm_op_conv((lm_shape){1, 5, 5, c}, c, 1, 1, 0, g, true, all_acts[(ci + g) % N_ACTS]);
+                visit(be, &d, cov);
+            }
+    }
+    /* Depthwise 3x3 and 5x5: strides on odd sizes, dilation, "same" padding heavier at bottom/right. */
+    static const int dw_spatial[][2] = {{1, 1}, {5, 5}, {7, 9}, {15, 15}};
+    for (int ci = 0; ci < N_AWKWARD; ci++)
+        for (int s = 0; s < 4; s++)
+            for (int kernel = 3; kernel <= 5; kernel += 2)
+                for (int stride = 1; stride <= 2; stride++) {
+                    const int c = awkward_channels[ci];
+                    lm_op_desc d =
+                        lm_op_conv((lm_shape){1, dw_spatial[s][0], dw_spatial[s][1], c}, c, kernel, stride, kernel / 2,
+                                   c, (s + stride) % 2 == 0, all_acts[(ci + s + kernel) % N_ACTS]);
+                    visit(be, &d, cov);
+                    if (s >= 2 && kernel == 3) {
+                        d.conv.dilation_h = d.conv.dilation_w = 2;
+                        d.conv.pad_top = d.conv.pad_left = d.conv.pad_bottom = d.conv.pad_right = 2;
+                        visit(be, &d, cov);
+                        d.conv.dilation_h = d.conv.dilation_w = 1;
+                        d.conv.pad_top = d.conv.pad_left = 0;
+                        d.conv.pad_bottom = d.conv.pad_right = kernel / 2;
+                        visit(be, &d, cov);
+                    }
+                }
+    /* General convolutions: grouped 3x3, rectangular kernels, dilation, no padding, batch 2. */
+    lm_op_desc grouped = lm_op_conv((lm_shape){1, 9, 9, 24}, 48, 3, 1, 1, 4, true, LM_ACT_NONE);
+    visit(be, &grouped, cov);
+    lm_op_desc first16 = lm_op_conv((lm_shape){2, 16, 16, 3}, 16, 3, 2, 1, 1, false, LM_ACT_HSWISH);
+    visit(be, &first16, cov);
+    lm_op_desc rect = lm_op_conv((lm_shape){1, 10, 12, 7}, 5, 3, 1, 0, 1, true, LM_ACT_PRELU);
+    rect.conv.kernel_w = 1;
+    visit(be, &rect, cov);
+    lm_op_desc asym = lm_op_conv((lm_shape){1, 11, 8, 7}, 9, 3, 2, 0, 1, true, LM_ACT_RELU6);
+    asym.conv.stride_w = 1, asym.conv.pad_top = 1, asym.conv.pad_right = 2, asym.conv.dilation_w = 2;
+    visit(be, &asym, cov);
+    lm_op_desc strided_pw = lm_op_conv((lm_shape){1, 15, 15, 58}, 116, 1, 2, 0, 1, true, LM_ACT_RELU);
+    visit(be, &strided_pw, cov);
+    lm_op_desc dense5 = lm_op_conv((lm_shape){1, 11, 11, 16}, 40, 5, 2, 2, 1, true, LM_ACT_SIGMOID);
+    visit(be, &dense5, cov);
+    lm_op_desc multiplier = lm_op_conv((lm_shape){1, 7, 7, 8}, 16, 3, 1, 1, 8, true, LM_ACT_HSIGMOID);
+    visit(be, &multiplier, cov);
+}
+
+static void fc_corpus(const lm_peer_backend *be, coverage *cov, visit_fn visit) {
+    const int shapes[][4] = {{1, 1, 1, 1024}, {2, 1, 1, 58}, {1, 3, 3, 7}, {2, 2, 3, 5}};
+    const int outs[] = {1000, 3, 116, 7};
+    for (int i = 0; i < 4; i++)
+        for (int a = 0; a < 3; a++) {
+            lm_op_desc d = {.kind = LM_OP_FC, .in = {shapes[i][0], shapes[i][1], shapes[i][2], shapes[i][3]},
+                            .act = all_acts[(i + a * 3) % N_ACTS]};
+            d.fc.out_c = outs[(i + a) % 4];
+            d.fc.bias = a != 1;
+            visit(be, &d, cov);
+        }
+}
+
+/* Element-wise, data and pooling kinds: the awkward channel counts on a few spatial sizes. */
+static void other_corpus(const lm_peer_backend *be, lm_op_kind kind, coverage *cov, visit_fn visit) {
+    static const int spatial[][3] = {{1, 1, 1}, {1, 3, 5}, {2, 7, 7}};
+    for (int ci = 0; ci < N_AWKWARD; ci++)
+        for (int s = 0; s < 3; s++) {
+            const int c = awkward_channels[ci];
+            lm_op_desc d = {.kind = kind, .in = {spatial[s][0], spatial[s][1], spatial[s][2], c}};
+            switch (kind) {
+            case LM_OP_BIAS:
+            case LM_OP_BATCHNORM:
+            case LM_OP_ADD:
+            case LM_OP_MUL:
+            case LM_OP_ACTIVATION:
+                for (int a = 0; a < N_ACTS; a++) {
+                    d.act = all_acts[a];
+                    if (kind == LM_OP_ACTIVATION && d.act == LM_ACT_NONE) continue;
+                    d.bn.eps = 1e-5f;
+                    if (kind == LM_OP_ADD || kind == LM_OP_MUL) d.binary.broadcast = (a + s) % 2;
+                    visit(be, &d, cov);
+                }
+                break;
+            case LM_OP_CHANNEL_SHUFFLE:
+                for (int g = 2; g <= 8; g++)
+                    if (c % g == 0) {
+                        d.shuffle.groups = g;
+                        visit(be, &d, cov);
+                    }
+                if (c > 1) { /* one channel per group */
+                    d.shuffle.groups = c;
+                    visit(be, &d, cov);
+                }
+                break;
+            case LM_OP_SPLIT:
+            case LM_OP_CONCAT:
+                d.parts.count = 2;
+                d.parts.channels[0] = c, d.parts.channels[1] = awkward_channels[(ci + 3) % N_AWKWARD];
+                if (kind == LM_OP_SPLIT) {
+                    d.in.c = c * 2;
+                    d.parts.channels[1] = c;
+                    if (c > 1) d.parts.channels[0] = c + 1, d.parts.channels[1] = c - 1;
+                }
+                visit(be, &d, cov);
+                d.parts.count = 3;
+                d.parts.channels[0] = d.parts.channels[1] = d.parts.channels[2] = c;
+                d.in.c = 3 * c;
+                visit(be, &d, cov);
+                break;
+            case LM_OP_GLOBAL_AVGPOOL: visit(be, &d, cov); break;
+            case LM_OP_MAXPOOL:
+            case LM_OP_AVGPOOL:
+                d.in.h = spatial[s][1] * 2 + 1, d.in.w = spatial[s][2] * 2 + 2; /* odd and even */
+                d.pool.kernel = 3, d.pool.stride = 2, d.pool.pad = 1;
+                visit(be, &d, cov);
+                d.pool.pad = 0;
+                visit(be, &d, cov);
+                d.pool.kernel = 2, d.pool.stride = 2;
+                visit(be, &d, cov);
+                break;
+            case LM_OP_RESIZE_BILINEAR:
+                for (int align = 0; align <= 1; align++) {
+                    d.resize.align_corners = align;
+                    d.resize.out_h = spatial[s][1] * 4 + 1, d.resize.out_w = spatial[s][2] * 3; /* up */
+                    visit(be, &d, cov);
+                    d.in.h = 9, d.in.w = 10, d.resize.out_h = 4, d.resize.out_w = 7; /* down */
+                    visit(be, &d, cov);
+                    d.in.h = spatial[s][1], d.in.w = spatial[s][2];
+                }
+                break;
+            default: fail_msg("no corpus for %s", lm_op_kind_name(kind));
+            }
+        }
+}
+
+static void visit_kind(const lm_peer_backend *be, lm_op_kind kind, coverage *cov, visit_fn visit) {
+    if (kind == LM_OP_CONV) suite_conv_corpus(be, cov, visit), conv_corpus(be, cov, visit);
+    else if (kind == LM_OP_FC) fc_corpus(be, cov, visit);
+    else other_corpus(be, kind, cov, visit);
+}
+
+/* ---- tests --------------------------------------------------------------------------------------- */
+
+static void visit_check(const lm_peer_backend *be, const lm_op_desc *d, coverage *cov) { check(be, d, cov); }
+
+static void visit_required(const lm_peer_backend *be, const lm_op_desc *d, coverage *cov) {
+    if (!check(be, d, cov))
+        fail_msg("%s must support the kernel suite's convolutions: %s", be->name, cov->reason[d->kind]);
+}
+
+static void test_backends_are_named(void **state) {
+    (void)state;
+    printf("# %d peer backend(s) compiled in\n", lm_peer_backend_count);
+    for (int i = 0; i < lm_peer_backend_count; i++) {
+        const lm_peer_backend *be = lm_peer_backends[i];
+        assert_non_null(be);
+        assert_true(be->name && be->name[0]);
+        assert_true(be->version && be->version[0]);
+        assert_true(be->create && be->run && be->destroy);
+        for (int j = 0; j < i; j++) assert_string_not_equal(lm_peer_backends[j]->name, be->name);
+        printf("# %s %s\n", be->name, be->version);
+    }
+    assert_null(lm_peer_backends[lm_peer_backend_count]);
+}
+
+/* The kernel suite's convolutions: supported and equal to the reference. */
+static void test_backend_runs_suite_convolutions(void **state) {
+    const lm_peer_backend *be = *state;
+    coverage cov = {0};
+    suite_conv_corpus(be, &cov, visit_required);
+    printf("# %s: %d kernel-suite convolutions match the reference\n", be->name, cov.supported[LM_OP_CONV]);
+}
+
+/* Every kind: whatever the backend supports equals the reference; coverage printed. */
+static void test_backend_matches_reference(void **state) {
+    const lm_peer_backend *be = *state;
+    coverage cov = {0};
+    int total = 0;
+    for (int kind = 0; kind < LM_OP_KIND_COUNT; kind++) {
+        visit_kind(be, (lm_op_kind)kind, &cov, visit_check);
+        const int ok = cov.supported[kind], no = cov.unsupported[kind];
+        printf("# %s %-15s %3d of %3d supported%s%s\n", be->name, lm_op_kind_name((lm_op_kind)kind), ok, ok + no,
+               no ? "; declined e.g. " : "", no ? cov.reason[kind] : "");
+        total += ok;
+    }
+    if (total == 0) fail_msg("%s supports nothing", be->name);
+}
+
+/* Impossible requests: NULL with a one-line reason, no crash. */
+static void test_backend_fails_cleanly(void **state) {
+    const lm_peer_backend *be = *state;
+    char err[256];
+    const lm_op_desc pw = lm_op_conv((lm_shape){1, 4, 4, 8}, 8, 1, 1, 0, 1, false, LM_ACT_NONE);
+    float weights[64] = {0};
+    const struct {
+        lm_op_desc d;
+        int threads;
+        const char *what;
+    } cases[] = {
+        {pw, 0, "zero threads"},
+        {pw, -3, "negative threads"},
+        {{.kind = LM_OP_KIND_COUNT, .in = {1, 4, 4, 8}}, 1, "an unknown operator kind"},
+        {{.kind = (lm_op_kind)-1, .in = {1, 4, 4, 8}}, 1, "a negative operator kind"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        strcpy(err, "untouched");
+        lm_peer *p = be->create(&cases[i].d, weights, cases[i].threads, err, sizeof err);
+        if (p) fail_msg("%s accepted %s", be->name, cases[i].what);
+        if (strncmp(err, be->name, strlen(be->name)) != 0 || strchr(err, '\n'))
+            fail_msg("%s on %s: reason '%s' is not one line naming the backend", be->name, cases[i].what, err);
+        printf("# %s on %s: %s\n", be->name, cases[i].what, err);
+        assert_null(be->create(&cases[i].d, weights, cases[i].threads, NULL, 0)); /* no room for a reason */
+    }
+    be->destroy(NULL);
+}
+
+int main(void) {
+    struct CMUnitTest tests[1 + 3 * 4];
+    int n = 0;
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_backends_are_named);
+    static char names[3 * 4][64];
+    for (int i = 0; i < lm_peer_backend_count && n + 3 <= (int)(sizeof tests / sizeof tests[0]); i++) {
+        const lm_peer_backend *be = lm_peer_backends[i];
+        static const struct {
+            const char *what;
+            void (*fn)(void **);
+        } per_backend[3] = {
+            {"suite_convolutions", test_backend_runs_suite_convolutions},
+            {"matches_reference", test_backend_matches_reference},
+            {"fails_cleanly", test_backend_fails_cleanly},
+        };
+        for (int t = 0; t < 3; t++) {
+            snprintf(names[n - 1], sizeof names[n - 1], "%s_%s", be->name, per_backend[t].what);
+            tests[n] =
+                (struct CMUnitTest){.name = names[n - 1], .test_func = per_backend[t].fn, .initial_state = (void *)be};
+            n++;
+        }
+    }
+    return _cmocka_run_group_tests("peers", tests, (size_t)n, NULL, NULL);
+}

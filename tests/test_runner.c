@@ -1,0 +1,230 @@
+/* The kernel suite and the runner: the suite has every shape the guidelines need and one case of every
+ * operator kind, all valid; planning names cases kernels/<shape>/<backend>/threads:<N> and filters
+ * them; a tiny run through Google Benchmark records repetitions, aggregates and the kernel chosen. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "case_data.h"
+#include "kernel_suite.h"
+#include "peer.h"
+#include "parallel_region.h"
+#include "runner.h"
+
+static const char *const required[] = {
+    "pw_128x128_56", "pw_58x58_28", "pw_116x116_14", "pw_232x232_7", "pw_464x1024_7", "dw3x3s1_58_28",
+    "dw3x3s1_116_14", "dw3x3s1_232_7", "dw3x3s2_116_28to14", "conv3x3s2_3x24_224to112", "gpw_g1_c128_56",
+    "gpw_g2_c180_56", "gpw_g4_c256_56", "gpw_g8_c360_56", "shuffle_g2_116_28", "concat_58_58_28", "split_116_28",
+    "add_116_28", "relu_116_28", "hswish_120_28",
+};
+
+static void test_suite_cases_are_valid_and_cover_every_kind(void **state) {
+    (void)state;
+    bool kinds[LM_OP_KIND_COUNT] = {false};
+    for (int i = 0; i < lm_kernel_suite_count; i++) {
+        const lm_kernel_case *c = &lm_kernel_suite[i];
+        char err[256];
+        if (c->category == LM_CASE_RUNTIME) continue; /* no operator to validate */
+        if (lm_op_validate(&c->desc, err, sizeof err) != 0) fail_msg("%s: %s", c->name, err);
+        assert_int_equal(c->desc.in.n, 1);
+        assert_ptr_equal(lm_kernel_case_find(c->name), c); /* names are unique */
+        kinds[c->desc.kind] = true;
+        if (c->desc.kind == LM_OP_CONV) { /* what peers compute too */
+            assert_true(c->desc.conv.bias);
+            assert_int_equal(c->desc.act, LM_ACT_NONE);
+            assert_int_equal(c->category, LM_CASE_CONV);
+        }
+    }
+    for (int k = 0; k < LM_OP_KIND_COUNT; k++)
+        if (!kinds[k]) fail_msg("no case of kind %s", lm_op_kind_name((lm_op_kind)k));
+    assert_null(lm_kernel_case_find("nonesuch"));
+}
+
+static void test_suite_shapes_are_what_their_names_say(void **state) {
+    (void)state;
+    const lm_kernel_case *pw = lm_kernel_case_find("pw_128x128_56"), *dw = lm_kernel_case_find("dw3x3s2_116_28to14"),
+                         *stem = lm_kernel_case_find("conv3x3s2_3x24_224to112"),
+                         *g8 = lm_kernel_case_find("gpw_g8_c360_56"), *split = lm_kernel_case_find("split_116_28"),
+                         *se = lm_kernel_case_find("mul_bcast_120_28");
+    assert_non_null(pw);
+    assert_int_equal(lm_op_cost_of(&pw->desc).madds, 56ull * 56 * 128 * 128);
+    const lm_shape dw_out = lm_op_output_shape(&dw->desc, 0);
+    assert_int_equal(dw_out.h, 14);
+    assert_int_equal(dw->desc.conv.groups, 116);
+    const lm_shape stem_out = lm_op_output_shape(&stem->desc, 0);
+    assert_int_equal(stem_out.h, 112);
+    assert_int_equal(stem_out.c, 24);
+    assert_int_equal(g8->desc.conv.groups, 8);
+    assert_int_equal(g8->desc.in.c, 360);
+    assert_int_equal(lm_op_output_count(&split->desc), 2);
+    assert_int_equal(lm_op_output_shape(&split->desc, 1).c, 58);
+    assert_true(se->desc.binary.broadcast);
+    for (int i = 0; i < lm_kernel_suite_count; i++) {
+        const lm_kernel_case *c = &lm_kernel_suite[i];
+        const bool arithmetic = c->category == LM_CASE_CONV || c->category == LM_CASE_FC || c->category == LM_CASE_RUNTIME;
+        assert_int_equal(lm_case_category_memory_bound(c->category), !arithmetic);
+    }
+    char text[160];
+    lm_op_describe(&dw->desc, text, sizeof text);
+    assert_string_equal(text, "conv 3x3 stride 2 pad 1 groups 116 bias, 28x28x116 -> 14x14x116");
+    lm_op_describe(&split->desc, text, sizeof text);
+    assert_string_equal(text, "split, 28x28x116 -> 28x28x58+28x28x58");
+}
+
+static void test_case_data_is_seeded(void **state) {
+    (void)state;
+    const lm_kernel_case *bn = lm_kernel_case_find("bn_116_28");
+    lm_case_data a, b;
+    assert_int_equal(lm_case_data_create(&bn->desc, lm_seed_of(bn->name), &a), 0);
+    assert_int_equal(lm_case_data_create(&bn->desc, lm_seed_of(bn->name), &b), 0);
+    const size_t n = lm_shape_elements(bn->desc.in);
+    assert_memory_equal(a.in[0], b.in[0], n * sizeof(float));
+    assert_memory_equal(a.params, b.params, lm_op_param_floats(&bn->desc) * sizeof(float));
+    for (int c = 0; c < bn->desc.in.c; c++) assert_true(a.params[3 * bn->desc.in.c + c] > 0); /* variances */
+    for (size_t i = 0; i < n; i++) assert_true(a.in[0][i] >= -1 && a.in[0][i] < 1);
+    assert_int_equal((uintptr_t)a.in[0] % 64, 0);
+    lm_case_data_free(&a);
+    lm_case_data_free(&b);
+    assert_true(lm_seed_of("a") != lm_seed_of("b"));
+}
+
+/* ---- planning and running ---- */
+
+static lm_host *host;
+
+static int probe(void **state) {
+    (void)state;
+    host = lm_host_probe();
+    return host ? 0 : -1;
+}
+
+static int release(void **state) {
+    (void)state;
+    lm_host_free(host);
+    return 0;
+}
+
+static lm_run_config config(const int *threads, size_t count, const regex_t *filter) {
+    return (lm_run_config){.host = host, .suite = "kernels", .filter = filter, .threads = threads,
+                           .thread_count = count, .repetitions = 2, .min_time = 0.001, .warmup_time = 0.0005};
+}
+
+static const lm_result_case *find_case(const lm_results *r, const char *name) {
+    for (size_t i = 0; i < r->case_count; i++)
+        if (strcmp(r->cases[i].name, name) == 0) return &r->cases[i];
+    return NULL;
+}
+
+static void test_plan_names_every_case(void **state) {
+    (void)state;
+    const int threads[] = {1, 1};
+    lm_results r = {0};
+    char err[256], name[128];
+    lm_run_config cfg = config(threads, 2, NULL);
+    assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), 0);
+    assert_int_equal(r.thread_count_count, 1); /* duplicates dropped */
+    for (size_t i = 0; i < sizeof required / sizeof *required; i++) {
+        snprintf(name, sizeof name, "kernels/%s/latmac/threads:1", required[i]);
+        if (!find_case(&r, name)) fail_msg("no case %s", name);
+    }
+    size_t expected = 0;
+    for (int i = 0; i < lm_kernel_suite_count; i++)
+        expected += lm_kernel_suite[i].category == LM_CASE_RUNTIME
+                        ? (size_t)lm_region_runtime_count /* an empty region per threading runtime */
+                        : 1 + (size_t)lm_peer_backend_count + lm_case_category_memory_bound(lm_kernel_suite[i].category);
+    assert_int_equal(r.case_count, expected);
+    for (size_t i = 0; i < r.case_count; i++) {
+        const lm_result_case *c = &r.cases[i];
+        snprintf(name, sizeof name, "kernels/%s/%s/threads:%d", c->shape, c->backend, c->threads);
+        assert_string_equal(c->name, name);
+        assert_int_equal(c->run_count, 0);
+        assert_true(c->mac > 0 || strcmp(c->shape, "parallel_empty") == 0);
+    }
+    assert_non_null(find_case(&r, "kernels/relu_116_28/memcpy/threads:1"));
+    assert_null(find_case(&r, "kernels/pw_58x58_28/memcpy/threads:1")); /* convolutions have no yardstick */
+    const lm_result_case *copy = find_case(&r, "kernels/add_116_28/memcpy/threads:1");
+    assert_int_equal(copy->mac, 2 * 2 * 28 * 28 * 116); /* both inputs, read and written */
+    assert_int_equal(copy->madds, 0);
+    lm_results_free(&r);
+
+    cfg.suite = "nets";
+    assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), -1);
+    assert_string_equal(err, "unknown suite 'nets'");
+    lm_results_free(&r);
+}
+
+static void test_plan_filters_by_name(void **state) {
+    (void)state;
+    regex_t filter;
+    assert_int_equal(regcomp(&filter, "^kernels/(relu|add)_116_28/latmac/", REG_EXTENDED | REG_NOSUB), 0);
+    const int threads[] = {1};
+    lm_results r = {0};
+    char err[256];
+    lm_run_config cfg = config(threads, 1, &filter);
+    assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), 0);
+    assert_int_equal(r.case_count, 2);
+    assert_string_equal(r.cases[0].name, "kernels/add_116_28/latmac/threads:1");
+    assert_string_equal(r.cases[1].name, "kernels/relu_116_28/latmac/threads:1");
+    lm_results_free(&r);
+    regfree(&filter);
+    assert_int_equal(regcomp(&filter, "matches nothing", REG_EXTENDED | REG_NOSUB), 0);
+    assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), 0);
+    assert_int_equal(r.case_count, 0);
+    lm_results_free(&r);
+    regfree(&filter);
+}
+
+static void test_a_tiny_run_records_everything(void **state) {
+    (void)state;
+    regex_t filter;
+    assert_int_equal(regcomp(&filter, "^kernels/relu_116_28/(latmac|memcpy)/", REG_EXTENDED | REG_NOSUB), 0);
+    const int threads[] = {1, 2};
+    const size_t thread_counts = host->placement_count >= 2 ? 2 : 1;
+    lm_results r = {0};
+    char err[256];
+    lm_run_config cfg = config(threads, thread_counts, &filter);
+    assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), 0);
+    assert_int_equal(r.case_count, 2 * thread_counts);
+    if (lm_runner_run(&cfg, &r, err, sizeof err) != 0) fail_msg("run failed: %s", err);
+    assert_non_null(r.gb_context_json);
+    for (size_t i = 0; i < r.case_count; i++) {
+        const lm_result_case *c = &r.cases[i];
+        assert_false(lm_result_failed(c));
+        assert_int_equal(c->family_index, (int64_t)i); /* ran in the planned order */
+        assert_int_equal(c->run_count, 2 + 6);          /* two repetitions; mean median stddev cv min max */
+        assert_string_equal(c->time_unit, "us");
+        assert_non_null(lm_result_aggregate(c, "min"));
+        assert_non_null(lm_result_aggregate(c, "max"));
+        double median;
+        assert_true(lm_result_seconds(c, "median", &median));
+        assert_true(median > 0);
+        assert_int_equal(c->placement_count, (size_t)c->threads);
+        assert_int_equal(c->placement[0], host->placement[0]);
+        if (strcmp(c->backend, "latmac") == 0) assert_non_null(strstr(c->kernel, "lm_f32_activation_nhwc__"));
+        else assert_string_equal(c->kernel, "memcpy");
+    }
+    double fraction;
+    assert_true(lm_result_copy_fraction(&r, &r.cases[0], &fraction));
+    assert_true(fraction > 0);
+    lm_results_free(&r);
+    regfree(&filter);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_suite_cases_are_valid_and_cover_every_kind),
+        cmocka_unit_test(test_suite_shapes_are_what_their_names_say),
+        cmocka_unit_test(test_case_data_is_seeded),
+        cmocka_unit_test(test_plan_names_every_case),
+        cmocka_unit_test(test_plan_filters_by_name),
+        cmocka_unit_test(test_a_tiny_run_records_everything),
+    };
+    return cmocka_run_group_tests_name("runner", tests, probe, release);
+}

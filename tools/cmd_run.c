@@ -1,0 +1,282 @@
+/* `latmac run`: times a suite's cases and writes results.json and results.csv. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "gbench_shim.h"
+#include "host.h"
+#include "results.h"
+#include "runner.h"
+
+static const char usage[] =
+    "Usage: latmac run [--suite kernels] [--filter REGEX] [--threads LIST] [--repetitions N]\n"
+    "                  [--min-time SECONDS] [--out DIR] [--benchmark_*=VALUE ...]\n"
+    "\n"
+    "Time a suite's cases on this machine and write DIR/results.json (Google Benchmark's JSON layout,\n"
+    "with MAdds, MAC, rates, ratios and the host) and DIR/results.csv (one row per case), then print a\n"
+    "summary. Cases are named kernels/<case>/<backend>/threads:<N>; backends are latmac, each peer\n"
+    "library compiled in (onednn, xnnpack) and, for memory-bound cases, memcpy (a copy of the case's\n"
+    "input, the copy-bandwidth yardstick). Each case is timed by wall clock after a warm-up as long as\n"
+    "--min-time, over repetitions; the median is quoted.\n"
+    "\n"
+    "Options:\n"
+    "  -s, --suite SUITE        what to time: kernels, isolated operators (the default and, for now,\n"
+    "                           the only suite; nets and guidelines come later)\n"
+    "  -f, --filter REGEX       only cases whose name matches this POSIX extended regular expression\n"
+    "  -t, --threads LIST       comma-separated thread counts (default: 1 and the physical core count)\n"
+    "  -r, --repetitions N      repetitions per case, 1 to 1000 (default 9)\n"
+    "  -m, --min-time SECONDS   minimum duration of each repetition and of the warm-up (default 0.05)\n"
+    "  -o, --out DIR            where to write the results (default: results; created if missing)\n"
+    "  --benchmark_*=VALUE      Google Benchmark's own flags, passed through (e.g. --benchmark_out=FILE)\n"
+    "  -h, --help               show this help\n"
+    "\n"
+    "Progress goes to stderr when it is a terminal. Exit status: 0 success, 1 a case failed or the\n"
+    "results could not be written, 2 bad command line (including a filter that matches no case).\n";
+
+#define DEFAULT_REPETITIONS 9
+#define DEFAULT_MIN_TIME 0.05
+#define MAX_MIN_TIME 3600.0
+#define HELP_SHOWN (-1) /* parse_options: --help was answered */
+
+typedef struct options {
+    const char *suite, *filter_text, *threads_text, *out;
+    unsigned long repetitions;
+    double min_time;
+    regex_t filter;
+    bool has_filter;
+    int threads[LM_RESULT_MAX_THREAD_COUNTS];
+    size_t thread_count;
+} options;
+
+/* The invocation ("latmac" and the command's argv), re-quoted for a shell where needed, for the record. */
+static char *command_line(int argc, char **argv) {
+    size_t size = sizeof "latmac";
+    for (int i = 0; i < argc; i++) size += 4 * strlen(argv[i]) + 3;
+    char *s = malloc(size), *p = s;
+    if (!s) return NULL;
+    p += sprintf(p, "latmac");
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:=,+-@%";
+        const bool plain = *a && strspn(a, safe) == strlen(a);
+        *p++ = ' ';
+        if (plain) {
+            p += sprintf(p, "%s", a);
+            continue;
+        }
+        *p++ = '\'';
+        for (; *a; a++) p += *a == '\'' ? sprintf(p, "'\\''") : sprintf(p, "%c", *a);
+        *p++ = '\'';
+    }
+    *p = '\0';
+    return s;
+}
+
+/* "1,2,4": each a whole number from 1 to max; duplicates dropped. */
+static int parse_threads(options *o, const char *text, unsigned long max, unsigned long hardware) {
+    char buf[256];
+    if (snprintf(buf, sizeof buf, "%s", text) >= (int)sizeof buf)
+        return lm_cli_usage_error("run", "--threads: list too long");
+    o->thread_count = 0;
+    if (strstr(text, ",,")) return lm_cli_usage_error("run", "--threads: '%s' has an empty item", text);
+    char *save = NULL;
+    const char *item = buf[0] == ',' || !buf[0] || buf[strlen(buf) - 1] == ',' ? NULL : strtok_r(buf, ",", &save);
+    if (!item) return lm_cli_usage_error("run", "--threads: '%s' is not a comma-separated list of thread counts", text);
+    for (; item; item = strtok_r(NULL, ",", &save)) {
+        unsigned long n;
+        if (!lm_cli_parse_uint(item, 1, ULONG_MAX, &n))
+            return lm_cli_usage_error("run", "--threads: '%s' is not a positive whole number", item);
+        if (n > max) {
+            if (n > hardware)
+                return lm_cli_usage_error("run", "--threads: %lu is more than the %lu hardware threads of this machine",
+                                          n, hardware);
+            return lm_cli_usage_error("run", "--threads: %lu is more than latmac's limit of %lu", n, max);
+        }
+        bool seen = false;
+        for (size_t i = 0; i < o->thread_count; i++) seen |= o->threads[i] == (int)n;
+        if (seen) continue;
+        if (o->thread_count == LM_RESULT_MAX_THREAD_COUNTS)
+            return lm_cli_usage_error("run", "--threads: more than %d thread counts", LM_RESULT_MAX_THREAD_COUNTS);
+        o->threads[o->thread_count++] = (int)n;
+    }
+    return LM_EXIT_OK;
+}
+
+static bool parse_seconds(const char *text, double *seconds) {
+    char *end;
+    errno = 0;
+    const double v = strtod(text, &end);
+    if (end == text || *end || errno || !isfinite(v) || !(v > 0) || v > MAX_MIN_TIME) return false;
+    *seconds = v;
+    return true;
+}
+
+static int parse_options(int argc, char **argv, options *o) {
+    static const struct option long_options[] = {
+        {"suite", required_argument, NULL, 's'},   {"filter", required_argument, NULL, 'f'},
+        {"threads", required_argument, NULL, 't'}, {"repetitions", required_argument, NULL, 'r'},
+        {"min-time", required_argument, NULL, 'm'}, {"out", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},          {0, 0, 0, 0},
+    };
+    lm_cli_reset_getopt();
+    for (int c; (c = getopt_long(argc, argv, ":s:f:t:r:m:o:h", long_options, NULL)) != -1;) {
+        switch (c) {
+        case 's': o->suite = optarg; break;
+        case 'f': o->filter_text = optarg; break;
+        case 't': o->threads_text = optarg; break;
+        case 'r':
+            if (!lm_cli_parse_uint(optarg, 1, 1000, &o->repetitions))
+                return lm_cli_usage_error("run", "--repetitions: '%s' is not a whole number from 1 to 1000", optarg);
+            break;
+        case 'm':
+            if (!parse_seconds(optarg, &o->min_time))
+                return lm_cli_usage_error("run", "--min-time: '%s' is not a number of seconds above 0 and at most %g",
+                                          optarg, MAX_MIN_TIME);
+            break;
+        case 'o': o->out = optarg; break;
+        case 'h': fputs(usage, stdout); return HELP_SHOWN;
+        default: return lm_cli_bad_option("run", c, argv);
+        }
+    }
+    if (lm_cli_no_operands("run", argc, argv) != LM_EXIT_OK) return LM_EXIT_USAGE;
+    if (lm_cli_parse_choice(o->suite, lm_run_suites) < 0)
+        return lm_cli_usage_error("run", "unknown suite '%s' (expected kernels)", o->suite);
+    if (!*o->out) return lm_cli_usage_error("run", "--out: the directory name is empty");
+    if (o->filter_text) {
+        const int rc = regcomp(&o->filter, o->filter_text, REG_EXTENDED | REG_NOSUB);
+        if (rc != 0) {
+            char why[128];
+            regerror(rc, &o->filter, why, sizeof why);
+            return lm_cli_usage_error("run", "--filter: '%s' is not a valid regular expression: %s", o->filter_text,
+                                      why);
+        }
+        o->has_filter = true;
+    }
+    return LM_EXIT_OK;
+}
+
+/* Hardware threads of this machine: the probe's count, else the OS's. */
+static unsigned long hardware_threads(const lm_host *host) {
+    if (host->hw_threads) return host->hw_threads;
+    const long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned long)n : 1;
+}
+
+static int run(options *o, lm_host *host, int argc, char **argv) {
+    const unsigned long hardware = hardware_threads(host);
+    const unsigned long max = hardware < LM_RESULT_MAX_THREADS ? hardware : LM_RESULT_MAX_THREADS;
+    if (o->threads_text) {
+        const int rc = parse_threads(o, o->threads_text, max, hardware);
+        if (rc != LM_EXIT_OK) return rc;
+    } else {
+        const unsigned long cores = host->cores ? host->cores : hardware;
+        o->threads[o->thread_count++] = 1;
+        if (cores > 1) o->threads[o->thread_count++] = (int)(cores < max ? cores : max);
+    }
+    const lm_run_config config = {
+        .host = host,
+        .suite = o->suite,
+        .filter = o->has_filter ? &o->filter : NULL,
+        .threads = o->threads,
+        .thread_count = o->thread_count,
+        .repetitions = (int)o->repetitions,
+        .min_time = o->min_time,
+        .warmup_time = o->min_time,
+        .progress = isatty(STDERR_FILENO) ? stderr : NULL,
+        .notes = stderr,
+    };
+    char err[512];
+    lm_results *r = calloc(1, sizeof *r);
+    if (!r) {
+        fputs("latmac run: out of memory\n", stderr);
+        return LM_EXIT_FAILURE;
+    }
+    int status = LM_EXIT_FAILURE;
+    if (lm_runner_plan(&config, r, err, sizeof err) != 0) {
+        status = lm_cli_usage_error("run", "%s", err);
+        goto done;
+    }
+    if (!r->case_count) {
+        status = lm_cli_usage_error("run", "no case matches the filter '%s'", o->filter_text ? o->filter_text : "");
+        goto done;
+    }
+    r->command_line = command_line(argc, argv);
+    if (r->cores && r->load_at_start > r->cores)
+        fprintf(stderr, "latmac run: the load average (%.2f) exceeds the %u cores; results are flagged 'load'\n",
+                r->load_at_start, r->cores);
+    if (lm_runner_run(&config, r, err, sizeof err) != 0) {
+        fprintf(stderr, "latmac run: %s\n", err);
+        goto done;
+    }
+    size_t ran = 0;
+    for (size_t i = 0; i < r->case_count; i++) ran += r->cases[i].run_count > 0;
+    if (!ran) { /* e.g. --benchmark_filter left none, or --benchmark_list_tests only listed them */
+        status = lm_cli_usage_error("run", "no case ran, so no results were written");
+        goto done;
+    }
+    if (lm_results_save(o->out, r, err, sizeof err) != 0) {
+        fprintf(stderr, "latmac run: %s\n", err);
+        goto done;
+    }
+    if (lm_results_write_summary(stdout, r) != 0 ||
+        printf("results: %s/results.json, %s/results.csv\n", o->out, o->out) < 0 || fflush(stdout) != 0) {
+        perror("latmac run: writing the summary failed");
+        goto done;
+    }
+    size_t failed = 0;
+    for (size_t i = 0; i < r->case_count; i++) failed += lm_result_failed(&r->cases[i]);
+    if (failed) {
+        fprintf(stderr, "latmac run: %zu case(s) failed; %s/results.json has their errors\n", failed, o->out);
+        goto done;
+    }
+    status = LM_EXIT_OK;
+done:
+    lm_results_free(r);
+    free(r);
+    return status;
+}
+
+int lm_cmd_run(int argc, char **argv) {
+    /* Google Benchmark takes its own flags first (getopt would call them unknown); it records
+     * argv[0] as the executable, so hand it the program's. */
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args) {
+        fputs("latmac run: out of memory\n", stderr);
+        return LM_EXIT_FAILURE;
+    }
+    args[0] = program_invocation_name;
+    for (int i = 1; i < argc; i++) args[i] = argv[i];
+    int args_count = argc;
+    options o = {
+        .suite = "kernels", .out = "results", .repetitions = DEFAULT_REPETITIONS, .min_time = DEFAULT_MIN_TIME};
+    int status;
+    const char *unknown = lm_gb_initialize(&args_count, args);
+    if (unknown) {
+        status = lm_cli_usage_error("run", "Google Benchmark does not accept '%s'", unknown);
+    } else {
+        status = parse_options(args_count, args, &o);
+        if (status == HELP_SHOWN) {
+            status = LM_EXIT_OK;
+        } else if (status == LM_EXIT_OK) {
+            lm_host *host = lm_host_probe();
+            if (!host) {
+                fputs("latmac run: out of memory while probing the host\n", stderr);
+                status = LM_EXIT_FAILURE;
+            } else {
+                status = run(&o, host, argc, argv);
+                lm_host_free(host);
+            }
+        }
+    }
+    if (o.has_filter) regfree(&o.filter);
+    free(args);
+    return status;
+}
