@@ -9,7 +9,7 @@
 typedef struct conv_gemm_state {
     const lm_gemm_isa *isa;
     lm_gemm_weights weights;
-    float *zeros; /* what a window reads outside the input: in_c / groups zeros */
+    float *zeros; /* what a window reads outside the input: a kernel row's worth, kernel_w * in_c / groups */
 } conv_gemm_state;
 
 static bool is_pointwise(const lm_op_desc *d) {
@@ -22,7 +22,7 @@ static void *prepare(const lm_op_desc *d, const float *params, const lm_gemm_isa
     conv_gemm_state *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->isa = isa;
-    s->zeros = calloc((size_t)(d->in.c / d->conv.groups), sizeof(float));
+    s->zeros = calloc((size_t)d->conv.kernel_w * (size_t)(d->in.c / d->conv.groups), sizeof(float));
     if (!s->zeros) {
         free(s);
         return NULL;

@@ -11,6 +11,7 @@ typedef struct dw_state {
     const lm_dw_isa *isa;
     float *weights; /* [blocks][k*k + 1][lanes], zero-padded past the last channel */
     float *slopes;  /* [channels] or NULL */
+    float *zeros;   /* one input row of zeros, read for padding rows */
 } dw_state;
 
 static bool is_depthwise(const lm_op_desc *d, int k) {
@@ -28,7 +29,8 @@ static void *prepare(const lm_op_desc *d, const float *params, const lm_dw_isa *
     if (!s) return NULL;
     s->isa = isa;
     s->weights = aligned_alloc(64, (size_t)blocks * (taps + 1) * lanes * sizeof(float));
-    if (!s->weights) goto fail;
+    s->zeros = calloc((size_t)d->in.w * c + (size_t)lanes, sizeof(float)); /* + a vector: tails read whole vectors */
+    if (!s->weights || !s->zeros) goto fail;
     const float *bias = d->conv.bias ? params + (size_t)c * taps : NULL;
     for (int b = 0; b < blocks; b++)
         for (int t = 0; t <= taps; t++)
@@ -46,6 +48,7 @@ static void *prepare(const lm_op_desc *d, const float *params, const lm_dw_isa *
     return s;
 fail:
     free(s->weights);
+    free(s->zeros);
     free(s);
     return NULL;
 }
@@ -55,6 +58,7 @@ static void release(void *state) {
     if (!s) return;
     free(s->weights);
     free(s->slopes);
+    free(s->zeros);
     free(s);
 }
 
@@ -82,7 +86,7 @@ static void dw_task(void *context, size_t task, int thread) {
     };
     for (int ky = 0; ky < k; ky++) {
         const int iy = oy * d->conv.stride_h - d->conv.pad_top + ky * d->conv.dilation_h;
-        row.in_rows[ky] = iy >= 0 && iy < d->in.h ? job->in + ((size_t)n * d->in.h + iy) * d->in.w * d->in.c : NULL;
+        row.in_rows[ky] = iy >= 0 && iy < d->in.h ? job->in + ((size_t)n * d->in.h + iy) * d->in.w * d->in.c : job->s->zeros;
     }
     (k == 3 ? job->s->isa->row3 : job->s->isa->row5)(&row);
 }

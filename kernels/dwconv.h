@@ -2,8 +2,9 @@
  *
  * Channels are processed in blocks of the ISA's vector width; a block's kernel_h x kernel_w weights
  * stay in registers while the row is swept, so every input value is loaded once per tap and the work
- * is bound by loads from L1, not by FMA. Rows of the window that fall in the padding are NULL and
- * skipped; columns in the padding are skipped per pixel at the borders only. */
+ * is bound by loads from L1, not by FMA. Rows of the window that fall in the padding read a row of
+ * zeros, so the interior of a row runs without a single test; only the few border columns, whose
+ * windows leave the input, check each tap. */
 #ifndef LM_DWCONV_H
 #define LM_DWCONV_H
 
@@ -14,7 +15,8 @@
 #define LM_DW_MAX_KERNEL 5
 
 typedef struct lm_dw_row {
-    const float *in_rows[LM_DW_MAX_KERNEL]; /* input row of each ky (pixel 0, channel 0), or NULL */
+    const float *in_rows[LM_DW_MAX_KERNEL]; /* input row of each ky (pixel 0, channel 0); a row of
+                                               zeros where ky falls in the padding */
     float *out;                             /* the output row */
     const float *weights;                   /* packed: per channel block, k*k vectors, then bias */
     const float *slopes;                    /* PReLU slopes [channels], or NULL */

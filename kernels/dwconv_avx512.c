@@ -1,14 +1,36 @@
 /* AVX-512 rows of depthwise convolution: 16 channels per block (see dwconv.h). */
+#include <float.h>
 #include <immintrin.h>
 
 #include "act_avx512.h"
 #include "dwconv.h"
 
 #define LANES 16
+#define INLINE static inline __attribute__((always_inline))
 
-static inline __attribute__((always_inline)) void dw_row(const lm_dw_row *r, const int K) {
-    const int c = r->channels, taps = K * K, dil = r->dilation;
-    const __m512 zero = _mm512_setzero_ps(), six = _mm512_set1_ps(6.0f);
+/* One output vector whose window may leave the input: taps outside [0, in_w) are skipped. */
+INLINE __m512 border_pixel(const float *const *rows, const __m512 *w, __m512 acc, __mmask16 m, int ix0, int K, int dil,
+                           int in_w, int c) {
+    for (int ky = 0; ky < K; ky++)
+        for (int kx = 0; kx < K; kx++) {
+            const int ix = ix0 + kx * dil;
+            if (ix >= 0 && ix < in_w) acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, rows[ky] + (ptrdiff_t)ix * c), w[ky * K + kx], acc);
+        }
+    return acc;
+}
+
+INLINE void dw_row(const lm_dw_row *r, const int K) {
+    const int c = r->channels, taps = K * K, dil = r->dilation, stride = r->stride, in_w = r->in_w, out_w = r->out_w;
+    const int pad = r->pad_left;
+    const ptrdiff_t step = (ptrdiff_t)stride * c, tap = (ptrdiff_t)dil * c;
+    /* Interior columns [lo, hi): every tap of their window is inside the input. */
+    int lo = (pad + stride - 1) / stride;
+    const int last = in_w - 1 - (K - 1) * dil + pad;
+    int hi = last < 0 ? 0 : last / stride + 1;
+    if (hi > out_w) hi = out_w;
+    if (lo > hi) lo = hi;
+    const __m512 floor = _mm512_set1_ps(r->act == LM_ACT_RELU || r->act == LM_ACT_RELU6 ? 0.0f : -FLT_MAX);
+    const __m512 ceiling = _mm512_set1_ps(r->act == LM_ACT_RELU6 ? 6.0f : FLT_MAX);
     for (int c0 = 0; c0 < c; c0 += LANES) {
         const int nc = c - c0 < LANES ? c - c0 : LANES;
         const __mmask16 m = (__mmask16)(nc == LANES ? 0xffffu : (1u << nc) - 1);
@@ -17,27 +39,30 @@ static inline __attribute__((always_inline)) void dw_row(const lm_dw_row *r, con
         for (int t = 0; t < taps; t++) w[t] = _mm512_load_ps(wb + (size_t)t * LANES);
         const __m512 bias = _mm512_load_ps(wb + (size_t)taps * LANES);
         const float *rows[LM_DW_MAX_KERNEL];
-        for (int ky = 0; ky < K; ky++) rows[ky] = r->in_rows[ky] ? r->in_rows[ky] + c0 : NULL;
+        for (int ky = 0; ky < K; ky++) rows[ky] = r->in_rows[ky] + c0;
         float *out = r->out + c0;
-        for (int ox = 0; ox < r->out_w; ox++, out += c) {
-            const int ix0 = ox * r->stride - r->pad_left;
-            const bool inside = ix0 >= 0 && ix0 + (K - 1) * dil < r->in_w;
-            __m512 acc = bias;
+        for (int ox = 0; ox < out_w; ox++) { /* the border columns, [0, lo) and [hi, out_w) */
+            if (ox == lo) ox = hi;
+            if (ox == out_w) break;
+            const __m512 acc = border_pixel(rows, w, bias, m, ox * stride - pad, K, dil, in_w, c);
+            _mm512_mask_storeu_ps(out + (size_t)ox * c, m, _mm512_min_ps(_mm512_max_ps(acc, floor), ceiling));
+        }
+        const float *p[LM_DW_MAX_KERNEL];
+        for (int ky = 0; ky < K; ky++) p[ky] = rows[ky] + (ptrdiff_t)(lo * stride - pad) * c;
+        float *q = out + (size_t)lo * c;
+        for (int ox = lo; ox < hi; ox++, q += c) { /* the interior: no tests */
+            /* Two chains of FMAs, even and odd kernel rows, so one pixel waits half as long. */
+            __m512 acc[2] = {bias, _mm512_setzero_ps()};
             for (int ky = 0; ky < K; ky++) {
-                if (!rows[ky]) continue;
-                for (int kx = 0; kx < K; kx++) {
-                    const int ix = ix0 + kx * dil;
-                    if (!inside && (ix < 0 || ix >= r->in_w)) continue;
-                    acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, rows[ky] + (size_t)ix * c), w[ky * K + kx], acc);
-                }
+                for (int kx = 0; kx < K; kx++) acc[ky & 1] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, p[ky] + kx * tap), w[ky * K + kx], acc[ky & 1]);
+                p[ky] += step;
             }
-            if (r->act == LM_ACT_RELU || r->act == LM_ACT_RELU6) acc = _mm512_max_ps(acc, zero);
-            if (r->act == LM_ACT_RELU6) acc = _mm512_min_ps(acc, six);
-            _mm512_mask_storeu_ps(out, m, acc);
+            __m512 sum = _mm512_add_ps(acc[0], acc[1]);
+            _mm512_mask_storeu_ps(q, m, _mm512_min_ps(_mm512_max_ps(sum, floor), ceiling));
         }
     }
     if (r->act != LM_ACT_NONE && r->act != LM_ACT_RELU && r->act != LM_ACT_RELU6)
-        lm_act_rows_avx512(r->act, r->out, (size_t)r->out_w, (size_t)c, (size_t)c, r->slopes);
+        lm_act_rows_avx512(r->act, r->out, (size_t)out_w, (size_t)c, (size_t)c, r->slopes);
 }
 
 static void row3(const lm_dw_row *r) { dw_row(r, 3); }

@@ -72,7 +72,7 @@ typedef struct lm_gemm_problem {
     float *c;
     size_t c_stride, c_group_offset;
     const lm_op_desc *conv; /* the convolution whose windows are A's rows, or NULL */
-    const float *zeros;     /* with conv: at least in_c / groups zeros */
+    const float *zeros;     /* with conv: at least kernel_w * in_c / groups zeros */
 } lm_gemm_problem;
 
 void lm_gemm_run(const lm_gemm_problem *p, lm_threadpool *pool);
