@@ -79,56 +79,76 @@ typedef struct gemm_job {
  * When a kernel row's taps are one contiguous run of input (one group, no horizontal dilation) and
  * every window of a tile lies inside horizontally, the tile gets one pointer per kernel row instead,
  * to kernel_w * cin_g values: tile_taps[t] says which (kernel_h, or kernel_h * kernel_w). For a
- * 3-channel image this makes 3 runs of 9 values of 9 runs of 3. */
-static void point_windows(const lm_gemm_problem *p, int g, size_t first, int rows, const float **ptrs, int *tile_taps) {
+ * 3-channel image this makes 3 runs of 9 values of 9 runs of 3. When such a tile also lies in one
+ * output row with every kernel row inside the input, its pixels' runs are evenly spaced:
+ * tile_steps[t] is that spacing and only pixel 0's pointers are written (see lm_igemm_ukernel). */
+__attribute__((noinline)) static void point_windows(const lm_gemm_problem *p, int g, size_t first, int rows,
+                                                    const float **ptrs, int *tile_taps, ptrdiff_t *tile_steps) {
     const lm_op_desc *d = p->conv;
     const lm_shape o = lm_op_output_shape(d, 0);
-    const int kh = d->conv.kernel_h, kw = d->conv.kernel_w, taps = kh * kw, mr = p->isa->mr;
-    const int tiles = (rows + mr - 1) / mr, span_h = (kh - 1) * d->conv.dilation_h, span_w = (kw - 1) * d->conv.dilation_w;
-    const bool runs = d->conv.groups == 1 && d->conv.dilation_w == 1;
-    const float *group_input = p->a + (size_t)g * (d->in.c / d->conv.groups);
-    /* Where each tap reads, relative to the window's first pixel: the whole story for windows
-     * that lie inside the input, which is nearly all of them. */
-    ptrdiff_t offsets[taps];
-    for (int ky = 0; ky < kh; ky++)
-        for (int kx = 0; kx < kw; kx++)
-            offsets[ky * kw + kx] = ((ptrdiff_t)ky * d->conv.dilation_h * d->in.w + (ptrdiff_t)kx * d->conv.dilation_w) * d->in.c;
+    const int kh = d->conv.kernel_h, kw = d->conv.kernel_w, taps = kh * kw, mr = p->isa->mr, c = d->in.c;
+    const int tiles = (rows + mr - 1) / mr, span_w = (kw - 1) * d->conv.dilation_w;
+    const int stride = d->conv.stride_w, pad = d->conv.pad_left, in_w = d->in.w, dil_w = d->conv.dilation_w;
+    const bool runs = d->conv.groups == 1 && dil_w == 1;
+    const float *group_input = p->a + (size_t)g * (c / d->conv.groups);
     /* The first pixel's coordinates by division; the others by stepping along the row. */
     int ox = (int)(first % (size_t)o.w), oy = (int)(first / (size_t)o.w % (size_t)o.h);
     int n = (int)(first / ((size_t)o.w * o.h));
+    /* Each kernel row's input row for the current output row (NULL in the padding), found once per
+     * output row rather than once per pixel. */
+    const float *in_rows[kh];
+    bool rows_known = false;
     for (int t = 0; t < tiles; t++) {
         const float **tile = ptrs + (size_t)t * taps * mr;
         const int real = rows - t * mr < mr ? rows - t * mr : mr;
         bool merged = runs;
         for (int i = 0, x = ox; i < real && merged; i++, x = x + 1 == o.w ? 0 : x + 1) {
-            const int ix0 = x * d->conv.stride_w - d->conv.pad_left;
-            merged = ix0 >= 0 && ix0 + span_w < d->in.w;
+            const int ix0 = x * stride - pad;
+            merged = ix0 >= 0 && ix0 + span_w < in_w;
         }
         tile_taps[t] = merged ? kh : taps;
+        tile_steps[t] = 0;
+        if (merged && ox + real <= o.w) { /* one output row: evenly spaced windows, if no row is padding */
+            if (!rows_known) {
+                const float *image = group_input + (size_t)n * d->in.h * in_w * c;
+                for (int ky = 0; ky < kh; ky++) {
+                    const int iy = oy * d->conv.stride_h - d->conv.pad_top + ky * d->conv.dilation_h;
+                    in_rows[ky] = iy >= 0 && iy < d->in.h ? image + (size_t)iy * in_w * c : NULL;
+                }
+                rows_known = true;
+            }
+            bool inside = true;
+            for (int ky = 0; ky < kh; ky++) inside &= in_rows[ky] != NULL;
+            if (inside) {
+                tile_steps[t] = (ptrdiff_t)stride * c;
+                for (int ky = 0; ky < kh; ky++) tile[ky * mr] = in_rows[ky] + (ptrdiff_t)(ox * stride - pad) * c;
+                ox += real;
+                if (ox == o.w) {
+                    ox = 0, rows_known = false;
+                    if (++oy == o.h) oy = 0, n++;
+                }
+                continue;
+            }
+        }
         for (int i = 0; i < real; i++) {
-            const int iy0 = oy * d->conv.stride_h - d->conv.pad_top, ix0 = ox * d->conv.stride_w - d->conv.pad_left;
-            const float *image = group_input + (size_t)n * d->in.h * d->in.w * d->in.c;
+            if (!rows_known) {
+                const float *image = group_input + (size_t)n * d->in.h * in_w * c;
+                for (int ky = 0; ky < kh; ky++) {
+                    const int iy = oy * d->conv.stride_h - d->conv.pad_top + ky * d->conv.dilation_h;
+                    in_rows[ky] = iy >= 0 && iy < d->in.h ? image + (size_t)iy * in_w * c : NULL;
+                }
+                rows_known = true;
+            }
+            const int ix0 = ox * stride - pad;
             if (merged) {
-                for (int ky = 0; ky < kh; ky++) {
-                    const int iy = iy0 + ky * d->conv.dilation_h;
-                    tile[ky * mr + i] = iy >= 0 && iy < d->in.h ? image + ((size_t)iy * d->in.w + ix0) * d->in.c : p->zeros;
-                }
-            } else if (iy0 >= 0 && iy0 + span_h < d->in.h && ix0 >= 0 && ix0 + span_w < d->in.w) {
-                const float *origin = image + ((size_t)iy0 * d->in.w + ix0) * d->in.c;
-                for (int tap = 0; tap < taps; tap++) tile[tap * mr + i] = origin + offsets[tap];
+                for (int ky = 0; ky < kh; ky++) tile[ky * mr + i] = in_rows[ky] ? in_rows[ky] + (ptrdiff_t)ix0 * c : p->zeros;
             } else {
-                for (int ky = 0; ky < kh; ky++) {
-                    const int iy = iy0 + ky * d->conv.dilation_h;
-                    const bool row_inside = iy >= 0 && iy < d->in.h;
-                    const float *row = image + (size_t)(row_inside ? iy : 0) * d->in.w * d->in.c;
-                    for (int kx = 0; kx < kw; kx++) {
-                        const int ix = ix0 + kx * d->conv.dilation_w;
-                        tile[(ky * kw + kx) * mr + i] = row_inside && ix >= 0 && ix < d->in.w ? row + (size_t)ix * d->in.c : p->zeros;
-                    }
-                }
+                for (int ky = 0; ky < kh; ky++)
+                    for (int kx = 0, ix = ix0; kx < kw; kx++, ix += dil_w)
+                        tile[(ky * kw + kx) * mr + i] = in_rows[ky] && ix >= 0 && ix < in_w ? in_rows[ky] + (ptrdiff_t)ix * c : p->zeros;
             }
             if (++ox == o.w) {
-                ox = 0;
+                ox = 0, rows_known = false;
                 if (++oy == o.h) oy = 0, n++;
             }
         }
@@ -154,7 +174,8 @@ static void gemm_task(void *context, size_t task, int thread) {
     const int taps = p->conv ? p->conv->conv.kernel_h * p->conv->conv.kernel_w : 1;
     const float *ptrs[p->conv ? (size_t)MAX_TILES_PER_BLOCK * taps * isa->mr : 1];
     int tile_taps[MAX_TILES_PER_BLOCK];
-    if (p->conv) point_windows(p, g, m0, rows, ptrs, tile_taps);
+    ptrdiff_t tile_steps[MAX_TILES_PER_BLOCK];
+    if (p->conv) point_windows(p, g, m0, rows, ptrs, tile_taps, tile_steps);
     const float *a = p->a + g * p->a_group_offset + m0 * p->a_stride;
     float *c = p->c + g * p->c_group_offset + m0 * p->c_stride;
     const bool needs_epilogue = w->act != LM_ACT_NONE && w->act != LM_ACT_RELU && w->act != LM_ACT_RELU6;
@@ -168,8 +189,8 @@ static void gemm_task(void *context, size_t task, int thread) {
             float *tile = c + (size_t)r * p->c_stride + col;
             if (p->conv) {
                 const int t = r / isa->mr;
-                isa->iukernel(mr, nc, tile_taps[t], w->k / tile_taps[t], ptrs + (size_t)t * taps * isa->mr, packed, tile,
-                              p->c_stride, w->clamp);
+                isa->iukernel(mr, nc, tile_taps[t], w->k / tile_taps[t], ptrs + (size_t)t * taps * isa->mr, tile_steps[t],
+                              packed, tile, p->c_stride, w->clamp);
             }
             else
                 isa->ukernel(mr, nc, w->k, a + (size_t)r * p->a_stride, p->a_stride, packed, tile, p->c_stride, w->clamp);

@@ -22,9 +22,11 @@ typedef void (*lm_gemm_ukernel)(int mr, int nc, int k, const float *a, size_t a_
 
 /* The same tile for a convolution, reading A through pointers (indirect GEMM): for each of `taps`
  * kernel taps, a[tap * MR + i] points at the cin values row i multiplies with that tap's weights
- * (the input pixel, or zeros where the window leaves the input). k = taps * cin. */
-typedef void (*lm_igemm_ukernel)(int mr, int nc, int taps, int cin, const float *const *a, const float *w, float *c,
-                                 size_t c_stride, const float *clamp);
+ * (the input pixel, or zeros where the window leaves the input). k = taps * cin.
+ * With a_step != 0 only a[tap * MR] is given, and row i reads a[tap * MR] + i * a_step: the
+ * windows of neighbouring pixels of one output row, which need no table. */
+typedef void (*lm_igemm_ukernel)(int mr, int nc, int taps, int cin, const float *const *a, ptrdiff_t a_step,
+                                 const float *w, float *c, size_t c_stride, const float *clamp);
 
 /* Applies `act` (not NONE, RELU or RELU6: those are the clamp) to an mr x nc tile of C in place;
  * slopes[j] is output column j's PReLU slope. */

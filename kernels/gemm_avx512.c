@@ -45,7 +45,8 @@ static void ukernel_12x32(int mr, int nc, int k, const float *a, size_t a_stride
 }
 
 /* The indirect form: for each tap, MR pointers to cin inputs (see gemm.h). */
-static void iukernel_12x32(int mr, int nc, int taps, int cin, const float *const *a, const float *w, float *c,
+static void iukernel_12x32(int mr, int nc, int taps, int cin, const float *const *a, ptrdiff_t a_step,
+                           const float *w, float *c,
                            size_t c_stride, const float *clamp) {
     __m512 acc0[MR], acc1[MR];
     const __m512 bias0 = _mm512_load_ps(w), bias1 = _mm512_load_ps(w + 16);
@@ -55,7 +56,7 @@ static void iukernel_12x32(int mr, int nc, int taps, int cin, const float *const
     for (int tap = 0; tap < taps; tap++, a += MR) {
         const float *rows[MR];
 #pragma GCC unroll 12
-        for (int i = 0; i < MR; i++) rows[i] = a[i];
+        for (int i = 0; i < MR; i++) rows[i] = a_step ? a[0] + (i < mr ? i : mr - 1) * a_step : a[i];
         for (int ci = 0; ci < cin; ci++, w += 32) {
             const __m512 b0 = _mm512_load_ps(w), b1 = _mm512_load_ps(w + 16);
 #pragma GCC unroll 12
