@@ -37,12 +37,22 @@ static double fan_in(const lm_op_desc *d) {
     return 1;
 }
 
+/* Buffer number `slot` of a case: page-aligned memory, used from a slot-dependent offset (17 cache
+ * lines apart, so distinct modulo 4 KiB for every slot a case can have). */
+static float *placed(lm_case_data *data, int slot, size_t bytes) {
+    const size_t offset = (size_t)slot * 17 * 64 % 4096;
+    unsigned char *block = aligned_alloc(4096, (offset + bytes + 16 + 4095) / 4096 * 4096); /* 16: see lm_aligned_alloc */
+    data->blocks[slot] = block;
+    return block ? (float *)(block + offset) : NULL;
+}
+
 int lm_case_data_create(const lm_op_desc *d, uint64_t seed, lm_case_data *data) {
     memset(data, 0, sizeof *data);
+    int slot = 0;
     uint64_t state = seed ? seed : 1;
     const size_t floats = lm_op_param_floats(d);
     if (floats) {
-        if (!(data->params = lm_aligned_alloc(floats * sizeof(float)))) goto out_of_memory;
+        if (!(data->params = placed(data, slot++, floats * sizeof(float)))) goto out_of_memory;
         const float scale = (float)(1.0 / sqrt(fan_in(d)));
         for (size_t i = 0; i < floats; i++) data->params[i] = uniform(&state, -1, 1) * scale;
         if (d->kind == LM_OP_BATCHNORM) fill(&state, data->params + 3 * (size_t)d->in.c, (size_t)d->in.c, 0.5f, 1.5f);
@@ -51,12 +61,12 @@ int lm_case_data_create(const lm_op_desc *d, uint64_t seed, lm_case_data *data) 
     data->outputs = lm_op_output_count(d);
     for (int i = 0; i < data->inputs; i++) {
         const size_t n = lm_shape_elements(lm_op_input_shape(d, i));
-        if (!(data->in[i] = lm_aligned_alloc(n * sizeof(float)))) goto out_of_memory;
+        if (!(data->in[i] = placed(data, slot++, n * sizeof(float)))) goto out_of_memory;
         fill(&state, data->in[i], n, -1, 1);
     }
     for (int i = 0; i < data->outputs; i++) {
         const size_t n = lm_shape_elements(lm_op_output_shape(d, i));
-        if (!(data->out[i] = lm_aligned_alloc(n * sizeof(float)))) goto out_of_memory;
+        if (!(data->out[i] = placed(data, slot++, n * sizeof(float)))) goto out_of_memory;
         memset(data->out[i], 0, n * sizeof(float));
     }
     return 0;
@@ -66,7 +76,6 @@ out_of_memory:
 }
 
 void lm_case_data_free(lm_case_data *data) {
-    free(data->params);
-    for (int i = 0; i < LM_MAX_PARTS; i++) free(data->in[i]), free(data->out[i]);
+    for (size_t i = 0; i < sizeof data->blocks / sizeof data->blocks[0]; i++) free(data->blocks[i]);
     memset(data, 0, sizeof *data);
 }

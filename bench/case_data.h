@@ -3,7 +3,11 @@
  *
  * Inputs are uniform in [-1, 1); weights uniform in [-1, 1) scaled by 1/sqrt(fan-in), so outputs stay
  * O(1) whatever the shape; BatchNorm variances are uniform in [0.5, 1.5). Buffers are 64-byte aligned
- * and every output is written once before timing, so no case pays for page faults while timed. */
+ * and every output is written once before timing, so no case pays for page faults while timed.
+ *
+ * Each buffer of a case starts at a different offset within its 4 KiB page (the same offsets for
+ * every backend): buffers that share their low 12 address bits make loads wait on unrelated stores
+ * ("4K aliasing"), which turned the same kernel's time bimodal from one allocation to the next. */
 #ifndef LM_CASE_DATA_H
 #define LM_CASE_DATA_H
 
@@ -16,6 +20,7 @@ typedef struct lm_case_data {
     float *params; /* lm_op_param_floats(d) floats; NULL when the operator has none */
     int inputs, outputs;
     float *in[LM_MAX_PARTS], *out[LM_MAX_PARTS];
+    void *blocks[1 + 2 * LM_MAX_PARTS]; /* what was allocated, for lm_case_data_free */
 } lm_case_data;
 
 /* Allocates and fills the data of `d` (a valid description). Returns 0, or -1 when memory runs out

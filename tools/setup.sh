@@ -63,6 +63,6 @@ install_missing
 configure_and_build
 
 case "$action" in
-  run) exec build/latmac info ;;
+  run) exec build/latmac run ;;
   test) exec meson test -C build --print-errorlogs ;;
 esac
