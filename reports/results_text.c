@@ -31,9 +31,10 @@ int lm_results_write_summary(FILE *out, const lm_results *r) {
         char median[32] = "error", gflops[32] = "-", gbps[32] = "-", ratio[128];
         double seconds;
         if (lm_result_seconds(c, "median", &seconds)) {
-            snprintf(median, sizeof median, "%.4f", seconds * 1e3);
+            /* four decimals for operators; significant digits for sub-microsecond parallel regions */
+            snprintf(median, sizeof median, seconds >= 1e-5 ? "%.4f" : "%.3g", seconds * 1e3);
             if (c->madds) snprintf(gflops, sizeof gflops, "%.2f", lm_result_gflops(c, seconds));
-            snprintf(gbps, sizeof gbps, "%.2f", lm_result_gbps(c, seconds));
+            if (c->mac) snprintf(gbps, sizeof gbps, "%.2f", lm_result_gbps(c, seconds));
         }
         ratios(r, c, ratio, sizeof ratio);
         if (fprintf(out, "%-*s  %-11s %7d %11s %9s %8s%s%s\n", width, c->shape, c->backend, c->threads, median, gflops,
