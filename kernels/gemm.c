@@ -82,6 +82,17 @@ typedef struct gemm_job {
  * 3-channel image this makes 3 runs of 9 values of 9 runs of 3. When such a tile also lies in one
  * output row with every kernel row inside the input, its pixels' runs are evenly spaced:
  * tile_steps[t] is that spacing and only pixel 0's pointers are written (see lm_igemm_ukernel). */
+/* Each kernel row's input row for output row oy of image n (NULL in the padding); returns true. */
+static bool find_rows(const lm_op_desc *d, const float *group_input, int n, int oy, const float **in_rows) {
+    const size_t row_floats = (size_t)d->in.w * d->in.c;
+    const float *image = group_input + (size_t)n * d->in.h * row_floats;
+    for (int ky = 0; ky < d->conv.kernel_h; ky++) {
+        const int iy = oy * d->conv.stride_h - d->conv.pad_top + ky * d->conv.dilation_h;
+        in_rows[ky] = iy >= 0 && iy < d->in.h ? image + (size_t)iy * row_floats : NULL;
+    }
+    return true;
+}
+
 __attribute__((noinline)) static void point_windows(const lm_gemm_problem *p, int g, size_t first, int rows,
                                                     const float **ptrs, int *tile_taps, ptrdiff_t *tile_steps) {
     const lm_op_desc *d = p->conv;
@@ -109,14 +120,7 @@ __attribute__((noinline)) static void point_windows(const lm_gemm_problem *p, in
         tile_taps[t] = merged ? kh : taps;
         tile_steps[t] = 0;
         if (merged && ox + real <= o.w) { /* one output row: evenly spaced windows, if no row is padding */
-            if (!rows_known) {
-                const float *image = group_input + (size_t)n * d->in.h * in_w * c;
-                for (int ky = 0; ky < kh; ky++) {
-                    const int iy = oy * d->conv.stride_h - d->conv.pad_top + ky * d->conv.dilation_h;
-                    in_rows[ky] = iy >= 0 && iy < d->in.h ? image + (size_t)iy * in_w * c : NULL;
-                }
-                rows_known = true;
-            }
+            if (!rows_known) rows_known = find_rows(d, group_input, n, oy, in_rows);
             bool inside = true;
             for (int ky = 0; ky < kh; ky++) inside &= in_rows[ky] != NULL;
             if (inside) {
@@ -131,14 +135,7 @@ __attribute__((noinline)) static void point_windows(const lm_gemm_problem *p, in
             }
         }
         for (int i = 0; i < real; i++) {
-            if (!rows_known) {
-                const float *image = group_input + (size_t)n * d->in.h * in_w * c;
-                for (int ky = 0; ky < kh; ky++) {
-                    const int iy = oy * d->conv.stride_h - d->conv.pad_top + ky * d->conv.dilation_h;
-                    in_rows[ky] = iy >= 0 && iy < d->in.h ? image + (size_t)iy * in_w * c : NULL;
-                }
-                rows_known = true;
-            }
+            if (!rows_known) rows_known = find_rows(d, group_input, n, oy, in_rows);
             const int ix0 = ox * stride - pad;
             if (merged) {
                 for (int ky = 0; ky < kh; ky++) tile[ky * mr + i] = in_rows[ky] ? in_rows[ky] + (ptrdiff_t)ix0 * c : p->zeros;

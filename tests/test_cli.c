@@ -6,74 +6,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <fcntl.h>
 #include <jansson.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "latmac_process.h"
 #include "lm_build_info.h"
 
-extern char **environ;
-
-typedef struct outcome {
-    int status; /* exit status */
-    char *out, *err;
-} outcome;
-
-static char *slurp(FILE *f) {
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *buf = calloc((size_t)n + 1, 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    return buf;
-}
-
-/* Runs latmac with `args` (NULL-terminated); stdout goes to `stdout_path` when given. */
-static outcome run_to(const char *stdout_path, const char *const *args) {
-    const char *latmac = getenv("LATMAC");
-    assert_non_null(latmac);
-    char *argv[32] = {(char *)latmac};
-    for (int i = 0; args[i]; i++) argv[i + 1] = (char *)args[i];
-    FILE *out = tmpfile(), *err = tmpfile();
-    assert_non_null(out);
-    assert_non_null(err);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    if (stdout_path) posix_spawn_file_actions_addopen(&fa, 1, stdout_path, O_WRONLY, 0);
-    else posix_spawn_file_actions_adddup2(&fa, fileno(out), 1);
-    posix_spawn_file_actions_adddup2(&fa, fileno(err), 2);
-    pid_t pid;
-    assert_int_equal(posix_spawn(&pid, latmac, &fa, NULL, argv, environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    int wstatus;
-    assert_int_equal(waitpid(pid, &wstatus, 0), pid);
-    assert_true(WIFEXITED(wstatus));
-    return (outcome){WEXITSTATUS(wstatus), slurp(out), slurp(err)};
-}
-
-#define RUN(...) run_to(NULL, (const char *const[]){__VA_ARGS__, NULL})
-
-static void done(outcome *o) {
-    free(o->out);
-    free(o->err);
-}
-
-/* A usage error: exit 2, nothing on stdout, one line on stderr that contains `message`. */
-static void assert_usage_error(outcome o, const char *message) {
-    assert_int_equal(o.status, 2);
-    assert_string_equal(o.out, "");
-    assert_non_null(strstr(o.err, message));
-    assert_non_null(strstr(o.err, "--help')"));
-    assert_ptr_equal(strchr(o.err, '\n'), o.err + strlen(o.err) - 1); /* exactly one line */
-    done(&o);
-}
+#define RUN(...) run_latmac(NULL, (const char *const[]){__VA_ARGS__, NULL})
 
 static void test_help_and_version(void **state) {
     (void)state;
@@ -82,20 +24,20 @@ static void test_help_and_version(void **state) {
     assert_non_null(strstr(o.out, "Usage: latmac <command>"));
     assert_non_null(strstr(o.out, "info"));
     assert_string_equal(o.err, "");
-    done(&o);
+    outcome_free(&o);
     o = RUN("--version");
     assert_int_equal(o.status, 0);
     assert_string_equal(o.out, "latmac " LM_VERSION "\n");
-    done(&o);
+    outcome_free(&o);
     o = RUN("info", "--help");
     assert_int_equal(o.status, 0);
     assert_non_null(strstr(o.out, "Usage: latmac info [--format text|json]"));
-    done(&o);
+    outcome_free(&o);
 }
 
 static void test_bad_program_invocations(void **state) {
     (void)state;
-    assert_usage_error(run_to(NULL, (const char *const[]){NULL}), "latmac: no command given");
+    assert_usage_error(run_latmac(NULL, (const char *const[]){NULL}), "latmac: no command given");
     assert_usage_error(RUN("bogus"), "latmac: unknown command 'bogus'");
     assert_usage_error(RUN("--bogus"), "latmac: unknown option '--bogus'");
     assert_usage_error(RUN("-x", "info"), "latmac: unknown option '-x'");
@@ -119,7 +61,7 @@ static void test_info_text(void **state) {
     const char *lines[] = {"latmac " LM_VERSION "\n", "\nCPU ", "\n  SIMD ", "\nTopology ", "\nCaches ",
                            "\nClock ", "\nOS ", "\nBuild "};
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) assert_non_null(strstr(o.out, lines[i]));
-    done(&o);
+    outcome_free(&o);
 }
 
 static void test_info_json_parses_with_the_essentials(void **state) {
@@ -127,7 +69,7 @@ static void test_info_json_parses_with_the_essentials(void **state) {
     const char *const variants[][4] = {{"info", "--format", "json", NULL}, {"info", "--format=json", NULL},
                                        {"info", "-f", "json", NULL}};
     for (size_t v = 0; v < 3; v++) {
-        outcome o = run_to(NULL, variants[v]);
+        outcome o = run_latmac(NULL, variants[v]);
         assert_int_equal(o.status, 0);
         json_error_t error;
         json_t *root = json_loads(o.out, 0, &error);
@@ -149,17 +91,17 @@ static void test_info_json_parses_with_the_essentials(void **state) {
             assert_true(json_integer_value(json_object_get(c, "size_bytes")) > 0);
         }
         json_decref(root);
-        done(&o);
+        outcome_free(&o);
     }
 }
 
 static void test_write_error_fails(void **state) {
     (void)state;
     if (access("/dev/full", W_OK) != 0) skip();
-    outcome o = run_to("/dev/full", (const char *const[]){"info", "--format", "json", NULL});
+    outcome o = run_latmac("/dev/full", (const char *const[]){"info", "--format", "json", NULL});
     assert_int_equal(o.status, 1);
     assert_non_null(strstr(o.err, "latmac info: writing the output failed"));
-    done(&o);
+    outcome_free(&o);
 }
 
 int main(void) {

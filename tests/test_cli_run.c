@@ -7,59 +7,15 @@
 #include <cmocka.h>
 
 #include <jansson.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-extern char **environ;
+#include "latmac_process.h"
 
-typedef struct outcome {
-    int status;
-    char *out, *err;
-} outcome;
-
-static char *slurp(FILE *f) {
-    fseek(f, 0, SEEK_END);
-    const long n = ftell(f);
-    rewind(f);
-    char *buf = calloc((size_t)n + 1, 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    return buf;
-}
-
-static outcome run(const char *const *args) {
-    const char *latmac = getenv("LATMAC");
-    assert_non_null(latmac);
-    char *argv[32] = {(char *)latmac};
-    for (int i = 0; args[i]; i++) argv[i + 1] = (char *)args[i];
-    FILE *out = tmpfile(), *err = tmpfile();
-    assert_non_null(out);
-    assert_non_null(err);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fileno(out), 1);
-    posix_spawn_file_actions_adddup2(&fa, fileno(err), 2);
-    pid_t pid;
-    assert_int_equal(posix_spawn(&pid, latmac, &fa, NULL, argv, environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    int wstatus;
-    assert_int_equal(waitpid(pid, &wstatus, 0), pid);
-    assert_true(WIFEXITED(wstatus));
-    return (outcome){WEXITSTATUS(wstatus), slurp(out), slurp(err)};
-}
-
-#define RUN(...) run((const char *const[]){"run", __VA_ARGS__, NULL})
-
-static void done(outcome *o) {
-    free(o->out);
-    free(o->err);
-}
+#define RUN(...) run_latmac(NULL, (const char *const[]){"run", __VA_ARGS__, NULL})
 
 static char out_dir[64];
 
@@ -76,16 +32,6 @@ static int remove_out_dir(void **state) {
     return system(cmd) == 0 ? 0 : -1;
 }
 
-/* Exit 2, nothing on stdout, one line on stderr containing `message`; and nothing written. */
-static void assert_usage_error(outcome o, const char *message) {
-    if (o.status != 2) fail_msg("exit %d, stderr: %s", o.status, o.err);
-    assert_string_equal(o.out, "");
-    if (!strstr(o.err, message)) fail_msg("expected '%s' in: %s", message, o.err);
-    assert_non_null(strstr(o.err, "(see 'latmac run --help')"));
-    assert_ptr_equal(strchr(o.err, '\n'), o.err + strlen(o.err) - 1);
-    done(&o);
-}
-
 static void test_help(void **state) {
     (void)state;
     outcome o = RUN("--help");
@@ -93,10 +39,10 @@ static void test_help(void **state) {
     assert_non_null(strstr(o.out, "Usage: latmac run [--suite kernels]"));
     assert_non_null(strstr(o.out, "--benchmark_"));
     assert_non_null(strstr(o.out, "nets and"));
-    done(&o);
-    o = run((const char *const[]){"--help", NULL});
+    outcome_free(&o);
+    o = run_latmac(NULL, (const char *const[]){"--help", NULL});
     assert_non_null(strstr(o.out, "  run "));
-    done(&o);
+    outcome_free(&o);
 }
 
 static void test_bad_invocations(void **state) {
@@ -143,7 +89,7 @@ static void test_a_tiny_run_writes_both_files(void **state) {
     assert_non_null(strstr(o.out, "median ms"));
     assert_non_null(strstr(o.out, "relu_116_28"));
     assert_null(strstr(o.err, "[1/")); /* progress only on a terminal */
-    done(&o);
+    outcome_free(&o);
 
     char path[128];
     snprintf(path, sizeof path, "%s/results.json", out_dir);
@@ -194,7 +140,7 @@ static void test_a_failed_write_keeps_the_previous_results(void **state) {
     assert_int_equal(o.status, 1);
     assert_non_null(strstr(o.err, "latmac run: cannot create"));
     assert_string_equal(o.out, "");
-    done(&o);
+    outcome_free(&o);
     f = fopen(json_path, "r");
     assert_non_null(f);
     char *text = slurp(f);

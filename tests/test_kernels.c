@@ -1,10 +1,7 @@
 /* Every registered kernel against its kind's reference, on a corpus of shapes that includes the
  * awkward ones: channels 1, 3, 7, 58, 116 and 232 (not multiples of any SIMD width), 1x1 and odd
  * spatial sizes, stride 2 on odd inputs, padding, dilation, groups, batch 2, every fused activation.
- *
- * Tolerance: |kernel - reference| <= 1e-4 + 1e-4 * |reference|. Weights are scaled by
- * 1/sqrt(fan-in), so outputs are O(1) and the bound covers float summation in any order against the
- * reference's double accumulators, and the vector exp of sigmoid (relative error ~1e-6). */
+ * Tolerance and data: tests/op_fixture.h. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,32 +16,7 @@
 #include "host.h"
 #include "isa.h"
 #include "kernel.h"
-
-#define ATOL 1e-4
-#define RTOL 1e-4
-
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static float uniform(float lo, float hi) { /* xorshift64*: reproducible across runs */
-    rng_state ^= rng_state >> 12, rng_state ^= rng_state << 25, rng_state ^= rng_state >> 27;
-    const uint64_t r = rng_state * 0x2545f4914f6cdd1dull;
-    return lo + (hi - lo) * (float)((r >> 40) / (double)(1ull << 24));
-}
-
-/* A parameter block of plausible values: weights ~ U(-1,1)/sqrt(fan-in), positive variances. */
-static float *make_params(const lm_op_desc *d) {
-    const size_t n = lm_op_param_floats(d);
-    float *p = malloc((n ? n : 1) * sizeof *p);
-    assert_non_null(p);
-    double fan_in = 1;
-    if (d->kind == LM_OP_CONV) fan_in = (double)d->conv.kernel_h * d->conv.kernel_w * (d->in.c / d->conv.groups);
-    if (d->kind == LM_OP_FC) fan_in = (double)d->in.h * d->in.w * d->in.c;
-    const float scale = (float)(1.0 / sqrt(fan_in));
-    for (size_t i = 0; i < n; i++) p[i] = uniform(-1, 1) * scale;
-    if (d->kind == LM_OP_BATCHNORM)
-        for (int k = 0; k < d->in.c; k++) p[3 * d->in.c + k] = uniform(0.5f, 1.5f); /* variance */
-    return p;
-}
+#include "op_fixture.h"
 
 typedef struct buffers {
     int inputs, outputs;
@@ -55,17 +27,13 @@ static buffers make_buffers(const lm_op_desc *d) {
     buffers b = {.inputs = lm_op_input_count(d), .outputs = lm_op_output_count(d)};
     for (int i = 0; i < b.inputs; i++) {
         const size_t n = lm_shape_elements(lm_op_input_shape(d, i));
-        b.in[i] = malloc(n * sizeof(float));
-        assert_non_null(b.in[i]);
-        for (size_t j = 0; j < n; j++) b.in[i][j] = uniform(-4, 4);
+        b.in[i] = fixture_floats(n);
+        for (size_t j = 0; j < n; j++) b.in[i][j] = fixture_uniform(-4, 4);
     }
     for (int i = 0; i < b.outputs; i++) {
         const size_t n = lm_shape_elements(lm_op_output_shape(d, i));
-        b.out[i] = malloc(n * sizeof(float));
-        b.expected[i] = malloc(n * sizeof(float));
-        assert_non_null(b.out[i]);
-        assert_non_null(b.expected[i]);
-        for (size_t j = 0; j < n; j++) b.out[i][j] = NAN; /* every output must be written */
+        b.out[i] = fixture_floats(n);
+        b.expected[i] = fixture_floats(n);
     }
     return b;
 }
@@ -75,24 +43,15 @@ static void free_buffers(buffers *b) {
     for (int i = 0; i < b->outputs; i++) free(b->out[i]), free(b->expected[i]);
 }
 
-static void describe(const lm_op_desc *d, char *buf, size_t n) {
-    int used = snprintf(buf, n, "%s in %dx%dx%dx%d act %s", lm_op_kind_name(d->kind), d->in.n, d->in.h, d->in.w,
-                        d->in.c, lm_act_name(d->act));
-    if (d->kind == LM_OP_CONV)
-        snprintf(buf + used, n - (size_t)used, " out_c %d k %dx%d s %d pad %d,%d,%d,%d dil %d g %d bias %d", d->conv.out_c,
-                 d->conv.kernel_h, d->conv.kernel_w, d->conv.stride_h, d->conv.pad_top, d->conv.pad_left,
-                 d->conv.pad_bottom, d->conv.pad_right, d->conv.dilation_h, d->conv.groups, d->conv.bias);
-}
-
 static int checked_cases; /* pairs (kernel, shape) compared */
 
 /* Runs `k` and the reference on `d` (with 1 and 2 threads) and compares every output element. */
 static void check(const lm_kernel *k, const lm_op_desc *d, lm_threadpool *pool) {
     char what[256], err[256];
-    describe(d, what, sizeof what);
+    fixture_describe(d, what, sizeof what);
     if (lm_op_validate(d, err, sizeof err) != 0) fail_msg("corpus entry is invalid: %s: %s", what, err);
     if (k->supports && !k->supports(d)) return;
-    float *params = make_params(d);
+    float *params = fixture_params(d);
     buffers b = make_buffers(d);
     lm_op *ref = lm_op_create(d, params, lm_kernel_reference(d->kind), 0, err, sizeof err);
     lm_op *op = lm_op_create(d, params, k, 0, err, sizeof err);
@@ -100,16 +59,7 @@ static void check(const lm_kernel *k, const lm_op_desc *d, lm_threadpool *pool) 
     lm_op_run(ref, (const float *const *)b.in, b.expected, NULL);
     for (int threads = 1; threads <= 2; threads++) {
         lm_op_run(op, (const float *const *)b.in, b.out, threads == 1 ? NULL : pool);
-        for (int o = 0; o < b.outputs; o++) {
-            const size_t n = lm_shape_elements(lm_op_output_shape(d, o));
-            for (size_t j = 0; j < n; j++) {
-                const double want = b.expected[o][j], got = b.out[o][j];
-                if (!(fabs(got - want) <= ATOL + RTOL * fabs(want)))
-                    fail_msg("%s on %s, %d thread(s): output %d element %zu is %.7g, reference %.7g", k->name, what,
-                             threads, o, j, got, want);
-            }
-            for (size_t j = 0; j < n; j++) b.out[o][j] = NAN;
-        }
+        fixture_expect_close(k->name, what, threads, d, b.out, b.expected);
     }
     checked_cases++;
     lm_op_destroy(op);

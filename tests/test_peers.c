@@ -22,40 +22,8 @@
 #include <string.h>
 
 #include "kernel.h"
+#include "op_fixture.h"
 #include "peer.h"
-
-#define ATOL 1e-4
-#define RTOL 1e-4
-#define SLACK_FLOATS 16
-
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static float uniform(float lo, float hi) { /* xorshift64*: reproducible across runs */
-    rng_state ^= rng_state >> 12, rng_state ^= rng_state << 25, rng_state ^= rng_state >> 27;
-    const uint64_t r = rng_state * 0x2545f4914f6cdd1dull;
-    return lo + (hi - lo) * (float)((r >> 40) / (double)(1ull << 24));
-}
-
-static float *alloc_floats(size_t n) {
-    float *p = malloc((n + SLACK_FLOATS) * sizeof *p);
-    assert_non_null(p);
-    for (size_t i = 0; i < n + SLACK_FLOATS; i++) p[i] = NAN;
-    return p;
-}
-
-/* A parameter block of plausible values: weights ~ U(-1,1)/sqrt(fan-in), positive variances. */
-static float *make_params(const lm_op_desc *d) {
-    const size_t n = lm_op_param_floats(d);
-    float *p = alloc_floats(n);
-    double fan_in = 1;
-    if (d->kind == LM_OP_CONV) fan_in = (double)d->conv.kernel_h * d->conv.kernel_w * (d->in.c / d->conv.groups);
-    if (d->kind == LM_OP_FC) fan_in = (double)d->in.h * d->in.w * d->in.c;
-    const float scale = (float)(1.0 / sqrt(fan_in));
-    for (size_t i = 0; i < n; i++) p[i] = uniform(-1, 1) * scale;
-    if (d->kind == LM_OP_BATCHNORM)
-        for (int k = 0; k < d->in.c; k++) p[3 * d->in.c + k] = uniform(0.5f, 1.5f); /* variance */
-    return p;
-}
 
 /* Two sets of inputs (equal values) and outputs, so a peer sees its buffers change. */
 typedef struct buffers {
@@ -67,12 +35,12 @@ static buffers make_buffers(const lm_op_desc *d) {
     buffers b = {.inputs = lm_op_input_count(d), .outputs = lm_op_output_count(d)};
     for (int i = 0; i < b.inputs; i++) {
         const size_t n = lm_shape_elements(lm_op_input_shape(d, i));
-        b.in[0][i] = alloc_floats(n), b.in[1][i] = alloc_floats(n);
-        for (size_t j = 0; j < n; j++) b.in[0][i][j] = b.in[1][i][j] = uniform(-4, 4);
+        b.in[0][i] = fixture_floats(n), b.in[1][i] = fixture_floats(n);
+        for (size_t j = 0; j < n; j++) b.in[0][i][j] = b.in[1][i][j] = fixture_uniform(-4, 4);
     }
     for (int i = 0; i < b.outputs; i++) {
         const size_t n = lm_shape_elements(lm_op_output_shape(d, i));
-        b.out[0][i] = alloc_floats(n), b.out[1][i] = alloc_floats(n), b.expected[i] = alloc_floats(n);
+        b.out[0][i] = fixture_floats(n), b.out[1][i] = fixture_floats(n), b.expected[i] = fixture_floats(n);
     }
     return b;
 }
@@ -85,47 +53,19 @@ static void free_buffers(buffers *b) {
     for (int i = 0; i < b->outputs; i++) free(b->expected[i]);
 }
 
-static void describe(const lm_op_desc *d, char *buf, size_t n) {
-    int used = snprintf(buf, n, "%s in %dx%dx%dx%d act %s", lm_op_kind_name(d->kind), d->in.n, d->in.h, d->in.w,
-                        d->in.c, lm_act_name(d->act));
-    if (d->kind == LM_OP_CONV)
-        snprintf(buf + used, n - (size_t)used, " out_c %d k %dx%d s %d pad %d,%d,%d,%d dil %d g %d bias %d",
-                 d->conv.out_c, d->conv.kernel_h, d->conv.kernel_w, d->conv.stride_h, d->conv.pad_top, d->conv.pad_left,
-                 d->conv.pad_bottom, d->conv.pad_right, d->conv.dilation_h, d->conv.groups, d->conv.bias);
-    else if (d->kind == LM_OP_MAXPOOL || d->kind == LM_OP_AVGPOOL)
-        snprintf(buf + used, n - (size_t)used, " k %d s %d pad %d", d->pool.kernel, d->pool.stride, d->pool.pad);
-    else if (d->kind == LM_OP_RESIZE_BILINEAR)
-        snprintf(buf + used, n - (size_t)used, " to %dx%d align %d", d->resize.out_h, d->resize.out_w,
-                 d->resize.align_corners);
-}
-
 /* Per backend and kind: cases run and cases the backend declined (with the last reason). */
 typedef struct coverage {
     int supported[LM_OP_KIND_COUNT], unsupported[LM_OP_KIND_COUNT];
     char reason[LM_OP_KIND_COUNT][400];
 } coverage;
 
-static void compare(const lm_peer_backend *be, const lm_op_desc *d, const char *what, int threads, int run,
-                    float *const *out, float *const *expected) {
-    for (int o = 0; o < lm_op_output_count(d); o++) {
-        const size_t n = lm_shape_elements(lm_op_output_shape(d, o));
-        for (size_t j = 0; j < n; j++) {
-            const double want = expected[o][j], got = out[o][j];
-            if (!(fabs(got - want) <= ATOL + RTOL * fabs(want)))
-                fail_msg("%s on %s, %d thread(s), run %d: output %d element %zu is %.7g, reference %.7g", be->name,
-                         what, threads, run, o, j, got, want);
-        }
-        for (size_t j = 0; j < n; j++) out[o][j] = NAN;
-    }
-}
-
 /* Runs `be` on `d` with 1 and 2 threads against the reference; returns whether `be` supports d. */
 static bool check(const lm_peer_backend *be, const lm_op_desc *d, coverage *cov) {
     char what[256], err[256];
-    describe(d, what, sizeof what);
+    fixture_describe(d, what, sizeof what);
     if (lm_op_validate(d, err, sizeof err) != 0) fail_msg("corpus entry is invalid: %s: %s", what, err);
     const size_t nparams = lm_op_param_floats(d);
-    float *params = make_params(d), *scratch = alloc_floats(nparams);
+    float *params = fixture_params(d), *scratch = fixture_floats(nparams);
     buffers b = make_buffers(d);
     lm_op *ref = lm_op_create(d, nparams ? params : NULL, lm_kernel_reference(d->kind), 0, err, sizeof err);
     if (!ref) fail_msg("reference on %s: %s", what, err);
@@ -148,7 +88,9 @@ static bool check(const lm_peer_backend *be, const lm_op_desc *d, coverage *cov)
             const int set = run == 2; /* runs 0 and 1 on the same buffers, run 2 on the others */
             if (be->run(peer, (const float *const *)b.in[set], b.out[set]) != 0)
                 fail_msg("%s failed to run %s with %d thread(s)", be->name, what, threads);
-            compare(be, d, what, threads, run, b.out[set], b.expected);
+            char who[64];
+            snprintf(who, sizeof who, "%s (run %d)", be->name, run);
+            fixture_expect_close(who, what, threads, d, b.out[set], b.expected);
         }
         be->destroy(peer);
     }
