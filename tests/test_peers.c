@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "kernel.h"
+#include "op_corpus.h"
 #include "op_fixture.h"
 #include "peer.h"
 
@@ -105,12 +106,6 @@ static bool check(const lm_peer_backend *be, const lm_op_desc *d, coverage *cov)
 
 /* ---- the corpus ---------------------------------------------------------------------------------- */
 
-static const int awkward_channels[] = {1, 3, 7, 58, 116, 232};
-#define N_AWKWARD (int)(sizeof awkward_channels / sizeof awkward_channels[0])
-static const lm_act all_acts[] = {LM_ACT_NONE,     LM_ACT_RELU,    LM_ACT_RELU6, LM_ACT_HSWISH,
-                                  LM_ACT_HSIGMOID, LM_ACT_SIGMOID, LM_ACT_PRELU};
-#define N_ACTS (int)(sizeof all_acts / sizeof all_acts[0])
-
 typedef void (*visit_fn)(const lm_peer_backend *be, const lm_op_desc *d, coverage *cov);
 
 /* The convolutions of the kernel suite (bias, no activation), smaller in space: every backend must
@@ -141,152 +136,22 @@ static void suite_conv_corpus(const lm_peer_backend *be, coverage *cov, visit_fn
     }
 }
 
-static void conv_corpus(const lm_peer_backend *be, coverage *cov, visit_fn visit) {
-    /* Pointwise, dense and grouped, with every activation. */
-    for (int ci = 0; ci < N_AWKWARD; ci++) {
-        const int c = awkward_channels[ci];
-        const int outs[] = {c, 24, 7};
-        for (int oi = 0; oi < 3; oi++) {
-            lm_op_desc d = lm_op_conv((lm_shape){1 + (ci % 3 == 0), 5, 7, c}, outs[oi], 1, 1, 0, 1, (ci + oi) % 2,
-                                      all_acts[(ci + oi) % N_ACTS]);
-            visit(be, &d, cov);
-        }
-        for (int g = 2; g <= 8; g *= 2)
-            if (c % g == 0) {
-                lm_op_desc d = lm_op_conv((lm_shape){1, 5, 5, c}, c, 1, 1, 0, g, true, all_acts[(ci + g) % N_ACTS]);
-                visit(be, &d, cov);
-            }
-    }
-    /* Depthwise 3x3 and 5x5: strides on odd sizes, dilation, "same" padding heavier at bottom/right. */
-    static const int dw_spatial[][2] = {{1, 1}, {5, 5}, {7, 9}, {15, 15}};
-    for (int ci = 0; ci < N_AWKWARD; ci++)
-        for (int s = 0; s < 4; s++)
-            for (int kernel = 3; kernel <= 5; kernel += 2)
-                for (int stride = 1; stride <= 2; stride++) {
-                    const int c = awkward_channels[ci];
-                    lm_op_desc d =
-                        lm_op_conv((lm_shape){1, dw_spatial[s][0], dw_spatial[s][1], c}, c, kernel, stride, kernel / 2,
-                                   c, (s + stride) % 2 == 0, all_acts[(ci + s + kernel) % N_ACTS]);
-                    visit(be, &d, cov);
-                    if (s >= 2 && kernel == 3) {
-                        d.conv.dilation_h = d.conv.dilation_w = 2;
-                        d.conv.pad_top = d.conv.pad_left = d.conv.pad_bottom = d.conv.pad_right = 2;
-                        visit(be, &d, cov);
-                        d.conv.dilation_h = d.conv.dilation_w = 1;
-                        d.conv.pad_top = d.conv.pad_left = 0;
-                        d.conv.pad_bottom = d.conv.pad_right = kernel / 2;
-                        visit(be, &d, cov);
-                    }
-                }
-    /* General convolutions: grouped 3x3, rectangular kernels, dilation, no padding, batch 2. */
-    lm_op_desc grouped = lm_op_conv((lm_shape){1, 9, 9, 24}, 48, 3, 1, 1, 4, true, LM_ACT_NONE);
-    visit(be, &grouped, cov);
-    lm_op_desc first16 = lm_op_conv((lm_shape){2, 16, 16, 3}, 16, 3, 2, 1, 1, false, LM_ACT_HSWISH);
-    visit(be, &first16, cov);
-    lm_op_desc rect = lm_op_conv((lm_shape){1, 10, 12, 7}, 5, 3, 1, 0, 1, true, LM_ACT_PRELU);
-    rect.conv.kernel_w = 1;
-    visit(be, &rect, cov);
-    lm_op_desc asym = lm_op_conv((lm_shape){1, 11, 8, 7}, 9, 3, 2, 0, 1, true, LM_ACT_RELU6);
-    asym.conv.stride_w = 1, asym.conv.pad_top = 1, asym.conv.pad_right = 2, asym.conv.dilation_w = 2;
-    visit(be, &asym, cov);
-    lm_op_desc strided_pw = lm_op_conv((lm_shape){1, 15, 15, 58}, 116, 1, 2, 0, 1, true, LM_ACT_RELU);
-    visit(be, &strided_pw, cov);
-    lm_op_desc dense5 = lm_op_conv((lm_shape){1, 11, 11, 16}, 40, 5, 2, 2, 1, true, LM_ACT_SIGMOID);
-    visit(be, &dense5, cov);
-    lm_op_desc multiplier = lm_op_conv((lm_shape){1, 7, 7, 8}, 16, 3, 1, 1, 8, true, LM_ACT_HSIGMOID);
-    visit(be, &multiplier, cov);
-}
+/* The shared corpus (op_corpus.h) on one backend. */
+typedef struct visit_context {
+    const lm_peer_backend *be;
+    coverage *cov;
+    visit_fn visit;
+} visit_context;
 
-static void fc_corpus(const lm_peer_backend *be, coverage *cov, visit_fn visit) {
-    const int shapes[][4] = {{1, 1, 1, 1024}, {2, 1, 1, 58}, {1, 3, 3, 7}, {2, 2, 3, 5}};
-    const int outs[] = {1000, 3, 116, 7};
-    for (int i = 0; i < 4; i++)
-        for (int a = 0; a < 3; a++) {
-            lm_op_desc d = {.kind = LM_OP_FC, .in = {shapes[i][0], shapes[i][1], shapes[i][2], shapes[i][3]},
-                            .act = all_acts[(i + a * 3) % N_ACTS]};
-            d.fc.out_c = outs[(i + a) % 4];
-            d.fc.bias = a != 1;
-            visit(be, &d, cov);
-        }
-}
-
-/* Element-wise, data and pooling kinds: the awkward channel counts on a few spatial sizes. */
-static void other_corpus(const lm_peer_backend *be, lm_op_kind kind, coverage *cov, visit_fn visit) {
-    static const int spatial[][3] = {{1, 1, 1}, {1, 3, 5}, {2, 7, 7}};
-    for (int ci = 0; ci < N_AWKWARD; ci++)
-        for (int s = 0; s < 3; s++) {
-            const int c = awkward_channels[ci];
-            lm_op_desc d = {.kind = kind, .in = {spatial[s][0], spatial[s][1], spatial[s][2], c}};
-            switch (kind) {
-            case LM_OP_BIAS:
-            case LM_OP_BATCHNORM:
-            case LM_OP_ADD:
-            case LM_OP_MUL:
-            case LM_OP_ACTIVATION:
-                for (int a = 0; a < N_ACTS; a++) {
-                    d.act = all_acts[a];
-                    if (kind == LM_OP_ACTIVATION && d.act == LM_ACT_NONE) continue;
-                    d.bn.eps = 1e-5f;
-                    if (kind == LM_OP_ADD || kind == LM_OP_MUL) d.binary.broadcast = (a + s) % 2;
-                    visit(be, &d, cov);
-                }
-                break;
-            case LM_OP_CHANNEL_SHUFFLE:
-                for (int g = 2; g <= 8; g++)
-                    if (c % g == 0) {
-                        d.shuffle.groups = g;
-                        visit(be, &d, cov);
-                    }
-                if (c > 1) { /* one channel per group */
-                    d.shuffle.groups = c;
-                    visit(be, &d, cov);
-                }
-                break;
-            case LM_OP_SPLIT:
-            case LM_OP_CONCAT:
-                d.parts.count = 2;
-                d.parts.channels[0] = c, d.parts.channels[1] = awkward_channels[(ci + 3) % N_AWKWARD];
-                if (kind == LM_OP_SPLIT) {
-                    d.in.c = c * 2;
-                    d.parts.channels[1] = c;
-                    if (c > 1) d.parts.channels[0] = c + 1, d.parts.channels[1] = c - 1;
-                }
-                visit(be, &d, cov);
-                d.parts.count = 3;
-                d.parts.channels[0] = d.parts.channels[1] = d.parts.channels[2] = c;
-                d.in.c = 3 * c;
-                visit(be, &d, cov);
-                break;
-            case LM_OP_GLOBAL_AVGPOOL: visit(be, &d, cov); break;
-            case LM_OP_MAXPOOL:
-            case LM_OP_AVGPOOL:
-                d.in.h = spatial[s][1] * 2 + 1, d.in.w = spatial[s][2] * 2 + 2; /* odd and even */
-                d.pool.kernel = 3, d.pool.stride = 2, d.pool.pad = 1;
-                visit(be, &d, cov);
-                d.pool.pad = 0;
-                visit(be, &d, cov);
-                d.pool.kernel = 2, d.pool.stride = 2;
-                visit(be, &d, cov);
-                break;
-            case LM_OP_RESIZE_BILINEAR:
-                for (int align = 0; align <= 1; align++) {
-                    d.resize.align_corners = align;
-                    d.resize.out_h = spatial[s][1] * 4 + 1, d.resize.out_w = spatial[s][2] * 3; /* up */
-                    visit(be, &d, cov);
-                    d.in.h = 9, d.in.w = 10, d.resize.out_h = 4, d.resize.out_w = 7; /* down */
-                    visit(be, &d, cov);
-                    d.in.h = spatial[s][1], d.in.w = spatial[s][2];
-                }
-                break;
-            default: fail_msg("no corpus for %s", lm_op_kind_name(kind));
-            }
-        }
+static void visit_shape(const lm_op_desc *d, void *context) {
+    const visit_context *v = context;
+    v->visit(v->be, d, v->cov);
 }
 
 static void visit_kind(const lm_peer_backend *be, lm_op_kind kind, coverage *cov, visit_fn visit) {
-    if (kind == LM_OP_CONV) suite_conv_corpus(be, cov, visit), conv_corpus(be, cov, visit);
-    else if (kind == LM_OP_FC) fc_corpus(be, cov, visit);
-    else other_corpus(be, kind, cov, visit);
+    visit_context v = {be, cov, visit};
+    if (kind == LM_OP_CONV) suite_conv_corpus(be, cov, visit);
+    op_corpus(kind, visit_shape, &v);
 }
 
 /* ---- tests --------------------------------------------------------------------------------------- */
