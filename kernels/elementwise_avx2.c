@@ -7,6 +7,7 @@
  * in whole vectors, with no per-row tail even when c is 1, 3 or 116. A loop is compiled per (operator,
  * activation) pair, so the activation costs no branch in the loop. */
 #include "act_avx2.h"
+#include "channel_tiles.h"
 #include "kernel.h"
 #include "partition.h"
 
@@ -27,30 +28,14 @@ typedef struct ew_state {
     _Alignas(64) float data[]; /* tiles start on cache lines: no load of a tile splits one */
 } ew_state;
 
-static size_t gcd(size_t a, size_t b) {
-    while (b) {
-        const size_t t = a % b;
-        a = b, b = t;
-    }
-    return a;
-}
-
-/* A multiple of c and of 8, and at least 256 floats, so each contiguous stretch is long. */
-static size_t tile_period(size_t c) {
-    const size_t base = c / gcd(c, 8) * 8;
-    return base * ((256 + base - 1) / base);
-}
-
-/* Fills dst[0, period) with copies of src[0, c); period is a multiple of c. */
-static void tile(float *dst, const float *src, size_t c, size_t period) {
-    for (size_t k = 0; k < period; k += c) memcpy(dst + k, src, c * sizeof(float));
-}
+/* Tiles of at least 256 floats, so each contiguous stretch is long. */
+#define EW_TILE_MIN 256
 
 static void *ew_prepare(const lm_op_desc *d, const float *params, ew_op op) {
     const size_t c = (size_t)d->in.c;
     const bool prelu = d->act == LM_ACT_PRELU;
     const bool broadcast = (op == EW_ADD || op == EW_MUL) && d->binary.broadcast;
-    size_t period = op == EW_BIAS || op == EW_AFFINE || prelu || broadcast ? tile_period(c) : 0;
+    size_t period = op == EW_BIAS || op == EW_AFFINE || prelu || broadcast ? lm_tile_period(c, 8, EW_TILE_MIN) : 0;
     const bool tile_b = broadcast && period <= EW_STACK_TILE;
     if (broadcast && !tile_b) period = c;
     const size_t tiles = (op == EW_BIAS) + 2u * (op == EW_AFFINE) + prelu;
@@ -60,22 +45,16 @@ static void *ew_prepare(const lm_op_desc *d, const float *params, ew_op op) {
     float *next = s->data;
     const float *slopes = params;
     if (op == EW_BIAS) {
-        tile(next, params, c, period);
+        lm_tile_fill(next, params, c, period);
         s->p0 = next, next += period;
         slopes = params + c;
-    } else if (op == EW_AFFINE) { /* y = x * scale + shift, folded once here in double */
-        const float *gamma = params, *beta = gamma + c, *mean = beta + c, *var = mean + c;
-        float *scale = next, *shift = next + period;
-        for (size_t k = 0; k < c; k++) {
-            const double sc = gamma[k] / sqrt((double)var[k] + d->bn.eps);
-            scale[k] = (float)sc, shift[k] = (float)(beta[k] - mean[k] * sc);
-        }
-        for (size_t k = c; k < period; k += c) memcpy(scale + k, scale, c * sizeof(float)), memcpy(shift + k, shift, c * sizeof(float));
-        s->p0 = scale, s->p1 = shift, next += 2 * period;
-        slopes = var + c;
+    } else if (op == EW_AFFINE) { /* y = x * scale + shift, folded once here */
+        lm_tile_batchnorm(next, next + period, params, c, d->bn.eps, period);
+        s->p0 = next, s->p1 = next + period, next += 2 * period;
+        slopes = params + 4 * c;
     }
     if (prelu) {
-        tile(next, slopes, c, period);
+        lm_tile_fill(next, slopes, c, period);
         s->slopes = next;
     }
     return s;
@@ -166,7 +145,7 @@ LM_AVX2_INLINE void ew_range(ew_op op, lm_act act, const ew_job *j, size_t lo, s
         const size_t e = (image + 1) * j->image < hi ? (image + 1) * j->image : hi;
         const float *b = j->b + image * j->c;
         if (j->s->tile_b) {
-            tile(buffer, b, j->c, j->s->period);
+            lm_tile_fill(buffer, b, j->c, j->s->period);
             b = buffer;
         }
         ew_stretch(op, act, j, b, a, e);

@@ -3,6 +3,7 @@
  * per-channel operands are tiles whose period is a multiple of c and of 16 (lcm(c, 16), repeated to at
  * least 512 floats), so no row needs a tail; only the end of a tensor (or of a task) is masked. */
 #include "act_avx512.h"
+#include "channel_tiles.h"
 #include "kernel.h"
 #include "partition.h"
 
@@ -18,28 +19,13 @@ typedef struct ew_state {
     _Alignas(64) float data[]; /* tiles start on cache lines: no load of a tile splits one */
 } ew_state;
 
-static size_t gcd(size_t a, size_t b) {
-    while (b) {
-        const size_t t = a % b;
-        a = b, b = t;
-    }
-    return a;
-}
-
-static size_t tile_period(size_t c) {
-    const size_t base = c / gcd(c, 16) * 16;
-    return base * ((512 + base - 1) / base);
-}
-
-/* Repeats dst[0, c) over dst[c, period). */
-static void repeat(float *dst, size_t c, size_t period) {
-    for (size_t k = c; k < period; k += c) memcpy(dst + k, dst, c * sizeof(float));
-}
+/* Tiles of at least 512 floats, so each contiguous stretch is long. */
+#define EW_TILE_MIN 512
 
 static void *ew_prepare(const lm_op_desc *d, const float *params, ew_op op) {
     const size_t c = (size_t)d->in.c;
     const bool prelu = d->act == LM_ACT_PRELU;
-    const size_t period = op != EW_COPY || prelu ? tile_period(c) : 0;
+    const size_t period = op != EW_COPY || prelu ? lm_tile_period(c, 16, EW_TILE_MIN) : 0;
     const size_t tiles = (op == EW_BIAS) + 2u * (op == EW_AFFINE) + prelu;
     ew_state *s = aligned_alloc(64, (sizeof *s + tiles * period * sizeof(float) + 63) / 64 * 64);
     if (!s) return NULL;
@@ -47,24 +33,16 @@ static void *ew_prepare(const lm_op_desc *d, const float *params, ew_op op) {
     float *next = s->data;
     const float *slopes = params;
     if (op == EW_BIAS) {
-        memcpy(next, params, c * sizeof(float));
-        repeat(next, c, period);
+        lm_tile_fill(next, params, c, period);
         s->p0 = next, next += period;
         slopes = params + c;
-    } else if (op == EW_AFFINE) { /* y = x * scale + shift, folded once here in double */
-        const float *gamma = params, *beta = gamma + c, *mean = beta + c, *var = mean + c;
-        float *scale = next, *shift = next + period;
-        for (size_t k = 0; k < c; k++) {
-            const double sc = gamma[k] / sqrt((double)var[k] + d->bn.eps);
-            scale[k] = (float)sc, shift[k] = (float)(beta[k] - mean[k] * sc);
-        }
-        repeat(scale, c, period), repeat(shift, c, period);
-        s->p0 = scale, s->p1 = shift, next += 2 * period;
-        slopes = var + c;
+    } else if (op == EW_AFFINE) { /* y = x * scale + shift, folded once here */
+        lm_tile_batchnorm(next, next + period, params, c, d->bn.eps, period);
+        s->p0 = next, s->p1 = next + period, next += 2 * period;
+        slopes = params + 4 * c;
     }
     if (prelu) {
-        memcpy(next, slopes, c * sizeof(float));
-        repeat(next, c, period);
+        lm_tile_fill(next, slopes, c, period);
         s->slopes = next;
     }
     return s;
