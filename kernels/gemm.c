@@ -190,7 +190,8 @@ static void gemm_task(void *context, size_t task, int thread) {
                               packed, tile, p->c_stride, w->clamp);
             }
             else
-                isa->ukernel(mr, nc, w->k, a + (size_t)r * p->a_stride, p->a_stride, packed, tile, p->c_stride, w->clamp);
+                (mr <= isa->small_mr ? isa->small_ukernel : isa->ukernel)(mr, nc, w->k, a + (size_t)r * p->a_stride,
+                                                                          p->a_stride, packed, tile, p->c_stride, w->clamp);
             if (needs_epilogue)
                 isa->epilogue(w->act, tile, mr, nc, p->c_stride, w->slopes ? w->slopes + (size_t)g * w->n + col : NULL);
         }

@@ -37,6 +37,8 @@ typedef struct lm_gemm_isa {
     lm_gemm_ukernel ukernel;
     lm_igemm_ukernel iukernel;
     lm_gemm_epilogue epilogue;
+    int small_mr;                  /* 0, or the rows of a cheaper micro-kernel for a block's last rows */
+    lm_gemm_ukernel small_ukernel; /* the direct form with small_mr rows */
 } lm_gemm_isa;
 
 extern const lm_gemm_isa lm_gemm_avx2;   /* gemm_avx2.c: 6 x 16 */
