@@ -21,43 +21,24 @@ typedef enum ew_op { EW_COPY, EW_BIAS, EW_AFFINE, EW_ADD, EW_MUL, EW_OP_COUNT } 
  * in place (period c, a masked tail per row, amortised over c >= 256 channels). */
 #define EW_STACK_TILE 2048
 
-typedef struct ew_state {
-    size_t period;                 /* L, floats per tile; 0 when no operand is per-channel */
-    bool tile_b;                   /* a broadcast input 1 is tiled per image (else read in place) */
-    const float *p0, *p1, *slopes; /* tiles of L floats, or NULL: bias or BatchNorm scale; shift; PReLU */
-    _Alignas(64) float data[]; /* tiles start on cache lines: no load of a tile splits one */
-} ew_state;
+typedef lm_channel_tiles ew_state;
 
 /* Tiles of at least 256 floats, so each contiguous stretch is long. */
 #define EW_TILE_MIN 256
 
+/* Whether a broadcast input 1 is tiled per image (else it is read in place, with period c). */
+static bool broadcast_tiled(const lm_op_desc *d) {
+    return (d->kind == LM_OP_ADD || d->kind == LM_OP_MUL) && d->binary.broadcast &&
+           lm_tile_period((size_t)d->in.c, 8, EW_TILE_MIN) <= EW_STACK_TILE;
+}
+
 static void *ew_prepare(const lm_op_desc *d, const float *params, ew_op op) {
     const size_t c = (size_t)d->in.c;
-    const bool prelu = d->act == LM_ACT_PRELU;
     const bool broadcast = (op == EW_ADD || op == EW_MUL) && d->binary.broadcast;
-    size_t period = op == EW_BIAS || op == EW_AFFINE || prelu || broadcast ? lm_tile_period(c, 8, EW_TILE_MIN) : 0;
-    const bool tile_b = broadcast && period <= EW_STACK_TILE;
-    if (broadcast && !tile_b) period = c;
-    const size_t tiles = (op == EW_BIAS) + 2u * (op == EW_AFFINE) + prelu;
-    ew_state *s = aligned_alloc(64, (sizeof *s + tiles * period * sizeof(float) + 63) / 64 * 64);
-    if (!s) return NULL;
-    *s = (ew_state){.period = period, .tile_b = tile_b};
-    float *next = s->data;
-    const float *slopes = params;
-    if (op == EW_BIAS) {
-        lm_tile_fill(next, params, c, period);
-        s->p0 = next, next += period;
-        slopes = params + c;
-    } else if (op == EW_AFFINE) { /* y = x * scale + shift, folded once here */
-        lm_tile_batchnorm(next, next + period, params, c, d->bn.eps, period);
-        s->p0 = next, s->p1 = next + period, next += 2 * period;
-        slopes = params + 4 * c;
-    }
-    if (prelu) {
-        lm_tile_fill(next, slopes, c, period);
-        s->slopes = next;
-    }
-    return s;
+    size_t period = op == EW_BIAS || op == EW_AFFINE || d->act == LM_ACT_PRELU || broadcast
+                        ? lm_tile_period(c, 8, EW_TILE_MIN) : 0;
+    if (broadcast && !broadcast_tiled(d)) period = c;
+    return lm_channel_tiles_create(d, params, period);
 }
 
 typedef struct ew_job ew_job;
@@ -68,7 +49,7 @@ struct ew_job {
     const float *x, *b; /* input 0; input 1 of ADD and MUL (else NULL) */
     float *y;
     size_t total, c, image; /* floats in all, channels, floats per image */
-    bool broadcast;
+    bool broadcast, tile_b; /* input 1 is [n,1,1,c]; and tiled per image (broadcast_tiled) */
     size_t tasks;
     ew_range_fn *range;
 };
@@ -144,7 +125,7 @@ LM_AVX2_INLINE void ew_range(ew_op op, lm_act act, const ew_job *j, size_t lo, s
         const size_t a = image * j->image > lo ? image * j->image : lo;
         const size_t e = (image + 1) * j->image < hi ? (image + 1) * j->image : hi;
         const float *b = j->b + image * j->c;
-        if (j->s->tile_b) {
+        if (j->tile_b) {
             lm_tile_fill(buffer, b, j->c, j->s->period);
             b = buffer;
         }
@@ -180,7 +161,7 @@ static void ew_run(const lm_op_desc *d, const void *state, const float *const *i
     ew_job j = {
         .s = state, .x = in[0], .b = binary ? in[1] : NULL, .y = out[0],
         .total = lm_shape_elements(d->in), .c = (size_t)d->in.c, .image = (size_t)d->in.h * d->in.w * d->in.c,
-        .broadcast = binary && d->binary.broadcast, .range = ew_ranges[op][d->act],
+        .broadcast = binary && d->binary.broadcast, .tile_b = broadcast_tiled(d), .range = ew_ranges[op][d->act],
     };
     const size_t streams = 2 + (binary && !j.broadcast); /* tensors read or written in full */
     j.tasks = lm_partition_tasks(pool, j.total * sizeof(float) * streams, (j.total + 15) / 16);

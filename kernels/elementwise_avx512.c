@@ -13,39 +13,14 @@
 
 typedef enum ew_op { EW_COPY, EW_BIAS, EW_AFFINE, EW_OP_COUNT } ew_op;
 
-typedef struct ew_state {
-    size_t period;                 /* L, floats per tile; 0 when no operand is per-channel */
-    const float *p0, *p1, *slopes; /* tiles of L floats, or NULL: bias or BatchNorm scale; shift; PReLU */
-    _Alignas(64) float data[]; /* tiles start on cache lines: no load of a tile splits one */
-} ew_state;
+typedef lm_channel_tiles ew_state;
 
 /* Tiles of at least 512 floats, so each contiguous stretch is long. */
 #define EW_TILE_MIN 512
 
 static void *ew_prepare(const lm_op_desc *d, const float *params, ew_op op) {
-    const size_t c = (size_t)d->in.c;
-    const bool prelu = d->act == LM_ACT_PRELU;
-    const size_t period = op != EW_COPY || prelu ? lm_tile_period(c, 16, EW_TILE_MIN) : 0;
-    const size_t tiles = (op == EW_BIAS) + 2u * (op == EW_AFFINE) + prelu;
-    ew_state *s = aligned_alloc(64, (sizeof *s + tiles * period * sizeof(float) + 63) / 64 * 64);
-    if (!s) return NULL;
-    *s = (ew_state){.period = period};
-    float *next = s->data;
-    const float *slopes = params;
-    if (op == EW_BIAS) {
-        lm_tile_fill(next, params, c, period);
-        s->p0 = next, next += period;
-        slopes = params + c;
-    } else if (op == EW_AFFINE) { /* y = x * scale + shift, folded once here */
-        lm_tile_batchnorm(next, next + period, params, c, d->bn.eps, period);
-        s->p0 = next, s->p1 = next + period, next += 2 * period;
-        slopes = params + 4 * c;
-    }
-    if (prelu) {
-        lm_tile_fill(next, slopes, c, period);
-        s->slopes = next;
-    }
-    return s;
+    const size_t period = op != EW_COPY || d->act == LM_ACT_PRELU ? lm_tile_period((size_t)d->in.c, 16, EW_TILE_MIN) : 0;
+    return lm_channel_tiles_create(d, params, period);
 }
 
 LM_AVX512_INLINE __m512 ew_apply(ew_op op, lm_act act, __m512 x, __m512 p0, __m512 p1, __m512 slope) {
