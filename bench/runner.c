@@ -1,7 +1,8 @@
 /* The benchmark runner (see runner.h). */
 #include "runner.h"
 
-#include <stdarg.h>
+#include "error.h"
+
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,16 +19,6 @@
 #include "peer.h"
 
 const char *const lm_run_suites[] = {"kernels", NULL};
-
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t size, const char *fmt, ...) {
-    if (err && size) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, size, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* Denormals are flushed to zero so that timings do not depend on the data's smallest values; peers
  * (oneDNN, XNNPACK) run with the same setting on the calling thread. */
@@ -127,16 +118,16 @@ static void plan_facts(const lm_run_config *cfg, lm_results *r) {
 int lm_runner_plan(const lm_run_config *cfg, lm_results *r, char *err, size_t err_size) {
     bool known = false;
     for (int i = 0; lm_run_suites[i]; i++) known |= cfg->suite && strcmp(cfg->suite, lm_run_suites[i]) == 0;
-    if (!known) return fail(err, err_size, "unknown suite '%s'", cfg->suite ? cfg->suite : "");
+    if (!known) return lm_error(err, err_size, "unknown suite '%s'", cfg->suite ? cfg->suite : "");
     plan_facts(cfg, r);
     for (size_t i = 0; i < cfg->thread_count; i++) {
         bool seen = false;
         for (size_t j = 0; j < r->thread_count_count; j++) seen |= r->thread_counts[j].threads == cfg->threads[i];
         if (seen) continue;
         if (cfg->threads[i] < 1 || cfg->threads[i] > LM_RESULT_MAX_THREADS)
-            return fail(err, err_size, "%d threads: expected 1 to %d", cfg->threads[i], LM_RESULT_MAX_THREADS);
+            return lm_error(err, err_size, "%d threads: expected 1 to %d", cfg->threads[i], LM_RESULT_MAX_THREADS);
         if (r->thread_count_count == LM_RESULT_MAX_THREAD_COUNTS)
-            return fail(err, err_size, "more than %d thread counts", LM_RESULT_MAX_THREAD_COUNTS);
+            return lm_error(err, err_size, "more than %d thread counts", LM_RESULT_MAX_THREAD_COUNTS);
         lm_result_thread_count *t = &r->thread_counts[r->thread_count_count++];
         t->threads = cfg->threads[i];
         place(cfg->host, t->threads, &t->placement_count, t->placement);
@@ -150,7 +141,7 @@ int lm_runner_plan(const lm_run_config *cfg, lm_results *r, char *err, size_t er
                     lm_result_case c;
                     plan_case(cfg, r, kc, lm_region_runtimes[rt]->name, NULL, threads, &c);
                     if (cfg->filter && regexec(cfg->filter, c.name, 0, NULL, 0) != 0) continue;
-                    if (add_case(r, &c) != 0) return fail(err, err_size, "out of memory while planning");
+                    if (add_case(r, &c) != 0) return lm_error(err, err_size, "out of memory while planning");
                 }
                 continue;
             }
@@ -162,7 +153,7 @@ int lm_runner_plan(const lm_run_config *cfg, lm_results *r, char *err, size_t er
                 lm_result_case c;
                 plan_case(cfg, r, kc, backend, peer, threads, &c);
                 if (cfg->filter && regexec(cfg->filter, c.name, 0, NULL, 0) != 0) continue;
-                if (add_case(r, &c) != 0) return fail(err, err_size, "out of memory while planning");
+                if (add_case(r, &c) != 0) return lm_error(err, err_size, "out of memory while planning");
             }
         }
     }
@@ -385,7 +376,7 @@ static void on_result(const lm_gb_result *g, void *user) {
 static int drop_unsupported_peers(const lm_run_config *cfg, lm_results *r, char *err, size_t err_size) {
     /* per (peer, shape): 0 not asked yet, 1 supported, -1 not */
     signed char *answer = calloc((size_t)(lm_peer_backend_count * lm_kernel_suite_count) + 1, 1);
-    if (!answer) return fail(err, err_size, "out of memory");
+    if (!answer) return lm_error(err, err_size, "out of memory");
     size_t kept = 0;
     for (size_t i = 0; i < r->case_count; i++) {
         const lm_result_case *c = &r->cases[i];
@@ -399,7 +390,7 @@ static int drop_unsupported_peers(const lm_run_config *cfg, lm_results *r, char 
                 lm_case_data data;
                 if (lm_case_data_create(&kc->desc, lm_seed_of(kc->name), &data) != 0) {
                     free(answer);
-                    return fail(err, err_size, "out of memory while preparing %s", c->name);
+                    return lm_error(err, err_size, "out of memory while preparing %s", c->name);
                 }
                 char why[200] = "no reason given";
                 /* One thread: asking spawns no worker threads, which would outlive the question. */
@@ -431,7 +422,7 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
     lm_threadpool *pools[LM_RESULT_MAX_THREAD_COUNTS] = {NULL};
     int status = -1;
     rn.cases = calloc(rn.count ? rn.count : 1, sizeof *rn.cases);
-    if (!rn.cases) return fail(err, err_size, "out of memory");
+    if (!rn.cases) return lm_error(err, err_size, "out of memory");
 
     set_flush_to_zero();
     rn.bind_error = lm_host_bind_current_thread(cfg->host, 0); /* the pools' workers start from here */
@@ -441,7 +432,7 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
         if (!used) continue;
         pools[t] = lm_threadpool_create(r->thread_counts[t].threads, bind_worker, (void *)cfg->host);
         if (!pools[t]) {
-            fail(err, err_size, "cannot start %d threads", r->thread_counts[t].threads);
+            lm_error(err, err_size, "cannot start %d threads", r->thread_counts[t].threads);
             goto done;
         }
     }
@@ -464,7 +455,7 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
         for (size_t t = 0; t < r->thread_count_count; t++)
             if (r->thread_counts[t].threads == c->result->threads) c->pool = pools[t];
         if (!c->shape || !c->pool) {
-            fail(err, err_size, "%s was not planned by this runner", c->result->name);
+            lm_error(err, err_size, "%s was not planned by this runner", c->result->name);
             goto done;
         }
         lm_gb_case *g = lm_gb_register(c->result->name, bench_body, c);
@@ -480,7 +471,7 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
                                    .user = &rn});
     release(rn.current);
     if (rn.out_of_memory) {
-        fail(err, err_size, "out of memory while collecting results");
+        lm_error(err, err_size, "out of memory while collecting results");
         goto done;
     }
     status = 0;

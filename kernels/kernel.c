@@ -1,8 +1,8 @@
 /* The kernel registry, dispatch, and operators ready to run (see kernel.h). */
 #include "kernel.h"
 
-#include <stdarg.h>
-#include <stdio.h>
+#include "error.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,20 +49,12 @@ struct lm_op {
     void *state;
 };
 
-__attribute__((format(printf, 3, 4))) static void say(char *err, size_t n, const char *fmt, ...) {
-    if (!err || !n) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, n, fmt, ap);
-    va_end(ap);
-}
-
 lm_op *lm_op_create(const lm_op_desc *d, const float *params, const lm_kernel *kernel, unsigned usable_isas,
                     char *err, size_t err_size) {
     if (lm_op_validate(d, err, err_size) != 0) return NULL;
     if (!kernel) kernel = lm_kernel_select(d, usable_isas);
     if (!kernel || kernel->kind != d->kind || (kernel->supports && !kernel->supports(d))) {
-        say(err, err_size, "%s: kernel %s does not handle this shape", lm_op_kind_name(d->kind), kernel ? kernel->name : "(none)");
+        lm_error(err, err_size, "%s: kernel %s does not handle this shape", lm_op_kind_name(d->kind), kernel ? kernel->name : "(none)");
         return NULL;
     }
     lm_op *op = calloc(1, sizeof *op);
@@ -81,7 +73,7 @@ lm_op *lm_op_create(const lm_op_desc *d, const float *params, const lm_kernel *k
     return op;
 out_of_memory:
     free(op);
-    say(err, err_size, "%s: out of memory preparing %s", lm_op_kind_name(d->kind), kernel->name);
+    lm_error(err, err_size, "%s: out of memory preparing %s", lm_op_kind_name(d->kind), kernel->name);
     return NULL;
 }
 

@@ -1,9 +1,9 @@
 /* Operator descriptions: validity, shapes, parameter layout (see op.h). */
 #include "op.h"
 
+#include "error.h"
+
 #include <limits.h>
-#include <stdarg.h>
-#include <stdio.h>
 
 static const char *const kind_names[LM_OP_KIND_COUNT] = {
     [LM_OP_CONV] = "conv",
@@ -143,16 +143,6 @@ lm_op_cost lm_op_cost_of(const lm_op_desc *d) {
     return cost;
 }
 
-__attribute__((format(printf, 3, 4))) static int invalid(char *err, size_t n, const char *fmt, ...) {
-    if (err && n) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, n, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 /* Every count a kernel indexes with must fit in int32 (shapes) and the byte size in size_t. */
 static bool fits(lm_shape s) {
     const double elements = (double)s.n * s.h * s.w * s.c;
@@ -163,79 +153,79 @@ static int validate_conv(const lm_op_desc *d, char *err, size_t n) {
     const __typeof__(d->conv) *c = &d->conv;
     if (c->out_c <= 0 || c->kernel_h <= 0 || c->kernel_w <= 0 || c->stride_h <= 0 || c->stride_w <= 0 ||
         c->dilation_h <= 0 || c->dilation_w <= 0 || c->groups <= 0)
-        return invalid(err, n, "conv: out_c, kernel, stride, dilation and groups must be positive");
+        return lm_error(err, n, "conv: out_c, kernel, stride, dilation and groups must be positive");
     if (c->pad_top < 0 || c->pad_left < 0 || c->pad_bottom < 0 || c->pad_right < 0)
-        return invalid(err, n, "conv: padding must not be negative");
+        return lm_error(err, n, "conv: padding must not be negative");
     if (d->in.c % c->groups || c->out_c % c->groups)
-        return invalid(err, n, "conv: %d input and %d output channels are not divisible by %d groups", d->in.c, c->out_c, c->groups);
+        return lm_error(err, n, "conv: %d input and %d output channels are not divisible by %d groups", d->in.c, c->out_c, c->groups);
     const lm_shape out = conv_output(d);
     if (out.h <= 0 || out.w <= 0)
-        return invalid(err, n, "conv: a %dx%d kernel (dilation %d) does not fit a %dx%d input with this padding",
+        return lm_error(err, n, "conv: a %dx%d kernel (dilation %d) does not fit a %dx%d input with this padding",
                        c->kernel_h, c->kernel_w, c->dilation_h, d->in.h, d->in.w);
     if (!fits(out) || (double)c->out_c * c->kernel_h * c->kernel_w * (d->in.c / c->groups) > (double)INT_MAX)
-        return invalid(err, n, "conv: the output or the weights are too large");
+        return lm_error(err, n, "conv: the output or the weights are too large");
     return 0;
 }
 
 static int validate_parts(const lm_op_desc *d, char *err, size_t n) {
     const char *name = lm_op_kind_name(d->kind);
     if (d->parts.count < 1 || d->parts.count > LM_MAX_PARTS)
-        return invalid(err, n, "%s: %d parts (expected 1 to %d)", name, d->parts.count, LM_MAX_PARTS);
+        return lm_error(err, n, "%s: %d parts (expected 1 to %d)", name, d->parts.count, LM_MAX_PARTS);
     long total = 0;
     for (int i = 0; i < d->parts.count; i++) {
-        if (d->parts.channels[i] <= 0) return invalid(err, n, "%s: part %d has %d channels", name, i, d->parts.channels[i]);
+        if (d->parts.channels[i] <= 0) return lm_error(err, n, "%s: part %d has %d channels", name, i, d->parts.channels[i]);
         total += d->parts.channels[i];
     }
-    if (total > INT_MAX) return invalid(err, n, "%s: too many channels", name);
+    if (total > INT_MAX) return lm_error(err, n, "%s: too many channels", name);
     if (d->kind == LM_OP_SPLIT && total != d->in.c)
-        return invalid(err, n, "split: parts add up to %ld channels, the input has %d", total, d->in.c);
+        return lm_error(err, n, "split: parts add up to %ld channels, the input has %d", total, d->in.c);
     lm_shape out = d->in;
     out.c = (int)total;
-    if (!fits(out)) return invalid(err, n, "%s: the tensor is too large", name);
+    if (!fits(out)) return lm_error(err, n, "%s: the tensor is too large", name);
     return 0;
 }
 
 int lm_op_validate(const lm_op_desc *d, char *err, size_t n) {
-    if ((unsigned)d->kind >= LM_OP_KIND_COUNT) return invalid(err, n, "unknown operator kind %d", (int)d->kind);
-    if ((unsigned)d->act >= LM_ACT_COUNT) return invalid(err, n, "unknown activation %d", (int)d->act);
+    if ((unsigned)d->kind >= LM_OP_KIND_COUNT) return lm_error(err, n, "unknown operator kind %d", (int)d->kind);
+    if ((unsigned)d->act >= LM_ACT_COUNT) return lm_error(err, n, "unknown activation %d", (int)d->act);
     const char *name = lm_op_kind_name(d->kind);
     lm_shape in = d->in;
     if (d->kind == LM_OP_CONCAT) in.c = 1;
     if (!fits(in))
-        return invalid(err, n, "%s: input %dx%dx%dx%d is empty or too large", name, d->in.n, d->in.h, d->in.w, d->in.c);
+        return lm_error(err, n, "%s: input %dx%dx%dx%d is empty or too large", name, d->in.n, d->in.h, d->in.w, d->in.c);
     const bool fused_act = d->kind == LM_OP_CONV || d->kind == LM_OP_FC || d->kind == LM_OP_BIAS ||
                            d->kind == LM_OP_BATCHNORM || d->kind == LM_OP_ACTIVATION || d->kind == LM_OP_ADD ||
                            d->kind == LM_OP_MUL;
-    if (!fused_act && d->act != LM_ACT_NONE) return invalid(err, n, "%s: takes no activation", name);
-    if (d->kind == LM_OP_ACTIVATION && d->act == LM_ACT_NONE) return invalid(err, n, "activation: none given");
+    if (!fused_act && d->act != LM_ACT_NONE) return lm_error(err, n, "%s: takes no activation", name);
+    if (d->kind == LM_OP_ACTIVATION && d->act == LM_ACT_NONE) return lm_error(err, n, "activation: none given");
     switch (d->kind) {
     case LM_OP_CONV: return validate_conv(d, err, n);
     case LM_OP_FC:
-        if (d->fc.out_c <= 0) return invalid(err, n, "fc: out_c must be positive");
+        if (d->fc.out_c <= 0) return lm_error(err, n, "fc: out_c must be positive");
         if ((double)d->fc.out_c * d->in.h * d->in.w * d->in.c > (double)INT_MAX || (double)d->in.n * d->fc.out_c > (double)INT_MAX)
-            return invalid(err, n, "fc: the weights or the output are too large");
+            return lm_error(err, n, "fc: the weights or the output are too large");
         return 0;
     case LM_OP_BATCHNORM:
-        if (!(d->bn.eps >= 0)) return invalid(err, n, "batchnorm: eps must not be negative");
+        if (!(d->bn.eps >= 0)) return lm_error(err, n, "batchnorm: eps must not be negative");
         return 0;
     case LM_OP_CHANNEL_SHUFFLE:
         if (d->shuffle.groups <= 0 || d->in.c % d->shuffle.groups)
-            return invalid(err, n, "shuffle: %d channels are not divisible by %d groups", d->in.c, d->shuffle.groups);
+            return lm_error(err, n, "shuffle: %d channels are not divisible by %d groups", d->in.c, d->shuffle.groups);
         return 0;
     case LM_OP_SPLIT:
     case LM_OP_CONCAT: return validate_parts(d, err, n);
     case LM_OP_MAXPOOL:
     case LM_OP_AVGPOOL: {
         if (d->pool.kernel <= 0 || d->pool.stride <= 0 || d->pool.pad < 0 || d->pool.pad >= d->pool.kernel)
-            return invalid(err, n, "%s: kernel and stride must be positive and padding smaller than the kernel", name);
+            return lm_error(err, n, "%s: kernel and stride must be positive and padding smaller than the kernel", name);
         const lm_shape out = lm_op_output_shape(d, 0);
         if (out.h <= 0 || out.w <= 0)
-            return invalid(err, n, "%s: a %dx%d window does not fit a %dx%d input", name, d->pool.kernel, d->pool.kernel, d->in.h, d->in.w);
+            return lm_error(err, n, "%s: a %dx%d window does not fit a %dx%d input", name, d->pool.kernel, d->pool.kernel, d->in.h, d->in.w);
         return 0;
     }
     case LM_OP_RESIZE_BILINEAR: {
         const lm_shape out = lm_op_output_shape(d, 0);
-        if (!fits(out)) return invalid(err, n, "resize_bilinear: output %dx%d is empty or too large", out.h, out.w);
+        if (!fits(out)) return lm_error(err, n, "resize_bilinear: output %dx%d is empty or too large", out.h, out.w);
         return 0;
     }
     default: return 0;

@@ -1,41 +1,32 @@
 /* Writing a file so that readers see the old version or the new one, never a part (see results.h). */
 #include "results.h"
 
+#include "error.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t size, const char *fmt, ...) {
-    if (err && size) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, size, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 int lm_make_directory(const char *dir, char *err, size_t err_size) {
     char path[PATH_MAX];
     if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path || !path[0])
-        return fail(err, err_size, "bad directory name '%s'", dir);
+        return lm_error(err, err_size, "bad directory name '%s'", dir);
     /* Each parent in turn, then the directory itself. */
     for (char *p = path + 1;; p++) {
         const bool end = *p == '\0';
         if (*p != '/' && !end) continue;
         *p = '\0';
         if (mkdir(path, 0777) != 0 && errno != EEXIST)
-            return fail(err, err_size, "cannot create %s: %s", path, strerror(errno));
+            return lm_error(err, err_size, "cannot create %s: %s", path, strerror(errno));
         if (end) break;
         *p = '/';
     }
     struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return fail(err, err_size, "%s is not a directory", dir);
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return lm_error(err, err_size, "%s is not a directory", dir);
     return 0;
 }
 
@@ -53,17 +44,17 @@ int lm_atomic_file_write(lm_atomic_file *f, const char *dir, const char *name, l
     if (snprintf(f->dir, sizeof f->dir, "%s", dir) >= (int)sizeof f->dir ||
         snprintf(f->path, sizeof f->path, "%s/%s", dir, name) >= (int)sizeof f->path ||
         snprintf(f->temp, sizeof f->temp, "%s/%s.tmp", dir, name) >= (int)sizeof f->temp)
-        return fail(err, err_size, "path too long: %s/%s", dir, name);
+        return lm_error(err, err_size, "path too long: %s/%s", dir, name);
     /* O_EXCL is not used: a .tmp left by a killed run is ours to replace. O_NOFOLLOW: never write
      * through a link someone planted. */
     const int fd = open(f->temp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
-    if (fd < 0) return fail(err, err_size, "cannot create %s: %s", f->temp, strerror(errno));
+    if (fd < 0) return lm_error(err, err_size, "cannot create %s: %s", f->temp, strerror(errno));
     FILE *out = fdopen(fd, "w");
     if (!out) {
         const int e = errno;
         close(fd);
         unlink(f->temp);
-        return fail(err, err_size, "cannot write %s: %s", f->temp, strerror(e));
+        return lm_error(err, err_size, "cannot write %s: %s", f->temp, strerror(e));
     }
     errno = 0;
     int failed = write(out, context) != 0 || fflush(out) != 0 || ferror(out);
@@ -72,18 +63,18 @@ int lm_atomic_file_write(lm_atomic_file *f, const char *dir, const char *name, l
     if (fclose(out) != 0 && !failed) failed = 1, e = errno;
     if (failed) {
         unlink(f->temp);
-        return fail(err, err_size, "writing %s failed: %s", f->path, strerror(e));
+        return lm_error(err, err_size, "writing %s failed: %s", f->path, strerror(e));
     }
     f->written = true;
     return 0;
 }
 
 int lm_atomic_file_commit(lm_atomic_file *f, char *err, size_t err_size) {
-    if (!f->written) return fail(err, err_size, "nothing was written for %s", f->path);
+    if (!f->written) return lm_error(err, err_size, "nothing was written for %s", f->path);
     if (rename(f->temp, f->path) != 0) {
         const int e = errno;
         lm_atomic_file_discard(f);
-        return fail(err, err_size, "cannot replace %s: %s", f->path, strerror(e));
+        return lm_error(err, err_size, "cannot replace %s: %s", f->path, strerror(e));
     }
     f->written = false;
     sync_directory(f->dir);
