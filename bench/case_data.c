@@ -14,7 +14,7 @@ static float uniform(uint64_t *state, float lo, float hi) {
     return lo + (hi - lo) * (float)((double)(r >> 40) / (double)(1ull << 24));
 }
 
-static void fill(uint64_t *state, float *p, size_t n, float lo, float hi) {
+void lm_fill_uniform(uint64_t *state, float *p, size_t n, float lo, float hi) {
     for (size_t i = 0; i < n; i++) p[i] = uniform(state, lo, hi);
 }
 
@@ -55,14 +55,14 @@ int lm_case_data_create(const lm_op_desc *d, uint64_t seed, lm_case_data *data) 
         if (!(data->params = placed(data, slot++, floats * sizeof(float)))) goto out_of_memory;
         const float scale = (float)(1.0 / sqrt(fan_in(d)));
         for (size_t i = 0; i < floats; i++) data->params[i] = uniform(&state, -1, 1) * scale;
-        if (d->kind == LM_OP_BATCHNORM) fill(&state, data->params + 3 * (size_t)d->in.c, (size_t)d->in.c, 0.5f, 1.5f);
+        if (d->kind == LM_OP_BATCHNORM) lm_fill_uniform(&state, data->params + 3 * (size_t)d->in.c, (size_t)d->in.c, 0.5f, 1.5f);
     }
     data->inputs = lm_op_input_count(d);
     data->outputs = lm_op_output_count(d);
     for (int i = 0; i < data->inputs; i++) {
         const size_t n = lm_shape_elements(lm_op_input_shape(d, i));
         if (!(data->in[i] = placed(data, slot++, n * sizeof(float)))) goto out_of_memory;
-        fill(&state, data->in[i], n, -1, 1);
+        lm_fill_uniform(&state, data->in[i], n, -1, 1);
     }
     for (int i = 0; i < data->outputs; i++) {
         const size_t n = lm_shape_elements(lm_op_output_shape(d, i));

@@ -31,6 +31,10 @@ void lm_case_data_free(lm_case_data *data); /* leaves *data empty; an empty one 
 /* 64-byte aligned memory for `bytes` (0 allowed); free with free(). */
 void *lm_aligned_alloc(size_t bytes);
 
+/* Fills p[0..n) with numbers uniform in [lo, hi) from the xorshift64* generator at *state (nonzero),
+ * advancing it. The same state gives the same numbers on every platform. */
+void lm_fill_uniform(uint64_t *state, float *p, size_t n, float lo, float hi);
+
 /* A seed derived from a name (FNV-1a), so a case's data does not depend on which cases run. */
 uint64_t lm_seed_of(const char *name);
 

@@ -114,6 +114,47 @@ double lm_result_gbps(const lm_result_case *c, double seconds) {
     return seconds > 0 ? (double)lm_result_mac_bytes(c) / seconds * 1e-9 : 0;
 }
 
+int lm_results_add_case(lm_results *r, const lm_result_case *c) {
+    lm_result_case *cases = realloc(r->cases, (r->case_count + 1) * sizeof *cases);
+    if (!cases) return -1;
+    r->cases = cases;
+    r->cases[r->case_count++] = *c;
+    return 0;
+}
+
+bool lm_result_images_per_second(const lm_result_case *c, double *images_per_second) {
+    double seconds;
+    if (!c->network[0] || c->layer_index >= 0 || !lm_result_seconds(c, "median", &seconds) || !(seconds > 0))
+        return false;
+    *images_per_second = c->batch / seconds;
+    return true;
+}
+
+const char *const lm_result_layer_categories[LM_RESULT_LAYER_CATEGORIES] = {"Conv", "Data", "Elemwise", "Shuffle",
+                                                                             "Other"};
+
+bool lm_result_net_breakdown(const lm_results *r, const lm_result_case *net, lm_result_breakdown *b) {
+    memset(b, 0, sizeof *b);
+    if (!net->network[0] || net->layer_index >= 0 || !lm_result_seconds(net, "median", &b->end_to_end_seconds))
+        return false;
+    for (size_t i = 0; i < r->case_count; i++) {
+        const lm_result_case *l = &r->cases[i];
+        if (l->layer_index < 0 || strcmp(l->network, net->network) != 0 || l->threads != net->threads ||
+            l->batch != net->batch || l->input_h != net->input_h || l->input_w != net->input_w ||
+            strcmp(l->backend, net->backend) != 0)
+            continue;
+        double seconds;
+        if (!lm_result_seconds(l, "median", &seconds)) return false;
+        int k = 0;
+        while (k < LM_RESULT_LAYER_CATEGORIES - 1 && strcmp(l->category, lm_result_layer_categories[k]) != 0) k++;
+        b->category_seconds[k] += seconds;
+        b->layers_seconds += seconds;
+        b->layers_timed++;
+    }
+    b->gap_seconds = b->end_to_end_seconds - b->layers_seconds;
+    return b->layers_timed > 0;
+}
+
 void lm_result_flags(const lm_results *r, const lm_result_case *c, char *buf, size_t size) {
     if (!size) return;
     buf[0] = '\0';

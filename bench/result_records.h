@@ -33,10 +33,12 @@ typedef struct lm_result_run {
 } lm_result_run;
 
 typedef struct lm_result_case {
-    char name[128];    /* "kernels/pw_128x128_56/latmac/threads:1" */
-    char suite[16];    /* "kernels" */
-    char shape[64];    /* the suite's case name: "pw_128x128_56" */
-    char category[16]; /* "conv", "fc", "pool", "elementwise", "data" */
+    char name[256];    /* "kernels/pw_128x128_56/latmac/threads:1" */
+    char suite[16];    /* "kernels", "nets" */
+    char shape[192];   /* the suite's case name: "pw_128x128_56"; "mobilenet_v2@1x224x224" (network @
+                          batch x height x width); "mobilenet_v2@1x224x224/layer:012:features.3.conv.0" */
+    char category[16]; /* kernels: "conv", "fc", "pool", "elementwise", "data", "runtime"; whole
+                          networks: "network"; layers: "Conv", "Data", "Elemwise", "Shuffle", "Other" */
     char op[32];       /* the operator kind: "conv", "activation", ...; "memcpy" for the yardstick */
     char backend[16];  /* "latmac", a peer's name, or "memcpy" */
     char kernel[96];   /* latmac's kernel, e.g. "lm_f32_conv_nhwc__ref"; a peer's library and version */
@@ -47,6 +49,13 @@ typedef struct lm_result_case {
     size_t placement_count;
     unsigned placement[LM_RESULT_MAX_THREADS];
     uint64_t madds, mac, params; /* cost model (kernels/op.h); mac in elements */
+    /* Networks (suite "nets"): the zoo's network, its input, and for a per-layer case the step. */
+    char network[64];       /* "" for kernel cases */
+    int batch, input_h, input_w;
+    int layer_index;        /* the plan step timed alone; -1 for the whole network */
+    char layer[96];         /* that step's graph node, e.g. "features.3.conv.0" */
+    int layers, steps;      /* whole network: graph nodes, and plan steps after folding and fusion */
+    uint64_t peak_activation_bytes; /* whole network: see bench/plan.h */
     int64_t repetitions;
     char time_unit[4];     /* "ns", "us", "ms", "s" */
     int64_t family_index;  /* Google Benchmark's: the order in which cases ran; -1 before running */
@@ -132,6 +141,26 @@ double lm_result_intensity(const lm_result_case *c);
 /* GFLOP/s and GB/s (of MAC bytes) at `seconds` per iteration; 0 when seconds is not positive. */
 double lm_result_gflops(const lm_result_case *c, double seconds);
 double lm_result_gbps(const lm_result_case *c, double seconds);
+
+/* Appends a case to the results. Returns 0, or -1 when memory runs out. */
+int lm_results_add_case(lm_results *r, const lm_result_case *c);
+
+/* Whole networks: images per second at the median (batch / median time). False when not a network
+ * case or without a median. */
+bool lm_result_images_per_second(const lm_result_case *c, double *images_per_second);
+
+/* Where a network's time goes, from its per-layer cases in the same results (same network, input,
+ * batch, backend and threads): the sum of the isolated layers' medians per category of the ShuffleNet
+ * V2 paper's Figure 2, their total, and the gap: the end-to-end median minus that total (positive:
+ * the network is slower than its layers timed alone). Seconds. False without layer cases or medians. */
+#define LM_RESULT_LAYER_CATEGORIES 5
+extern const char *const lm_result_layer_categories[LM_RESULT_LAYER_CATEGORIES]; /* "Conv", ... "Other" */
+typedef struct lm_result_breakdown {
+    double category_seconds[LM_RESULT_LAYER_CATEGORIES];
+    double layers_seconds, end_to_end_seconds, gap_seconds;
+    int layers_timed;
+} lm_result_breakdown;
+bool lm_result_net_breakdown(const lm_results *r, const lm_result_case *net, lm_result_breakdown *b);
 
 /* Flags that qualify a case's numbers, space-separated into buf ("" when none):
  *   error  a run failed (see the JSON for the message)

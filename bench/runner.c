@@ -15,10 +15,11 @@
 #include "isa.h"
 #include "kernel.h"
 #include "kernel_suite.h"
+#include "net_suite.h"
 #include "parallel_region.h"
 #include "peer.h"
 
-const char *const lm_run_suites[] = {"kernels", NULL};
+const char *const lm_run_suites[] = {"kernels", "nets", NULL};
 
 /* Denormals are flushed to zero so that timings do not depend on the data's smallest values; peers
  * (oneDNN, XNNPACK) run with the same setting on the calling thread. */
@@ -57,6 +58,7 @@ static void plan_case(const lm_run_config *cfg, const lm_results *r, const lm_ke
     c->repetitions = cfg->repetitions;
     copy_text(c->time_unit, sizeof c->time_unit, "us");
     c->family_index = -1;
+    c->layer_index = -1;
     const bool copy = strcmp(backend, LM_BACKEND_MEMCPY) == 0;
     place(cfg->host, threads, &c->placement_count, c->placement);
     if (kc->category == LM_CASE_RUNTIME) { /* no operator: nothing to count */
@@ -86,14 +88,6 @@ static void plan_case(const lm_run_config *cfg, const lm_results *r, const lm_ke
     }
 }
 
-static int add_case(lm_results *r, const lm_result_case *c) {
-    lm_result_case *cases = realloc(r->cases, (r->case_count + 1) * sizeof *cases);
-    if (!cases) return -1;
-    r->cases = cases;
-    r->cases[r->case_count++] = *c;
-    return 0;
-}
-
 static void plan_facts(const lm_run_config *cfg, lm_results *r) {
     const lm_host *host = cfg->host;
     copy_text(r->suite, sizeof r->suite, cfg->suite);
@@ -115,6 +109,25 @@ static void plan_facts(const lm_run_config *cfg, lm_results *r) {
               "the threads its library creates confined to slots 0..N-1 together");
 }
 
+/* The nets suite: latmac's executor on each network, at each thread count. */
+static int plan_nets(const lm_run_config *cfg, lm_results *r, char *err, size_t err_size) {
+    lm_result_case bases[LM_RESULT_MAX_THREAD_COUNTS];
+    for (size_t t = 0; t < r->thread_count_count; t++) {
+        lm_result_case *c = &bases[t];
+        memset(c, 0, sizeof *c);
+        copy_text(c->suite, sizeof c->suite, cfg->suite);
+        copy_text(c->backend, sizeof c->backend, LM_BACKEND_LATMAC);
+        c->threads = r->thread_counts[t].threads;
+        c->repetitions = cfg->repetitions;
+        copy_text(c->time_unit, sizeof c->time_unit, "us");
+        c->family_index = -1;
+        place(cfg->host, c->threads, &c->placement_count, c->placement);
+    }
+    return lm_net_suite_add_cases(r, cfg->nets, cfg->net_count, cfg->batch ? cfg->batch : 1,
+                                  cfg->input_h ? cfg->input_h : 224, cfg->input_w ? cfg->input_w : 224, cfg->per_layer,
+                                  bases, r->thread_count_count, cfg->filter, r->usable_isas, err, err_size);
+}
+
 int lm_runner_plan(const lm_run_config *cfg, lm_results *r, char *err, size_t err_size) {
     bool known = false;
     for (int i = 0; lm_run_suites[i]; i++) known |= cfg->suite && strcmp(cfg->suite, lm_run_suites[i]) == 0;
@@ -132,6 +145,7 @@ int lm_runner_plan(const lm_run_config *cfg, lm_results *r, char *err, size_t er
         t->threads = cfg->threads[i];
         place(cfg->host, t->threads, &t->placement_count, t->placement);
     }
+    if (strcmp(cfg->suite, "nets") == 0) return plan_nets(cfg, r, err, err_size);
     for (int s = 0; s < lm_kernel_suite_count; s++) {
         const lm_kernel_case *kc = &lm_kernel_suite[s];
         for (size_t t = 0; t < r->thread_count_count; t++) {
@@ -141,7 +155,7 @@ int lm_runner_plan(const lm_run_config *cfg, lm_results *r, char *err, size_t er
                     lm_result_case c;
                     plan_case(cfg, r, kc, lm_region_runtimes[rt]->name, NULL, threads, &c);
                     if (cfg->filter && regexec(cfg->filter, c.name, 0, NULL, 0) != 0) continue;
-                    if (add_case(r, &c) != 0) return lm_error(err, err_size, "out of memory while planning");
+                    if (lm_results_add_case(r, &c) != 0) return lm_error(err, err_size, "out of memory while planning");
                 }
                 continue;
             }
@@ -153,7 +167,7 @@ int lm_runner_plan(const lm_run_config *cfg, lm_results *r, char *err, size_t er
                 lm_result_case c;
                 plan_case(cfg, r, kc, backend, peer, threads, &c);
                 if (cfg->filter && regexec(cfg->filter, c.name, 0, NULL, 0) != 0) continue;
-                if (add_case(r, &c) != 0) return lm_error(err, err_size, "out of memory while planning");
+                if (lm_results_add_case(r, &c) != 0) return lm_error(err, err_size, "out of memory while planning");
             }
         }
     }
@@ -164,7 +178,14 @@ int lm_runner_plan(const lm_run_config *cfg, lm_results *r, char *err, size_t er
 
 #define COPY_OFFSET (17 * 64)
 
-typedef enum backend_kind { BACKEND_LATMAC, BACKEND_PEER, BACKEND_MEMCPY, BACKEND_REGION } backend_kind;
+typedef enum backend_kind {
+    BACKEND_LATMAC, /* one operator through kernel dispatch */
+    BACKEND_PEER,
+    BACKEND_MEMCPY,
+    BACKEND_REGION,
+    BACKEND_NETWORK, /* a whole network through latmac's executor */
+    BACKEND_LAYER,   /* one step of a network's plan */
+} backend_kind;
 
 typedef struct runner runner;
 
@@ -183,6 +204,7 @@ typedef struct bench_case {
     lm_peer *primitive;
     const lm_region_runtime *runtime; /* BACKEND_REGION */
     lm_region *region;
+    lm_plan *plan; /* BACKEND_NETWORK and BACKEND_LAYER: the runner's cached plan */
     unsigned char *copy_from, *copy_to; /* copy_to starts COPY_OFFSET into copy_block */
     unsigned char *copy_block;
     size_t copy_bytes, copy_chunk;
@@ -199,6 +221,7 @@ struct runner {
     int64_t next_family;
     bool out_of_memory;
     int bind_error; /* the first binding failure (negative errno), or 0 */
+    lm_net_cache nets; /* the plan of the network whose cases are running */
 };
 
 static void release(bench_case *c) {
@@ -212,13 +235,19 @@ static void release(bench_case *c) {
     free(c->copy_block);
     c->op = NULL;
     c->primitive = NULL;
+    c->plan = NULL; /* the runner's cache keeps it for the network's next case */
     c->copy_from = c->copy_to = c->copy_block = NULL;
     c->prepared = 0;
 }
 
 static int prepare(bench_case *c) {
-    const lm_op_desc *d = &c->shape->desc;
     char why[200] = "";
+    if (c->kind == BACKEND_NETWORK || c->kind == BACKEND_LAYER) {
+        c->plan = lm_net_cache_load(&c->runner->nets, c->result, c->runner->results->usable_isas, why, sizeof why);
+        if (!c->plan) goto failed;
+        return c->prepared = 1;
+    }
+    const lm_op_desc *d = &c->shape->desc;
     if (c->kind == BACKEND_REGION) {
         c->region = c->runtime->create(c->result->threads, c->pool);
         if (!c->region) goto out_of_memory;
@@ -312,6 +341,12 @@ static void bench_body(lm_gb_state *st, void *context) {
         break;
     case BACKEND_REGION:
         while (lm_gb_keep_running(st)) c->runtime->run(c->region);
+        break;
+    case BACKEND_NETWORK:
+        while (lm_gb_keep_running(st)) lm_plan_run(c->plan, c->pool);
+        break;
+    case BACKEND_LAYER:
+        while (lm_gb_keep_running(st)) lm_plan_run_step(c->plan, c->result->layer_index, c->pool);
         break;
     }
 }
@@ -442,10 +477,12 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
         bench_case *c = &rn.cases[i];
         c->runner = &rn;
         c->result = &r->cases[i];
-        c->shape = lm_kernel_case_find(c->result->shape);
+        const bool network = c->result->network[0] != '\0';
+        c->shape = network ? NULL : lm_kernel_case_find(c->result->shape);
         c->peer = peer_named(c->result->backend);
         const bool copy = strcmp(c->result->backend, LM_BACKEND_MEMCPY) == 0;
         c->kind = c->peer ? BACKEND_PEER : copy ? BACKEND_MEMCPY : BACKEND_LATMAC;
+        if (network) c->kind = c->result->layer_index >= 0 ? BACKEND_LAYER : BACKEND_NETWORK;
         if (c->shape && c->shape->category == LM_CASE_RUNTIME) {
             c->kind = BACKEND_REGION;
             for (int rt = 0; rt < lm_region_runtime_count; rt++)
@@ -454,15 +491,17 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
         }
         for (size_t t = 0; t < r->thread_count_count; t++)
             if (r->thread_counts[t].threads == c->result->threads) c->pool = pools[t];
-        if (!c->shape || !c->pool) {
+        if ((!c->shape && !network) || !c->pool) {
             lm_error(err, err_size, "%s was not planned by this runner", c->result->name);
             goto done;
         }
         lm_gb_case *g = lm_gb_register(c->result->name, bench_body, c);
         lm_gb_case_use_real_time(g);
         lm_gb_case_time_unit(g, LM_GB_MICROSECOND);
-        lm_gb_case_min_warmup_time(g, cfg->warmup_time);
-        lm_gb_case_min_time(g, cfg->min_time);
+        /* A layer alone takes microseconds: a tenth of the time still runs it hundreds of times. */
+        const double scale = c->kind == BACKEND_LAYER ? 0.1 : 1.0;
+        lm_gb_case_min_warmup_time(g, cfg->warmup_time * scale);
+        lm_gb_case_min_time(g, cfg->min_time * scale);
         lm_gb_case_repetitions(g, cfg->repetitions);
         lm_gb_case_add_statistic(g, LM_GB_STAT_MIN);
         lm_gb_case_add_statistic(g, LM_GB_STAT_MAX);
@@ -470,6 +509,7 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
     lm_gb_run(&(lm_gb_run_options){.display = LM_GB_DISPLAY_NONE, .on_context = on_context, .on_result = on_result,
                                    .user = &rn});
     release(rn.current);
+    lm_net_cache_clear(&rn.nets);
     if (rn.out_of_memory) {
         lm_error(err, err_size, "out of memory while collecting results");
         goto done;

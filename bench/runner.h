@@ -1,7 +1,8 @@
 /* The benchmark runner: from a suite's cases to result records, through Google Benchmark.
  *
  * Planning lists the cases that match (shape x thread count x backend, named
- * "kernels/<shape>/<backend>/threads:<N>") without running anything. Running registers them with
+ * "kernels/<shape>/<backend>/threads:<N>"; networks and their layers as net_suite.h names them)
+ * without running anything. Running registers them with
  * Google Benchmark and collects every repetition and aggregate into the plan's records.
  *
  * Backends: "latmac" (kernel dispatch, lm_op_create with the host's usable instruction sets), every
@@ -19,6 +20,7 @@
 #define LM_RUNNER_H
 
 #include <regex.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -27,13 +29,19 @@
 
 typedef struct lm_run_config {
     const lm_host *host;
-    const char *suite;      /* "kernels" (the only suite so far) */
+    const char *suite;      /* "kernels" or "nets" */
     const regex_t *filter;  /* matched against case names; NULL: every case */
     const int *threads;     /* thread counts, each >= 1 */
     size_t thread_count;
     int repetitions;        /* >= 1 */
     double min_time;        /* seconds per repetition, > 0 */
     double warmup_time;     /* seconds before the first repetition, >= 0 */
+    /* The nets suite (net_suite.h): which networks (NULL: the whole zoo), at what input, and
+     * whether each layer is also timed alone (with a tenth of min_time and warmup_time). */
+    const char *const *nets;
+    size_t net_count;
+    int batch, input_h, input_w; /* 0: 1, 224, 224 */
+    bool per_layer;
     FILE *progress;         /* one line per finished case; NULL: none */
     FILE *notes;            /* skipped peers, binding failures; NULL: none */
 } lm_run_config;
@@ -43,7 +51,8 @@ extern const char *const lm_run_suites[];
 
 /* Fills `r` (empty, e.g. zeroed) with the run's facts and the cases of the suite that match, each
  * without runs. Thread counts are used in the order given (duplicates dropped). Returns 0, or -1 with
- * a one-line reason in err (an unknown suite, too many thread counts, out of memory). */
+ * a one-line reason in err (an unknown suite or network, a network that cannot take the input, too
+ * many thread counts, out of memory). */
 int lm_runner_plan(const lm_run_config *config, lm_results *r, char *err, size_t err_size);
 
 /* Runs the planned cases and records their results in `r`. Peer cases whose backend has no

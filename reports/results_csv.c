@@ -9,7 +9,8 @@
 const char *const lm_results_csv_columns[] = {
     "suite", "case", "backend", "kernel", "threads", "placement", "repetitions", "median_ms", "min_ms", "mean_ms",
     "cv", "madds", "mac_bytes", "params", "intensity", "gflops", "gbps", "ratio_to_onednn", "ratio_to_xnnpack",
-    "copy_bandwidth_fraction", "flags", NULL,
+    "copy_bandwidth_fraction", "flags", "network", "input", "batch", "layer", "images_per_second",
+    "peak_activation_bytes", NULL,
 };
 
 int lm_csv_write_field(FILE *out, const char *field) {
@@ -63,6 +64,19 @@ static int write_row(FILE *out, const lm_results *r, const lm_result_case *c) {
     number(cells[i++], sizeof cells[0], has_xnnpack, xnnpack);
     number(cells[i++], sizeof cells[0], has_copy, copy);
     lm_result_flags(r, c, cells[i++], sizeof cells[0]);
+    /* networks only; empty for kernel cases */
+    const bool network = c->network[0] != '\0', whole = network && c->layer_index < 0;
+    double images = 0;
+    const bool has_images = whole && lm_result_images_per_second(c, &images);
+    snprintf(cells[i++], sizeof cells[0], "%s", c->network);
+    if (network) snprintf(cells[i++], sizeof cells[0], "%dx%d", c->input_h, c->input_w);
+    else cells[i++][0] = '\0';
+    if (network) snprintf(cells[i++], sizeof cells[0], "%d", c->batch);
+    else cells[i++][0] = '\0';
+    snprintf(cells[i++], sizeof cells[0], "%s", c->layer_index >= 0 ? c->layer : "");
+    number(cells[i++], sizeof cells[0], has_images, images);
+    if (whole) snprintf(cells[i++], sizeof cells[0], "%" PRIu64, c->peak_activation_bytes);
+    else cells[i++][0] = '\0';
     for (int k = 0; k < i; k++)
         if ((k && fputc(',', out) == EOF) || lm_csv_write_field(out, cells[k]) != 0) return -1;
     return fputc('\n', out) == EOF ? -1 : 0;

@@ -3,6 +3,7 @@
 #include "results.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,9 +136,38 @@ static bool has_rates(const lm_result_run *run) {
            strcmp(run->aggregate_name, "min") == 0;
 }
 
+/* A network's (or one of its layers') facts; on the median, its images/s and, with per-layer cases,
+ * where the time went. Times in the case's time unit, like real_time. */
+static void network_fields(json_t *b, const lm_results *r, const lm_result_case *c, const lm_result_run *run) {
+    char input[32];
+    snprintf(input, sizeof input, "%dx%d", c->input_h, c->input_w);
+    set_string(b, "network", c->network);
+    set_string(b, "input", input);
+    json_object_set_new(b, "batch", json_integer(c->batch));
+    if (c->layer_index >= 0) {
+        json_object_set_new(b, "layer_index", json_integer(c->layer_index));
+        set_string(b, "layer", c->layer);
+        return;
+    }
+    json_object_set_new(b, "layers", json_integer(c->layers));
+    json_object_set_new(b, "steps", json_integer(c->steps));
+    json_object_set_new(b, "peak_activation_bytes", json_integer((json_int_t)c->peak_activation_bytes));
+    const double seconds = run->real_time * lm_time_unit_seconds(c->time_unit);
+    if (has_rates(run) && seconds > 0) set_real(b, "images_per_second", c->batch / seconds);
+    lm_result_breakdown d;
+    if (!run->is_aggregate || strcmp(run->aggregate_name, "median") != 0 || !lm_result_net_breakdown(r, c, &d)) return;
+    const double unit = lm_time_unit_seconds(c->time_unit);
+    json_t *categories = json_object();
+    for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++)
+        set_real(categories, lm_result_layer_categories[k], d.category_seconds[k] / unit);
+    json_object_set_new(b, "category_time", categories);
+    set_real(b, "layers_time", d.layers_seconds / unit);
+    set_real(b, "gap_time", d.gap_seconds / unit);
+}
+
 static json_t *run_json(const lm_results *r, const lm_result_case *c, const lm_result_run *run) {
     json_t *b = json_object();
-    char name[160];
+    char name[sizeof c->name + sizeof run->aggregate_name + 1];
     snprintf(name, sizeof name, "%s%s%s", c->name, run->is_aggregate ? "_" : "",
              run->is_aggregate ? run->aggregate_name : "");
     /* Google Benchmark's fields, in its order */
@@ -175,6 +205,7 @@ static json_t *run_json(const lm_results *r, const lm_result_case *c, const lm_r
     json_object_set_new(b, "params", json_integer((json_int_t)c->params));
     set_real(b, "intensity", lm_result_intensity(c));
     json_object_set_new(b, "placement", placement_json(c->placement_count, c->placement));
+    if (c->network[0]) network_fields(b, r, c, run);
     const double seconds = run->real_time * lm_time_unit_seconds(c->time_unit);
     if (has_rates(run) && seconds > 0) {
         if (c->madds) set_real(b, "gflops", lm_result_gflops(c, seconds)); /* no MAdds: not applicable */

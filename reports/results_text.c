@@ -1,6 +1,8 @@
-/* The summary table `latmac run` prints when it is done: one line per case. */
+/* The summary `latmac run` prints when it is done: one line per network (and, when layers were timed,
+ * where its time went), one line per kernel case. */
 #include "results.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 /* latmac's ratios to each peer and its fraction of copy bandwidth, e.g. "onednn 1.12 copy 0.85". */
@@ -16,18 +18,85 @@ static void ratios(const lm_results *r, const lm_result_case *c, char *buf, size
         snprintf(buf + used, size - used, "%scopy %.2f", used ? "  " : "", v);
 }
 
+/* Networks: one line per network and thread count. */
+static int write_networks(FILE *out, const lm_results *r) {
+    int width = 7;
+    for (size_t i = 0; i < r->case_count; i++) {
+        const int w = (int)strlen(r->cases[i].network);
+        if (r->cases[i].layer_index < 0 && w > width) width = w;
+    }
+    if (fprintf(out, "%-*s  %-9s %5s %7s %11s %9s %6s %10s %9s %10s\n", width, "network", "input", "batch", "threads",
+                "median ms", "min ms", "cv", "images/s", "MAdds M", "params") < 0)
+        return -1;
+    for (size_t i = 0; i < r->case_count; i++) {
+        const lm_result_case *c = &r->cases[i];
+        if (!c->run_count || !c->network[0] || c->layer_index >= 0) continue;
+        char input[32], median[32] = "error", min[32] = "-", cv[32] = "-", images[32] = "-";
+        snprintf(input, sizeof input, "%dx%d", c->input_h, c->input_w);
+        double v;
+        if (lm_result_seconds(c, "median", &v)) snprintf(median, sizeof median, "%.3f", v * 1e3);
+        if (lm_result_seconds(c, "min", &v)) snprintf(min, sizeof min, "%.3f", v * 1e3);
+        if (lm_result_cv(c, &v)) snprintf(cv, sizeof cv, "%.3f", v);
+        if (lm_result_images_per_second(c, &v)) snprintf(images, sizeof images, "%.1f", v);
+        if (fprintf(out, "%-*s  %-9s %5d %7d %11s %9s %6s %10s %9.2f %10llu\n", width, c->network, input, c->batch,
+                    c->threads, median, min, cv, images, c->madds / 1e6, (unsigned long long)c->params) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Networks timed per layer: the end-to-end median split into the paper's Figure 2 categories. */
+static int write_breakdowns(FILE *out, const lm_results *r) {
+    bool header = false;
+    for (size_t i = 0; i < r->case_count; i++) {
+        const lm_result_case *c = &r->cases[i];
+        lm_result_breakdown b;
+        if (!c->network[0] || c->layer_index >= 0 || !lm_result_net_breakdown(r, c, &b)) continue;
+        if (!header) {
+            if (fputs("\nwhere the time goes (ms; each layer timed alone; share of the layers' sum)\n", out) == EOF ||
+                fprintf(out, "%-24s %7s", "network", "threads") < 0)
+                return -1;
+            for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++)
+                if (fprintf(out, " %15s", lm_result_layer_categories[k]) < 0) return -1;
+            if (fprintf(out, " %9s %11s %9s\n", "layers", "end-to-end", "gap") < 0) return -1;
+            header = true;
+        }
+        if (fprintf(out, "%-24s %7d", c->network, c->threads) < 0) return -1;
+        for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++)
+            if (fprintf(out, " %8.3f (%3.0f%%)", b.category_seconds[k] * 1e3,
+                        b.layers_seconds > 0 ? 100 * b.category_seconds[k] / b.layers_seconds : 0) < 0)
+                return -1;
+        if (fprintf(out, " %9.3f %11.3f %+9.3f\n", b.layers_seconds * 1e3, b.end_to_end_seconds * 1e3,
+                    b.gap_seconds * 1e3) < 0)
+            return -1;
+    }
+    if (header && fputs("gap: end-to-end minus the sum of the layers timed alone (negative: the network runs\n"
+                        "faster than its layers did one by one, e.g. from warmer caches)\n",
+                        out) == EOF)
+        return -1;
+    return 0;
+}
+
 int lm_results_write_summary(FILE *out, const lm_results *r) {
+    bool kernels = false, networks = false;
+    for (size_t i = 0; i < r->case_count; i++) {
+        networks |= r->cases[i].network[0] != '\0';
+        kernels |= r->cases[i].network[0] == '\0';
+    }
+    if (networks && (write_networks(out, r) != 0 || write_breakdowns(out, r) != 0)) return -1;
+    if (!kernels) return 0;
+    if (networks && fputc('\n', out) == EOF) return -1;
     int width = 4;
     for (size_t i = 0; i < r->case_count; i++) {
         const int w = (int)strlen(r->cases[i].shape);
-        if (w > width) width = w;
+        if (!r->cases[i].network[0] && w > width) width = w;
     }
     if (fprintf(out, "%-*s  %-11s %7s %11s %9s %8s  %s\n", width, "case", "backend", "threads", "median ms", "GFLOP/s",
                 "GB/s", "ratio") < 0)
         return -1;
     for (size_t i = 0; i < r->case_count; i++) {
         const lm_result_case *c = &r->cases[i];
-        if (!c->run_count) continue;
+        if (!c->run_count || c->network[0]) continue;
         char median[32] = "error", gflops[32] = "-", gbps[32] = "-", ratio[128];
         double seconds;
         if (lm_result_seconds(c, "median", &seconds)) {

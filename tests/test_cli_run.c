@@ -36,9 +36,10 @@ static void test_help(void **state) {
     (void)state;
     outcome o = RUN("--help");
     assert_int_equal(o.status, 0);
-    assert_non_null(strstr(o.out, "Usage: latmac run [--suite kernels]"));
+    assert_non_null(strstr(o.out, "Usage: latmac run [--suite kernels|nets]"));
     assert_non_null(strstr(o.out, "--benchmark_"));
-    assert_non_null(strstr(o.out, "nets and"));
+    assert_non_null(strstr(o.out, "--per-layer"));
+    assert_non_null(strstr(o.out, "nets/<network>@<batch>x<H>x<W>"));
     outcome_free(&o);
     o = run_latmac(NULL, (const char *const[]){"--help", NULL});
     assert_non_null(strstr(o.out, "  run "));
@@ -48,7 +49,20 @@ static void test_help(void **state) {
 static void test_bad_invocations(void **state) {
     (void)state;
     const char *o = out_dir;
-    assert_usage_error(RUN("--suite", "nets", "--out", o), "latmac run: unknown suite 'nets'");
+    assert_usage_error(RUN("--suite", "guess", "--out", o), "latmac run: unknown suite 'guess' (expected kernels or nets)");
+    assert_usage_error(RUN("--nets", "mobilenet_v2", "--out", o), "--nets, --input, --batch and --per-layer apply to --suite nets");
+    assert_usage_error(RUN("--suite", "nets", "--nets", "mobilenet_v2,resnet50", "--out", o),
+                       "--nets: unknown network 'resnet50' (see 'latmac list nets')");
+    assert_usage_error(RUN("--suite", "nets", "--nets", "mobilenet_v2,", "--out", o), "--nets: 'mobilenet_v2,' is not");
+    assert_usage_error(RUN("--suite", "nets", "--input", "224", "--out", o), "--input: '224' is not HEIGHTxWIDTH");
+    assert_usage_error(RUN("--suite", "nets", "--input", "0x224", "--out", o), "--input: '0x224'");
+    assert_usage_error(RUN("--suite", "nets", "--input", "16385x224", "--out", o), "--input: '16385x224'");
+    assert_usage_error(RUN("--suite", "nets", "--batch", "0", "--out", o), "--batch: '0' is not a whole number");
+    assert_usage_error(RUN("--suite", "nets", "--batch", "1025", "--out", o), "--batch: '1025'");
+    /* a shape too large for one tensor: the network and the layer are named, before anything runs */
+    assert_usage_error(RUN("--suite", "nets", "--nets", "mobilenet_v2", "--input", "16384x16384", "--batch", "1024",
+                           "--out", o),
+                       "mobilenet_v2 cannot take a 1024x16384x16384 input");
     assert_usage_error(RUN("--filter", "relu(", "--out", o),
                        "latmac run: --filter: 'relu(' is not a valid regular expression");
     assert_usage_error(RUN("--threads", "0", "--out", o), "--threads: '0' is not a positive whole number");
@@ -124,6 +138,50 @@ static void test_a_tiny_run_writes_both_files(void **state) {
     assert_int_not_equal(access(path, F_OK), 0);
 }
 
+static void test_a_tiny_network_run(void **state) {
+    (void)state;
+    outcome o = RUN("--suite", "nets", "--nets", "mobilenet_v3_small_x1_0,shufflenet_v2_x0_5", "--input", "64x48",
+                    "--batch", "2", "--per-layer", "--repetitions", "2", "--min-time", "0.001", "--threads", "1",
+                    "--out", out_dir, "--benchmark_min_warmup_time=0");
+    if (o.status != 0) fail_msg("exit %d, stderr: %s", o.status, o.err);
+    assert_non_null(strstr(o.out, "images/s"));
+    assert_non_null(strstr(o.out, "where the time goes"));
+    assert_non_null(strstr(o.out, "mobilenet_v3_small  "));
+    outcome_free(&o);
+
+    char path[128];
+    snprintf(path, sizeof path, "%s/results.json", out_dir);
+    json_error_t error;
+    json_t *root = json_load_file(path, 0, &error);
+    if (!root) fail_msg("results.json is not JSON: %s", error.text);
+    json_t *benchmarks = json_object_get(root, "benchmarks");
+    json_t *median = benchmark_named(benchmarks, "nets/shufflenet_v2_x0_5@2x64x48/latmac/threads:1_median");
+    assert_non_null(median);
+    assert_string_equal(json_string_value(json_object_get(median, "network")), "shufflenet_v2_x0_5");
+    assert_string_equal(json_string_value(json_object_get(median, "input")), "64x48");
+    assert_int_equal(json_integer_value(json_object_get(median, "batch")), 2);
+    assert_true(json_number_value(json_object_get(median, "images_per_second")) > 0);
+    assert_true(json_integer_value(json_object_get(median, "peak_activation_bytes")) > 2 * 64 * 48 * 3 * 4);
+    json_t *categories = json_object_get(median, "category_time");
+    assert_true(json_number_value(json_object_get(categories, "Shuffle")) > 0);
+    assert_true(json_is_number(json_object_get(median, "gap_time")));
+    json_t *layer =
+        benchmark_named(benchmarks, "nets/shufflenet_v2_x0_5@2x64x48/layer:000:conv1.0/latmac/threads:1_median");
+    assert_non_null(layer);
+    assert_string_equal(json_string_value(json_object_get(layer, "layer")), "conv1.0");
+    assert_string_equal(json_string_value(json_object_get(layer, "category")), "Conv");
+    json_decref(root);
+
+    snprintf(path, sizeof path, "%s/results.csv", out_dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char *csv = slurp(f);
+    assert_non_null(strstr(csv, ",network,input,batch,layer,images_per_second,peak_activation_bytes\n"));
+    assert_non_null(strstr(csv, "\nnets,mobilenet_v3_small@2x64x48,latmac,latmac executor,1,"));
+    assert_non_null(strstr(csv, ",mobilenet_v3_small,64x48,2,,"));
+    free(csv);
+}
+
 /* A run whose results cannot be written exits 1 and leaves the previous results as they were. */
 static void test_a_failed_write_keeps_the_previous_results(void **state) {
     (void)state;
@@ -156,6 +214,7 @@ int main(void) {
         cmocka_unit_test(test_help),
         cmocka_unit_test(test_bad_invocations),
         cmocka_unit_test(test_a_tiny_run_writes_both_files),
+        cmocka_unit_test(test_a_tiny_network_run),
         cmocka_unit_test(test_a_failed_write_keeps_the_previous_results),
     };
     return cmocka_run_group_tests_name("cli_run", tests, make_out_dir, remove_out_dir);

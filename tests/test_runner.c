@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,7 +127,7 @@ static void test_plan_names_every_case(void **state) {
     (void)state;
     const int threads[] = {1, 1};
     lm_results r = {0};
-    char err[256], name[128];
+    char err[256], name[320];
     lm_run_config cfg = config(threads, 2, NULL);
     assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), 0);
     assert_int_equal(r.thread_count_count, 1); /* duplicates dropped */
@@ -154,9 +155,9 @@ static void test_plan_names_every_case(void **state) {
     assert_int_equal(copy->madds, 0);
     lm_results_free(&r);
 
-    cfg.suite = "nets";
+    cfg.suite = "bogus";
     assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), -1);
-    assert_string_equal(err, "unknown suite 'nets'");
+    assert_string_equal(err, "unknown suite 'bogus'");
     lm_results_free(&r);
 }
 
@@ -217,6 +218,110 @@ static void test_a_tiny_run_records_everything(void **state) {
     regfree(&filter);
 }
 
+/* ---- the nets suite ---- */
+
+static void test_nets_plan_names_networks_and_layers(void **state) {
+    (void)state;
+    const int threads[] = {1, 2};
+    const char *const nets[] = {"shufflenet_v2_x0_5", "mobilenet_v2_x1_0"};
+    lm_results r = {0};
+    char err[256];
+    lm_run_config cfg = config(threads, 2, NULL);
+    cfg.suite = "nets";
+    cfg.nets = nets;
+    cfg.net_count = 2;
+    cfg.input_h = 160, cfg.input_w = 128;
+    assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), 0);
+    assert_int_equal(r.case_count, 4);
+    const lm_result_case *c = find_case(&r, "nets/shufflenet_v2_x0_5@1x160x128/latmac/threads:2");
+    assert_non_null(c);
+    assert_string_equal(c->network, "shufflenet_v2_x0_5");
+    assert_int_equal(c->layer_index, -1);
+    assert_int_equal(c->params, 1366792); /* the definition's, as published */
+    assert_true(c->steps < c->layers);  /* BatchNorm folded, activations fused */
+    assert_true(c->peak_activation_bytes > 160 * 128 * 3 * sizeof(float));
+    /* the torchvision name answers to the _x1_0 pattern; cases keep the zoo's name */
+    assert_non_null(find_case(&r, "nets/mobilenet_v2@1x160x128/latmac/threads:1"));
+    lm_results_free(&r);
+
+    cfg.per_layer = true;
+    cfg.net_count = 1;
+    assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), 0);
+    const lm_result_case *net = find_case(&r, "nets/shufflenet_v2_x0_5@1x160x128/latmac/threads:1");
+    assert_non_null(net);
+    assert_int_equal(r.case_count, 2 * (size_t)(1 + net->steps));
+    const lm_result_case *first = net + 1;
+    assert_string_equal(first->name, "nets/shufflenet_v2_x0_5@1x160x128/layer:000:conv1.0/latmac/threads:1");
+    assert_int_equal(first->layer_index, 0);
+    assert_string_equal(first->category, "Conv");
+    assert_non_null(strstr(first->description, "absorbed bn+relu"));
+    uint64_t madds = 0;
+    for (size_t i = 0; i < r.case_count; i++)
+        if (r.cases[i].layer_index >= 0 && r.cases[i].threads == 1) madds += r.cases[i].madds;
+    assert_int_equal(madds, net->madds); /* the layers add up to the network */
+    lm_results_free(&r);
+}
+
+static void test_nets_plan_rejects_bad_networks_and_inputs(void **state) {
+    (void)state;
+    const int threads[] = {1};
+    const char *const unknown[] = {"shufflenet_v2_x1_0", "resnet50"};
+    lm_results r = {0};
+    char err[256];
+    lm_run_config cfg = config(threads, 1, NULL);
+    cfg.suite = "nets";
+    cfg.nets = unknown;
+    cfg.net_count = 2;
+    assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), -1);
+    assert_non_null(strstr(err, "unknown network 'resnet50'"));
+    lm_results_free(&r);
+    /* 50000 x 50000 x 24 floats after the stem overflow what one tensor may hold: named, not crashed */
+    cfg.net_count = 1;
+    cfg.input_h = 100000, cfg.input_w = 100000;
+    assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), -1);
+    assert_non_null(strstr(err, "shufflenet_v2_x1_0 cannot take a 1x100000x100000 input"));
+    assert_non_null(strstr(err, "layer '"));
+    lm_results_free(&r);
+}
+
+static void test_a_tiny_network_run_breaks_down_by_category(void **state) {
+    (void)state;
+    const int threads[] = {1, 2};
+    const size_t thread_counts = host->placement_count >= 2 ? 2 : 1;
+    const char *const nets[] = {"shufflenet_v2_x0_5"};
+    lm_results r = {0};
+    char err[256];
+    lm_run_config cfg = config(threads, thread_counts, NULL);
+    cfg.suite = "nets";
+    cfg.nets = nets;
+    cfg.net_count = 1;
+    cfg.input_h = cfg.input_w = 64;
+    cfg.per_layer = true;
+    assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), 0);
+    if (lm_runner_run(&cfg, &r, err, sizeof err) != 0) fail_msg("run failed: %s", err);
+    for (size_t i = 0; i < r.case_count; i++) {
+        const lm_result_case *c = &r.cases[i];
+        if (lm_result_failed(c)) fail_msg("%s failed: %s", c->name, c->runs[0].error_message);
+        assert_int_equal(c->run_count, 2 + 6);
+        if (c->layer_index >= 0) continue;
+        double images, median;
+        assert_true(lm_result_seconds(c, "median", &median));
+        assert_true(lm_result_images_per_second(c, &images));
+        assert_true(fabs(images * median - 1) < 1e-9);
+        lm_result_breakdown b;
+        assert_true(lm_result_net_breakdown(&r, c, &b));
+        assert_int_equal(b.layers_timed, c->steps);
+        double sum = 0;
+        for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++) sum += b.category_seconds[k];
+        assert_true(fabs(sum - b.layers_seconds) <= 1e-12 + 1e-9 * sum);
+        assert_true(b.category_seconds[0] > 0); /* Conv */
+        assert_true(b.category_seconds[1] > 0); /* Data: split and concat */
+        assert_true(b.category_seconds[3] > 0); /* Shuffle */
+        assert_true(fabs(b.gap_seconds - (median - b.layers_seconds)) < 1e-12);
+    }
+    lm_results_free(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_suite_cases_are_valid_and_cover_every_kind),
@@ -225,6 +330,9 @@ int main(void) {
         cmocka_unit_test(test_plan_names_every_case),
         cmocka_unit_test(test_plan_filters_by_name),
         cmocka_unit_test(test_a_tiny_run_records_everything),
+        cmocka_unit_test(test_nets_plan_names_networks_and_layers),
+        cmocka_unit_test(test_nets_plan_rejects_bad_networks_and_inputs),
+        cmocka_unit_test(test_a_tiny_network_run_breaks_down_by_category),
     };
     return cmocka_run_group_tests_name("runner", tests, probe, release);
 }

@@ -41,6 +41,15 @@ bool lm_cli_parse_uint(const char *text, unsigned long min, unsigned long max, u
     return true;
 }
 
+bool lm_cli_parse_hxw(const char *text, unsigned long max, unsigned long *height, unsigned long *width) {
+    char buf[32];
+    const char *x = text ? strchr(text, 'x') : NULL;
+    if (!x || (size_t)(x - text) >= sizeof buf) return false;
+    memcpy(buf, text, (size_t)(x - text));
+    buf[x - text] = '\0';
+    return lm_cli_parse_uint(buf, 1, max, height) && lm_cli_parse_uint(x + 1, 1, max, width);
+}
+
 int lm_cli_parse_choice(const char *text, const char *const *choices) {
     for (int i = 0; text && choices[i]; i++)
         if (strcmp(text, choices[i]) == 0) return i;

@@ -28,6 +28,9 @@ int lm_cli_no_operands(const char *command, int argc, char **argv);
 /* Parses a whole decimal number in [min, max] (no sign, spaces or suffix); false if malformed. */
 bool lm_cli_parse_uint(const char *text, unsigned long min, unsigned long max, unsigned long *value);
 
+/* Parses "HEIGHTxWIDTH" (e.g. "224x224"), each a whole number in [1, max]; false if malformed. */
+bool lm_cli_parse_hxw(const char *text, unsigned long max, unsigned long *height, unsigned long *width);
+
 /* Index of `text` in the NULL-terminated `choices`, or -1. */
 int lm_cli_parse_choice(const char *text, const char *const *choices);
 

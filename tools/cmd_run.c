@@ -1,4 +1,5 @@
-/* `latmac run`: times a suite's cases and writes results.json and results.csv. */
+/* `latmac run`: times a suite's cases (kernels or whole networks) and writes results.json and
+ * results.csv. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -15,40 +16,63 @@
 #include "host.h"
 #include "results.h"
 #include "runner.h"
+#include "zoo.h"
 
 static const char usage[] =
-    "Usage: latmac run [--suite kernels] [--filter REGEX] [--threads LIST] [--repetitions N]\n"
+    "Usage: latmac run [--suite kernels|nets] [--filter REGEX] [--threads LIST] [--repetitions N]\n"
     "                  [--min-time SECONDS] [--out DIR] [--benchmark_*=VALUE ...]\n"
+    "       latmac run --suite nets [--nets LIST] [--input HxW] [--batch N] [--per-layer] [...]\n"
     "\n"
     "Time a suite's cases on this machine and write DIR/results.json (Google Benchmark's JSON layout,\n"
     "with MAdds, MAC, rates, ratios and the host) and DIR/results.csv (one row per case), then print a\n"
-    "summary. Cases are named kernels/<case>/<backend>/threads:<N>; backends are latmac, each peer\n"
-    "library compiled in (onednn, xnnpack), for memory-bound cases memcpy (a copy of the case's\n"
-    "input, the copy-bandwidth yardstick), and for parallel_empty each threading runtime built in\n"
-    "(latmac's pool, openmp, pthreadpool). Each case is timed by wall clock after a warm-up as long as\n"
-    "--min-time, over repetitions; the median is quoted.\n"
+    "summary. Each case is timed by wall clock after a warm-up as long as --min-time, over repetitions;\n"
+    "the median is quoted.\n"
+    "\n"
+    "Suites:\n"
+    "  kernels  isolated operators, named kernels/<case>/<backend>/threads:<N>; backends are latmac,\n"
+    "           each peer library compiled in (onednn, xnnpack), for memory-bound cases memcpy (a copy\n"
+    "           of the case's input, the copy-bandwidth yardstick), and for parallel_empty each\n"
+    "           threading runtime built in (latmac's pool, openmp, pthreadpool)\n"
+    "  nets     whole networks of the zoo end to end, named nets/<network>@<batch>x<H>x<W>/latmac/\n"
+    "           threads:<N>: latency, images/s; with --per-layer also every step of the network alone,\n"
+    "           and the time per category (Conv, Data, Elemwise, Shuffle, Other)\n"
     "\n"
     "Options:\n"
-    "  -s, --suite SUITE        what to time: kernels, isolated operators (the default and, for now,\n"
-    "                           the only suite; nets and guidelines come later)\n"
+    "  -s, --suite SUITE        what to time: kernels (the default) or nets\n"
     "  -f, --filter REGEX       only cases whose name matches this POSIX extended regular expression\n"
     "  -t, --threads LIST       comma-separated thread counts (default: 1 and the physical core count)\n"
     "  -r, --repetitions N      repetitions per case, 1 to 1000 (default 9)\n"
-    "  -m, --min-time SECONDS   minimum duration of each repetition and of the warm-up (default 0.05)\n"
+    "  -m, --min-time SECONDS   minimum duration of each repetition and of the warm-up (default 0.05;\n"
+    "                           a layer timed alone gets a tenth of it)\n"
     "  -o, --out DIR            where to write the results (default: results; created if missing)\n"
+    "  -n, --nets LIST          nets: comma-separated networks (default: the whole zoo; see\n"
+    "                           'latmac list nets')\n"
+    "  -i, --input HxW          nets: input height x width, each 1 to 16384 (default 224x224)\n"
+    "  -b, --batch N            nets: images per inference, 1 to 1024 (default 1)\n"
+    "  -l, --per-layer          nets: also time each layer alone\n"
     "  --benchmark_*=VALUE      Google Benchmark's own flags, passed through (e.g. --benchmark_out=FILE)\n"
     "  -h, --help               show this help\n"
     "\n"
     "Progress goes to stderr when it is a terminal. Exit status: 0 success, 1 a case failed or the\n"
-    "results could not be written, 2 bad command line (including a filter that matches no case).\n";
+    "results could not be written, 2 bad command line (including a filter that matches no case, an\n"
+    "unknown network, or an input a network cannot take).\n";
 
 #define DEFAULT_REPETITIONS 9
 #define DEFAULT_MIN_TIME 0.05
 #define MAX_MIN_TIME 3600.0
 #define HELP_SHOWN (-1) /* parse_options: --help was answered */
 
+#define MAX_INPUT_SIDE 16384
+#define MAX_BATCH 1024
+#define MAX_NETS 256
+
 typedef struct options {
     const char *suite, *filter_text, *threads_text, *out;
+    char *nets_text;                /* --nets, copied: the names point into it */
+    const char *nets[MAX_NETS];
+    size_t net_count;
+    unsigned long batch, input_h, input_w;
+    bool per_layer, nets_options;   /* nets_options: one of --nets, --input, --batch, --per-layer given */
     unsigned long repetitions;
     double min_time;
     regex_t filter;
@@ -120,15 +144,36 @@ static bool parse_seconds(const char *text, double *seconds) {
     return true;
 }
 
+/* "LIST" of zoo names, checked against the zoo. */
+static int parse_nets(options *o, const char *text) {
+    free(o->nets_text);
+    o->nets_text = strdup(text);
+    if (!o->nets_text) return lm_cli_usage_error("run", "out of memory");
+    o->net_count = 0;
+    if (!*text || text[0] == ',' || text[strlen(text) - 1] == ',' || strstr(text, ",,"))
+        return lm_cli_usage_error("run", "--nets: '%s' is not a comma-separated list of networks", text);
+    char *save = NULL;
+    for (char *name = strtok_r(o->nets_text, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+        if (!lm_zoo_find(name))
+            return lm_cli_usage_error("run", "--nets: unknown network '%s' (see 'latmac list nets')", name);
+        if (o->net_count == MAX_NETS) return lm_cli_usage_error("run", "--nets: more than %d networks", MAX_NETS);
+        o->nets[o->net_count++] = name;
+    }
+    return LM_EXIT_OK;
+}
+
 static int parse_options(int argc, char **argv, options *o) {
     static const struct option long_options[] = {
         {"suite", required_argument, NULL, 's'},   {"filter", required_argument, NULL, 'f'},
         {"threads", required_argument, NULL, 't'}, {"repetitions", required_argument, NULL, 'r'},
         {"min-time", required_argument, NULL, 'm'}, {"out", required_argument, NULL, 'o'},
+        {"nets", required_argument, NULL, 'n'},    {"input", required_argument, NULL, 'i'},
+        {"batch", required_argument, NULL, 'b'},   {"per-layer", no_argument, NULL, 'l'},
         {"help", no_argument, NULL, 'h'},          {0, 0, 0, 0},
     };
     lm_cli_reset_getopt();
-    for (int c; (c = getopt_long(argc, argv, ":s:f:t:r:m:o:h", long_options, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":s:f:t:r:m:o:n:i:b:lh", long_options, NULL)) != -1;) {
+        int rc = LM_EXIT_OK;
         switch (c) {
         case 's': o->suite = optarg; break;
         case 'f': o->filter_text = optarg; break;
@@ -143,13 +188,29 @@ static int parse_options(int argc, char **argv, options *o) {
                                           optarg, MAX_MIN_TIME);
             break;
         case 'o': o->out = optarg; break;
+        case 'n': rc = parse_nets(o, optarg); break;
+        case 'i':
+            /* height first: the paper's 1080x720 images (width x height) are --input 720x1080 */
+            if (!lm_cli_parse_hxw(optarg, MAX_INPUT_SIDE, &o->input_h, &o->input_w))
+                return lm_cli_usage_error("run", "--input: '%s' is not HEIGHTxWIDTH with each from 1 to %d (e.g. 224x224)",
+                                          optarg, MAX_INPUT_SIDE);
+            break;
+        case 'b':
+            if (!lm_cli_parse_uint(optarg, 1, MAX_BATCH, &o->batch))
+                return lm_cli_usage_error("run", "--batch: '%s' is not a whole number from 1 to %d", optarg, MAX_BATCH);
+            break;
+        case 'l': o->per_layer = true; break;
         case 'h': fputs(usage, stdout); return HELP_SHOWN;
         default: return lm_cli_bad_option("run", c, argv);
         }
+        if (rc != LM_EXIT_OK) return rc;
+        o->nets_options |= strchr("nibl", c) != NULL;
     }
     if (lm_cli_no_operands("run", argc, argv) != LM_EXIT_OK) return LM_EXIT_USAGE;
     if (lm_cli_parse_choice(o->suite, lm_run_suites) < 0)
-        return lm_cli_usage_error("run", "unknown suite '%s' (expected kernels)", o->suite);
+        return lm_cli_usage_error("run", "unknown suite '%s' (expected kernels or nets)", o->suite);
+    if (o->nets_options && strcmp(o->suite, "nets") != 0)
+        return lm_cli_usage_error("run", "--nets, --input, --batch and --per-layer apply to --suite nets");
     if (!*o->out) return lm_cli_usage_error("run", "--out: the directory name is empty");
     if (o->filter_text) {
         const int rc = regcomp(&o->filter, o->filter_text, REG_EXTENDED | REG_NOSUB);
@@ -191,6 +252,12 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
         .repetitions = (int)o->repetitions,
         .min_time = o->min_time,
         .warmup_time = o->min_time,
+        .nets = o->net_count ? o->nets : NULL,
+        .net_count = o->net_count,
+        .batch = (int)o->batch,
+        .input_h = (int)o->input_h,
+        .input_w = (int)o->input_w,
+        .per_layer = o->per_layer,
         .progress = isatty(STDERR_FILENO) ? stderr : NULL,
         .notes = stderr,
     };
@@ -278,6 +345,7 @@ int lm_cmd_run(int argc, char **argv) {
         }
     }
     if (o.has_filter) regfree(&o.filter);
+    free(o.nets_text);
     free(args);
     return status;
 }

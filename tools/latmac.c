@@ -13,7 +13,8 @@ static const struct command {
     const char *summary;
 } commands[] = {
     {"info", lm_cmd_info, "describe this machine: CPU, SIMD features, cores, caches, clock, build"},
-    {"run", lm_cmd_run, "time a suite's cases (kernels) and write results.json and results.csv"},
+    {"list", lm_cmd_list, "list the suites, the zoo's networks with their costs, or the kernel cases"},
+    {"run", lm_cmd_run, "time a suite's cases (kernels, nets) and write results.json and results.csv"},
 };
 
 static void print_usage(FILE *out) {

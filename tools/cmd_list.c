@@ -1,0 +1,265 @@
+/* `latmac list`: what latmac can time. Each listing is built once as rows of JSON objects (jansson),
+ * then written as JSON, CSV or an aligned text table, so the three formats always agree. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "graph.h"
+#include "host.h"
+#include "isa.h"
+#include "kernel.h"
+#include "kernel_suite.h"
+#include "plan.h"
+#include "results.h"
+#include "runner.h"
+#include "zoo.h"
+
+static const char usage[] =
+    "Usage: latmac list [suites|nets|kernels] [--format text|csv|json] [--input HxW] [--batch N]\n"
+    "\n"
+    "List what latmac can time (default: suites).\n"
+    "  suites   the suites 'latmac run --suite' takes\n"
+    "  nets     the model zoo: one row per network with its input, batch, MAdds (conv + FC\n"
+    "           multiply-adds), MAC (elements, as executed: BatchNorm folded, activations fused;\n"
+    "           mac_unfused counts every layer separately), params (as the papers count them), peak\n"
+    "           activation memory, layers (graph nodes) and steps (after folding and fusion), the\n"
+    "           published figures the tests hold it to, and the implementation it follows\n"
+    "  kernels  the kernel suite's cases, with their costs and the kernel dispatch picks on this machine\n"
+    "\n"
+    "Options:\n"
+    "  -f, --format FORMAT   text (default), csv or json\n"
+    "  -i, --input HxW       nets: input height x width, each 1 to 16384 (default 224x224)\n"
+    "  -b, --batch N         nets: images per inference, 1 to 1024 (default 1)\n"
+    "  -h, --help            show this help\n";
+
+enum { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON };
+
+/* A column: its key in the rows, and how the text table shows it. */
+typedef struct column {
+    const char *key, *title; /* title NULL: CSV only (too wide for the text table) */
+    double text_scale;       /* numbers are divided by it in text (1e6: millions); 0 or 1: as they are */
+} column;
+
+static const column suite_columns[] = {{"name", "suite", 0}, {"cases", "cases", 0}, {"description", "description", 0}, {0}};
+
+static const column net_columns[] = {
+    {"name", "name", 0},
+    {"family", NULL, 0},
+    {"input", "input", 0},
+    {"batch", "batch", 0},
+    {"madds", "MAdds M", 1e6},
+    {"mac", "MAC M", 1e6},
+    {"mac_unfused", "MAC unfused M", 1e6},
+    {"params", "params", 0},
+    {"peak_activation_bytes", "peak act. MiB", 1048576},
+    {"layers", "layers", 0},
+    {"steps", "steps", 0},
+    {"published_madds", "published MAdds M", 1e6},
+    {"published_params", "published params", 0},
+    {"reference", NULL, 0},
+    {0},
+};
+
+static const column kernel_columns[] = {
+    {"name", "case", 0},   {"category", "category", 0}, {"madds", "MAdds", 0}, {"mac", "MAC", 0},
+    {"params", "params", 0}, {"kernel", "kernel here", 0}, {"description", "description", 0}, {0},
+};
+
+static json_t *suites_rows(void) {
+    static const char *const about[] = {
+        "isolated operators (ShuffleNet V2's layers and one of every kind) against peers and memcpy",
+        "whole networks of the zoo end to end; with --per-layer, each layer alone",
+    };
+    json_t *rows = json_array();
+    for (int i = 0; lm_run_suites[i]; i++) {
+        const bool nets = strcmp(lm_run_suites[i], "nets") == 0;
+        json_array_append_new(rows, json_pack("{s:s, s:i, s:s}", "name", lm_run_suites[i], "cases",
+                                              nets ? lm_zoo_count : lm_kernel_suite_count, "description",
+                                              i < (int)(sizeof about / sizeof about[0]) ? about[i] : ""));
+    }
+    return rows;
+}
+
+static json_t *uint_json(uint64_t v) { return v ? json_integer((json_int_t)v) : json_null(); }
+
+/* One row per network; NULL with a message on stderr when a network cannot take the input. */
+static json_t *nets_rows(int batch, int height, int width) {
+    json_t *rows = json_array();
+    for (int i = 0; i < lm_zoo_count; i++) {
+        const lm_zoo_net *net = &lm_zoo[i];
+        lm_graph *g = lm_zoo_build(net, batch, height, width);
+        char err[512] = "out of memory";
+        /* Costs do not depend on the kernels: the reference ones pack fastest. */
+        const lm_plan_options o = {.usable_isas = 0};
+        lm_plan *p = g && !lm_graph_error(g) ? lm_plan_create(g, &o, err, sizeof err) : NULL;
+        if (!p) {
+            fprintf(stderr, "latmac list: %s\n", g && lm_graph_error(g) ? lm_graph_error(g) : err);
+            lm_graph_destroy(g);
+            json_decref(rows);
+            return NULL;
+        }
+        const lm_op_cost def = lm_graph_cost(g), run = lm_plan_cost(p);
+        char input[32];
+        snprintf(input, sizeof input, "%dx%d", height, width);
+        json_t *row = json_pack("{s:s, s:s, s:f, s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:i, s:i}", "name", net->name,
+                                "family", net->family, "width", net->width, "input", input, "batch", batch, "madds",
+                                (json_int_t)def.madds, "mac", (json_int_t)run.mac, "mac_unfused", (json_int_t)def.mac,
+                                "params", (json_int_t)def.params, "peak_activation_bytes",
+                                (json_int_t)lm_plan_peak_activation_bytes(p), "layers", lm_graph_node_count(g), "steps",
+                                lm_plan_step_count(p));
+        json_object_set_new(row, "groups", net->groups ? json_integer(net->groups) : json_null());
+        json_object_set_new(row, "published_madds", uint_json(net->published_madds));
+        json_object_set_new(row, "published_params", uint_json(net->published_params));
+        json_object_set_new(row, "published_source", net->published_source ? json_string(net->published_source) : json_null());
+        json_object_set_new(row, "reference", json_string(net->reference));
+        json_array_append_new(rows, row);
+        lm_plan_destroy(p);
+        lm_graph_destroy(g);
+    }
+    return rows;
+}
+
+static json_t *kernels_rows(void) {
+    lm_host *host = lm_host_probe();
+    if (!host) {
+        fputs("latmac list: out of memory while probing the host\n", stderr);
+        return NULL;
+    }
+    const unsigned isas = lm_usable_isas(host);
+    lm_host_free(host);
+    json_t *rows = json_array();
+    for (int i = 0; i < lm_kernel_suite_count; i++) {
+        const lm_kernel_case *kc = &lm_kernel_suite[i];
+        const bool region = kc->category == LM_CASE_RUNTIME;
+        const lm_op_cost cost = region ? (lm_op_cost){0} : lm_op_cost_of(&kc->desc);
+        char description[160] = "an empty parallel region";
+        if (!region) lm_op_describe(&kc->desc, description, sizeof description);
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:s}", "name", kc->name, "category",
+                                              lm_case_category_name(kc->category), "madds", (json_int_t)cost.madds,
+                                              "mac", (json_int_t)cost.mac, "params", (json_int_t)cost.params,
+                                              "kernel", region ? "(each threading runtime)"
+                                                               : lm_kernel_select(&kc->desc, isas)->name,
+                                              "description", description));
+    }
+    return rows;
+}
+
+/* A cell as text: strings as they are, numbers scaled for the text table (or not, for CSV). */
+static void cell(const json_t *v, double scale, char *buf, size_t size) {
+    if (json_is_string(v)) snprintf(buf, size, "%s", json_string_value(v));
+    else if (json_is_integer(v) && scale > 1) snprintf(buf, size, "%.2f", (double)json_integer_value(v) / scale);
+    else if (json_is_integer(v)) snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    else if (json_is_real(v)) snprintf(buf, size, "%g", json_real_value(v));
+    else snprintf(buf, size, "%s", scale ? "-" : "");
+}
+
+static int write_csv(FILE *out, const json_t *rows, const column *cols) {
+    for (int k = 0; cols[k].key; k++)
+        if ((k && fputc(',', out) == EOF) || fputs(cols[k].key, out) == EOF) return -1;
+    if (fputc('\n', out) == EOF) return -1;
+    size_t i;
+    const json_t *row;
+    json_array_foreach(rows, i, row) {
+        for (int k = 0; cols[k].key; k++) {
+            char buf[512];
+            cell(json_object_get(row, cols[k].key), 0, buf, sizeof buf);
+            if ((k && fputc(',', out) == EOF) || lm_csv_write_field(out, buf) != 0) return -1;
+        }
+        if (fputc('\n', out) == EOF) return -1;
+    }
+    return 0;
+}
+
+static int write_text(FILE *out, const json_t *rows, const column *all) {
+    column cols[32];
+    int n = 0;
+    for (int k = 0; all[k].key && n < 31; k++)
+        if (all[k].title) cols[n++] = all[k];
+    cols[n] = (column){0};
+    int width[32] = {0};
+    char buf[512];
+    for (int k = 0; k < n; k++) width[k] = (int)strlen(cols[k].title);
+    size_t i;
+    const json_t *row;
+    json_array_foreach(rows, i, row) {
+        for (int k = 0; k < n; k++) {
+            cell(json_object_get(row, cols[k].key), cols[k].text_scale ? cols[k].text_scale : 1, buf, sizeof buf);
+            if ((int)strlen(buf) > width[k]) width[k] = (int)strlen(buf);
+        }
+    }
+    /* numbers right-aligned, text left-aligned; the last column unpadded */
+    for (int k = 0; k < n; k++)
+        if (fprintf(out, "%s%-*s", k ? "  " : "", k + 1 < n ? width[k] : 0, cols[k].title) < 0) return -1;
+    if (fputc('\n', out) == EOF) return -1;
+    json_array_foreach(rows, i, row) {
+        for (int k = 0; k < n; k++) {
+            const json_t *v = json_object_get(row, cols[k].key);
+            cell(v, cols[k].text_scale ? cols[k].text_scale : 1, buf, sizeof buf);
+            const int w = k + 1 < n ? width[k] : 0;
+            if (fprintf(out, "%s%*s", k ? "  " : "", json_is_string(v) ? -w : w, buf) < 0) return -1;
+        }
+        if (fputc('\n', out) == EOF) return -1;
+    }
+    return 0;
+}
+
+int lm_cmd_list(int argc, char **argv) {
+    static const struct option options[] = {
+        {"format", required_argument, NULL, 'f'}, {"input", required_argument, NULL, 'i'},
+        {"batch", required_argument, NULL, 'b'},  {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0},
+    };
+    static const char *const formats[] = {"text", "csv", "json", NULL};
+    static const char *const what[] = {"suites", "nets", "kernels", NULL};
+    int format = FORMAT_TEXT;
+    unsigned long height = 224, width = 224, batch = 1;
+    bool net_options = false;
+    lm_cli_reset_getopt();
+    for (int c; (c = getopt_long(argc, argv, ":f:i:b:h", options, NULL)) != -1;) {
+        switch (c) {
+        case 'f':
+            format = lm_cli_parse_choice(optarg, formats);
+            if (format < 0) return lm_cli_usage_error("list", "unknown format '%s' (expected text, csv or json)", optarg);
+            break;
+        case 'i':
+            if (!lm_cli_parse_hxw(optarg, 16384, &height, &width))
+                return lm_cli_usage_error("list", "--input: '%s' is not HEIGHTxWIDTH with each from 1 to 16384", optarg);
+            net_options = true;
+            break;
+        case 'b':
+            if (!lm_cli_parse_uint(optarg, 1, 1024, &batch))
+                return lm_cli_usage_error("list", "--batch: '%s' is not a whole number from 1 to 1024", optarg);
+            net_options = true;
+            break;
+        case 'h': fputs(usage, stdout); return LM_EXIT_OK;
+        default: return lm_cli_bad_option("list", c, argv);
+        }
+    }
+    int list = 0;
+    if (optind < argc) {
+        list = lm_cli_parse_choice(argv[optind], what);
+        if (list < 0) return lm_cli_usage_error("list", "unknown list '%s' (expected suites, nets or kernels)", argv[optind]);
+        optind++;
+    }
+    if (lm_cli_no_operands("list", argc, argv) != LM_EXIT_OK) return LM_EXIT_USAGE;
+    if (net_options && list != 1) return lm_cli_usage_error("list", "--input and --batch apply to 'list nets'");
+
+    const column *cols = list == 0 ? suite_columns : list == 1 ? net_columns : kernel_columns;
+    json_t *rows = list == 0 ? suites_rows() : list == 1 ? nets_rows((int)batch, (int)height, (int)width) : kernels_rows();
+    if (!rows) return list == 1 ? LM_EXIT_USAGE : LM_EXIT_FAILURE; /* nets: an input a network cannot take */
+    int failed;
+    if (format == FORMAT_JSON) failed = json_dumpf(rows, stdout, JSON_INDENT(2)) != 0 || fputc('\n', stdout) == EOF;
+    else if (format == FORMAT_CSV) failed = write_csv(stdout, rows, cols) != 0;
+    else failed = write_text(stdout, rows, cols) != 0;
+    json_decref(rows);
+    if (failed || fflush(stdout) != 0 || ferror(stdout)) {
+        perror("latmac list: writing the output failed");
+        return LM_EXIT_FAILURE;
+    }
+    return LM_EXIT_OK;
+}
