@@ -3,6 +3,7 @@
 #include "zoo.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,6 +75,23 @@ lm_graph *lm_zoo_build(const lm_zoo_net *net, int batch, int height, int width) 
     lm_graph *g = lm_graph_create(net->name, (lm_shape){batch, height, width, 3});
     if (g && !lm_graph_error(g)) net->build(g, net);
     return g;
+}
+
+lm_tensor lm_zoo_conv_bn(lm_graph *g, const char *prefix, int index, lm_tensor x, int out_c, int kernel, int stride,
+                         int groups, lm_act act) {
+    char name[LM_GRAPH_NAME_SIZE];
+    x = lm_graph_conv(g, lm_zoo_name(name, "%s.%d", prefix, index), x, out_c, kernel, stride, groups, false);
+    x = lm_graph_batchnorm(g, lm_zoo_name(name, "%s.%d", prefix, index + 1), x);
+    if (act == LM_ACT_NONE) return x;
+    return lm_graph_act(g, lm_zoo_name(name, "%s.%d", prefix, index + 2), x, act);
+}
+
+const char *lm_zoo_name(char *buf, const char *format, ...) {
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(buf, LM_GRAPH_NAME_SIZE, format, ap);
+    va_end(ap);
+    return buf;
 }
 
 int lm_zoo_make_divisible(double v, int divisor, int min_value) {

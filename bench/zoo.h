@@ -57,6 +57,16 @@ void lm_zoo_build_lraspp_mobilenet_v3_large(lm_graph *g, const lm_zoo_net *net);
 void lm_zoo_build_ghostnet(lm_graph *g, const lm_zoo_net *net);      /* zoo_ghostnet.c */
 void lm_zoo_build_espnetv2(lm_graph *g, const lm_zoo_net *net);      /* zoo_espnetv2.c */
 
+/* ---- Shared by the family builders ---- */
+
+/* Conv without bias "<prefix>.<index>", BatchNorm "<prefix>.<index + 1>" and, unless act is
+ * LM_ACT_NONE, the activation "<prefix>.<index + 2>": PyTorch's numbering inside an nn.Sequential. */
+lm_tensor lm_zoo_conv_bn(lm_graph *g, const char *prefix, int index, lm_tensor x, int out_c, int kernel, int stride,
+                         int groups, lm_act act);
+
+/* printf into `buf` (LM_GRAPH_NAME_SIZE chars) for a layer name; returns buf. */
+const char *lm_zoo_name(char *buf, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
 /* torchvision's _make_divisible: v rounded to the nearest multiple of `divisor` (at least min_value,
  * or divisor when min_value is 0), never more than 10% below v. */
 int lm_zoo_make_divisible(double v, int divisor, int min_value);

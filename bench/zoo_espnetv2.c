@@ -20,21 +20,9 @@
  * - Input reinforcement: each DownSampler with it pools the input image again from full size (as the
  *   reference does; the pooled images are not shared between levels), 3x3 s2 pad 1 until the width
  *   equals the feature map's. */
-#include <stdarg.h>
 #include <stdio.h>
 
 #include "zoo.h"
-
-/* printf into a name buffer of LM_GRAPH_NAME_SIZE chars (a name too long is cut; lm_graph_add then
- * reports no error for it, but every name here is far shorter). */
-static const char *name_of(char *buf, const char *format, ...) __attribute__((format(printf, 2, 3)));
-static const char *name_of(char *buf, const char *format, ...) {
-    va_list ap;
-    va_start(ap, format);
-    vsnprintf(buf, LM_GRAPH_NAME_SIZE, format, ap);
-    va_end(ap);
-    return buf;
-}
 
 #define K 4 /* parallel branches of every EESP (config.branches) */
 
@@ -42,12 +30,12 @@ static const char *name_of(char *buf, const char *format, ...) {
 static lm_tensor conv_bn(lm_graph *g, const char *name, lm_tensor x, int out_c, int kernel, int stride, int groups,
                          bool prelu) {
     char n[LM_GRAPH_NAME_SIZE];
-    name_of(n, "%s.conv", name);
+    lm_zoo_name(n, "%s.conv", name);
     x = lm_graph_conv(g, n, x, out_c, kernel, stride, groups, false);
-    name_of(n, "%s.bn", name);
+    lm_zoo_name(n, "%s.bn", name);
     x = lm_graph_batchnorm(g, n, x);
     if (!prelu) return x;
-    name_of(n, "%s.act", name);
+    lm_zoo_name(n, "%s.act", name);
     return lm_graph_act(g, n, x, LM_ACT_PRELU);
 }
 
@@ -62,7 +50,7 @@ static lm_tensor eesp(lm_graph *g, const char *name, lm_tensor x, int out_c, int
     /* n = nOut / K; the reference asserts n1 = nOut - (K - 1) * n equals n, which holds for every
      * scale since all the channel counts below are multiples of K. */
     const int branch = out_c / K;
-    name_of(n, "%s.proj_1x1", name);
+    lm_zoo_name(n, "%s.proj_1x1", name);
     const lm_tensor reduced = cbr(g, n, x, branch, 1, 1, K);
 
     /* Branch i has receptive field 3 + 2i (dilation 1 + i) unless that exceeds r_lim, then 3 (dilation
@@ -75,29 +63,29 @@ static lm_tensor eesp(lm_graph *g, const char *name, lm_tensor x, int out_c, int
 
     lm_tensor outputs[K];
     for (int i = 0; i < K; i++) {
-        name_of(n, "%s.spp_dw.%d.conv", name, i);
+        lm_zoo_name(n, "%s.spp_dw.%d.conv", name, i);
         outputs[i] = lm_graph_conv_dilated(g, n, reduced, branch, 3, stride, dilation[i], branch, false);
         if (i > 0) { /* hierarchical feature fusion: out_k = out_k + out_{k-1} */
-            name_of(n, "%s.hff.%d", name, i);
+            lm_zoo_name(n, "%s.hff.%d", name, i);
             outputs[i] = lm_graph_add2(g, n, outputs[i], outputs[i - 1]);
         }
     }
-    name_of(n, "%s.cat", name);
+    lm_zoo_name(n, "%s.cat", name);
     lm_tensor y = lm_graph_concat(g, n, outputs, K);
-    name_of(n, "%s.br_after_cat.bn", name);
+    lm_zoo_name(n, "%s.br_after_cat.bn", name);
     y = lm_graph_batchnorm(g, n, y);
-    name_of(n, "%s.br_after_cat.act", name);
+    lm_zoo_name(n, "%s.br_after_cat.act", name);
     y = lm_graph_act(g, n, y, LM_ACT_PRELU);
-    name_of(n, "%s.conv_1x1_exp", name);
+    lm_zoo_name(n, "%s.conv_1x1_exp", name);
     y = conv_bn(g, n, y, out_c, 1, 1, K, false);
     if (stride == 2) return y;
 
     const lm_shape in = lm_graph_shape(g, x), out = lm_graph_shape(g, y);
     if (in.h == out.h && in.w == out.w && in.c == out.c) {
-        name_of(n, "%s.add", name);
+        lm_zoo_name(n, "%s.add", name);
         y = lm_graph_add2(g, n, y, x);
     }
-    name_of(n, "%s.module_act", name);
+    lm_zoo_name(n, "%s.module_act", name);
     return lm_graph_act(g, n, y, LM_ACT_PRELU);
 }
 
@@ -106,32 +94,32 @@ static lm_tensor eesp(lm_graph *g, const char *name, lm_tensor x, int out_c, int
 static lm_tensor down_sampler(lm_graph *g, const char *name, lm_tensor x, int out_c, int r_lim, lm_tensor image) {
     char n[LM_GRAPH_NAME_SIZE];
     const int in_c = lm_graph_shape(g, x).c;
-    name_of(n, "%s.avg", name);
+    lm_zoo_name(n, "%s.avg", name);
     const lm_tensor avg = lm_graph_avgpool(g, n, x, 3, 2, 1);
-    name_of(n, "%s.eesp", name);
+    lm_zoo_name(n, "%s.eesp", name);
     const lm_tensor e = eesp(g, n, x, out_c - in_c, 2, r_lim);
-    name_of(n, "%s.cat", name);
+    lm_zoo_name(n, "%s.cat", name);
     lm_tensor y = lm_graph_concat(g, n, (lm_tensor[]){avg, e}, 2);
 
     if (image != LM_NO_TENSOR) {
         const lm_shape target = lm_graph_shape(g, avg);
         lm_tensor pooled = image;
         for (int i = 0;; i++) { /* the reference's `while True` loop, on both sizes */
-            name_of(n, "%s.inp_pool.%d", name, i);
+            lm_zoo_name(n, "%s.inp_pool.%d", name, i);
             const lm_shape before = lm_graph_shape(g, pooled);
             pooled = lm_graph_avgpool(g, n, pooled, 3, 2, 1);
             const lm_shape s = lm_graph_shape(g, pooled);
             if (pooled == LM_NO_TENSOR || (s.h == target.h && s.w == target.w)) break;
             if (s.h == before.h && s.w == before.w) break; /* stuck: the add below reports the mismatch */
         }
-        name_of(n, "%s.inp_reinf.0", name);
+        lm_zoo_name(n, "%s.inp_reinf.0", name);
         lm_tensor r = cbr(g, n, pooled, 3, 3, 1, 1);
-        name_of(n, "%s.inp_reinf.1", name);
+        lm_zoo_name(n, "%s.inp_reinf.1", name);
         r = conv_bn(g, n, r, out_c, 1, 1, 1, false);
-        name_of(n, "%s.add", name);
+        lm_zoo_name(n, "%s.add", name);
         y = lm_graph_add2(g, n, y, r);
     }
-    name_of(n, "%s.act", name);
+    lm_zoo_name(n, "%s.act", name);
     return lm_graph_act(g, n, y, LM_ACT_PRELU);
 }
 
@@ -156,23 +144,23 @@ void lm_zoo_build_espnetv2(lm_graph *g, const lm_zoo_net *net) {
     x = down_sampler(g, "level3_0", x, ch[2], recept_limit[1], image);
     char n[LM_GRAPH_NAME_SIZE];
     for (int i = 0; i < reps[1]; i++) {
-        name_of(n, "level3.%d", i);
+        lm_zoo_name(n, "level3.%d", i);
         x = eesp(g, n, x, ch[2], 1, recept_limit[2]);
     }
     x = down_sampler(g, "level4_0", x, ch[3], recept_limit[2], image);
     for (int i = 0; i < reps[2]; i++) {
-        name_of(n, "level4.%d", i);
+        lm_zoo_name(n, "level4.%d", i);
         x = eesp(g, n, x, ch[3], 1, recept_limit[3]);
     }
     x = down_sampler(g, "level5_0", x, ch[4], recept_limit[3], LM_NO_TENSOR); /* no reinforcement */
     for (int i = 0; i < reps[3]; i++) {
-        name_of(n, "level5.%d", i);
+        lm_zoo_name(n, "level5.%d", i);
         x = eesp(g, n, x, ch[4], 1, recept_limit[4]);
     }
     /* Expand: depthwise CBR 3x3, then group (K) CBR 1x1 to ch[5]; level5's next two modules. */
-    name_of(n, "level5.%d", reps[3]);
+    lm_zoo_name(n, "level5.%d", reps[3]);
     x = cbr(g, n, x, ch[4], 3, 1, ch[4]);
-    name_of(n, "level5.%d", reps[3] + 1);
+    lm_zoo_name(n, "level5.%d", reps[3] + 1);
     x = cbr(g, n, x, ch[5], 1, 1, K);
 
     x = lm_graph_global_avgpool(g, "avgpool", x);

@@ -16,21 +16,9 @@
  * - Widths are _make_divisible(c * width, 4) (stem, expansions, outputs, the 960 final conv); the 1280
  *   head conv (1x1 with bias, ReLU, no BatchNorm, after the global pool) is not scaled.
  * - The official code's pooling precedes conv_head, so conv_head works on [n,1,1,960]. */
-#include <stdarg.h>
 #include <stdio.h>
 
 #include "zoo.h"
-
-/* printf into a name buffer of LM_GRAPH_NAME_SIZE chars (a name too long is cut; lm_graph_add then
- * reports no error for it, but every name here is far shorter). */
-static const char *name_of(char *buf, const char *format, ...) __attribute__((format(printf, 2, 3)));
-static const char *name_of(char *buf, const char *format, ...) {
-    va_list ap;
-    va_start(ap, format);
-    vsnprintf(buf, LM_GRAPH_NAME_SIZE, format, ap);
-    va_end(ap);
-    return buf;
-}
 
 /* One row of the official cfgs: kernel, expansion, output, SE ratio (0 or 0.25), stride. */
 typedef struct {
@@ -59,32 +47,19 @@ static const struct {
               {stage3, COUNT(stage3)}, {stage4, COUNT(stage4)}, {stage5, COUNT(stage5)},
               {stage6, COUNT(stage6)}, {stage7, COUNT(stage7)}, {stage8, COUNT(stage8)}};
 
-/* Conv (no bias) "<name>.<conv>", BatchNorm "<name>.<bn>", optional ReLU "<name>.<act>". */
-static lm_tensor conv_bn(lm_graph *g, const char *name, const char *conv, const char *bn, const char *act, lm_tensor x,
-                         int out_c, int kernel, int stride, int groups) {
-    char n[LM_GRAPH_NAME_SIZE];
-    name_of(n, "%s.%s", name, conv);
-    x = lm_graph_conv(g, n, x, out_c, kernel, stride, groups, false);
-    name_of(n, "%s.%s", name, bn);
-    x = lm_graph_batchnorm(g, n, x);
-    if (!act) return x;
-    name_of(n, "%s.%s", name, act);
-    return lm_graph_act(g, n, x, LM_ACT_RELU);
-}
-
 /* GhostModule(inp, oup, kernel 1, ratio 2, dw 3, stride 1, relu). */
 static lm_tensor ghost_module(lm_graph *g, const char *name, lm_tensor x, int oup, bool relu) {
     const int init = (oup + 1) / 2; /* ceil(oup / ratio) with ratio 2; new channels = init * (ratio - 1) */
     char n[LM_GRAPH_NAME_SIZE];
-    name_of(n, "%s.primary_conv", name);
-    const lm_tensor x1 = conv_bn(g, n, "0", "1", relu ? "2" : NULL, x, init, 1, 1, 1);
-    name_of(n, "%s.cheap_operation", name);
-    const lm_tensor x2 = conv_bn(g, n, "0", "1", relu ? "2" : NULL, x1, init, 3, 1, init);
-    name_of(n, "%s.cat", name);
+    lm_zoo_name(n, "%s.primary_conv", name);
+    const lm_tensor x1 = lm_zoo_conv_bn(g, n, 0, x, init, 1, 1, 1, relu ? LM_ACT_RELU : LM_ACT_NONE);
+    lm_zoo_name(n, "%s.cheap_operation", name);
+    const lm_tensor x2 = lm_zoo_conv_bn(g, n, 0, x1, init, 3, 1, init, relu ? LM_ACT_RELU : LM_ACT_NONE);
+    lm_zoo_name(n, "%s.cat", name);
     lm_tensor out = lm_graph_concat(g, n, (lm_tensor[]){x1, x2}, 2);
     if (2 * init > oup) { /* out[:, :oup] */
         lm_tensor parts[2];
-        name_of(n, "%s.slice", name);
+        lm_zoo_name(n, "%s.slice", name);
         if (lm_graph_split(g, n, out, 2, (int[]){oup, 2 * init - oup}, parts) != 0) return LM_NO_TENSOR;
         out = parts[0];
     }
@@ -96,17 +71,17 @@ static lm_tensor squeeze_excite(lm_graph *g, const char *name, lm_tensor x, doub
     const int c = lm_graph_shape(g, x).c;
     const int reduced = lm_zoo_make_divisible(c * se_ratio, 4, 0);
     char n[LM_GRAPH_NAME_SIZE];
-    name_of(n, "%s.avg_pool", name);
+    lm_zoo_name(n, "%s.avg_pool", name);
     lm_tensor s = lm_graph_global_avgpool(g, n, x);
-    name_of(n, "%s.conv_reduce", name);
+    lm_zoo_name(n, "%s.conv_reduce", name);
     s = lm_graph_conv(g, n, s, reduced, 1, 1, 1, true);
-    name_of(n, "%s.act1", name);
+    lm_zoo_name(n, "%s.act1", name);
     s = lm_graph_act(g, n, s, LM_ACT_RELU);
-    name_of(n, "%s.conv_expand", name);
+    lm_zoo_name(n, "%s.conv_expand", name);
     s = lm_graph_conv(g, n, s, c, 1, 1, 1, true);
-    name_of(n, "%s.gate", name);
+    lm_zoo_name(n, "%s.gate", name);
     s = lm_graph_act(g, n, s, LM_ACT_HSIGMOID);
-    name_of(n, "%s.mul", name);
+    lm_zoo_name(n, "%s.mul", name);
     return lm_graph_mul(g, n, x, s);
 }
 
@@ -115,27 +90,27 @@ static lm_tensor ghost_bottleneck(lm_graph *g, const char *name, lm_tensor x, in
                                   double se_ratio) {
     const int in_c = lm_graph_shape(g, x).c;
     char n[LM_GRAPH_NAME_SIZE];
-    name_of(n, "%s.ghost1", name);
+    lm_zoo_name(n, "%s.ghost1", name);
     lm_tensor y = ghost_module(g, n, x, mid, true);
     if (stride > 1) {
-        name_of(n, "%s.conv_dw", name);
+        lm_zoo_name(n, "%s.conv_dw", name);
         y = lm_graph_conv(g, n, y, mid, k, stride, mid, false);
-        name_of(n, "%s.bn_dw", name);
+        lm_zoo_name(n, "%s.bn_dw", name);
         y = lm_graph_batchnorm(g, n, y);
     }
     if (se_ratio > 0) {
-        name_of(n, "%s.se", name);
+        lm_zoo_name(n, "%s.se", name);
         y = squeeze_excite(g, n, y, se_ratio);
     }
-    name_of(n, "%s.ghost2", name);
+    lm_zoo_name(n, "%s.ghost2", name);
     y = ghost_module(g, n, y, out_c, false);
     lm_tensor shortcut = x;
     if (in_c != out_c || stride != 1) {
-        name_of(n, "%s.shortcut", name);
-        shortcut = conv_bn(g, n, "0", "1", NULL, x, in_c, k, stride, in_c);
-        shortcut = conv_bn(g, n, "2", "3", NULL, shortcut, out_c, 1, 1, 1);
+        lm_zoo_name(n, "%s.shortcut", name);
+        shortcut = lm_zoo_conv_bn(g, n, 0, x, in_c, k, stride, in_c, LM_ACT_NONE);
+        shortcut = lm_zoo_conv_bn(g, n, 2, shortcut, out_c, 1, 1, 1, LM_ACT_NONE);
     }
-    name_of(n, "%s.add", name);
+    lm_zoo_name(n, "%s.add", name);
     return lm_graph_add2(g, n, y, shortcut);
 }
 
@@ -155,14 +130,16 @@ void lm_zoo_build_ghostnet(lm_graph *g, const lm_zoo_net *net) {
             const int out_c = lm_zoo_make_divisible(c->c * width, 4, 0);
             const int mid = lm_zoo_make_divisible(c->exp * width, 4, 0);
             char name[LM_GRAPH_NAME_SIZE];
-            name_of(name, "blocks.%d.%d", s, i);
+            lm_zoo_name(name, "blocks.%d.%d", s, i);
             x = ghost_bottleneck(g, name, x, mid, out_c, c->k, c->s, c->se);
             exp = c->exp;
         }
     /* The last stage: ConvBnAct 1x1 to _make_divisible(960 * width, 4). */
     char name[LM_GRAPH_NAME_SIZE];
-    name_of(name, "blocks.%d.0", stage_count);
-    x = conv_bn(g, name, "conv", "bn1", "act1", x, lm_zoo_make_divisible(exp * width, 4, 0), 1, 1, 1);
+    x = lm_graph_conv(g, lm_zoo_name(name, "blocks.%d.0.conv", stage_count), x, lm_zoo_make_divisible(exp * width, 4, 0),
+                      1, 1, 1, false);
+    x = lm_graph_batchnorm(g, lm_zoo_name(name, "blocks.%d.0.bn1", stage_count), x);
+    x = lm_graph_act(g, lm_zoo_name(name, "blocks.%d.0.act1", stage_count), x, LM_ACT_RELU);
 
     x = lm_graph_global_avgpool(g, "global_pool", x);
     x = lm_graph_conv(g, "conv_head", x, 1280, 1, 1, 1, true);

@@ -21,19 +21,6 @@
 
 #include "zoo.h"
 
-/* Conv (no bias) "<name>.0", BatchNorm "<name>.1", activation "<name>.2": torchvision's
- * Conv2dNormActivation. */
-static lm_tensor conv_norm_act(lm_graph *g, const char *name, lm_tensor x, int out_c, int kernel, int stride,
-                               int groups, lm_act act) {
-    char sub[LM_GRAPH_NAME_SIZE];
-    snprintf(sub, sizeof sub, "%s.0", name);
-    x = lm_graph_conv(g, sub, x, out_c, kernel, stride, groups, false);
-    snprintf(sub, sizeof sub, "%s.1", name);
-    x = lm_graph_batchnorm(g, sub, x);
-    snprintf(sub, sizeof sub, "%s.2", name);
-    return lm_graph_act(g, sub, x, act);
-}
-
 void lm_zoo_build_mobilenet_v2(lm_graph *g, const lm_zoo_net *net) {
     static const int setting[][4] = {
         /* t, c, n, s */
@@ -43,7 +30,7 @@ void lm_zoo_build_mobilenet_v2(lm_graph *g, const lm_zoo_net *net) {
     int in_c = lm_zoo_make_divisible(32 * width, 8, 0);
     const int last_c = lm_zoo_make_divisible(1280 * (width > 1.0 ? width : 1.0), 8, 0);
 
-    lm_tensor x = conv_norm_act(g, "features.0", 0, in_c, 3, 2, 1, LM_ACT_RELU6);
+    lm_tensor x = lm_zoo_conv_bn(g, "features.0", 0, 0, in_c, 3, 2, 1, LM_ACT_RELU6);
     int index = 1;
     for (size_t row = 0; row < sizeof setting / sizeof setting[0]; row++) {
         const int t = setting[row][0], n = setting[row][2], s = setting[row][3];
@@ -57,10 +44,10 @@ void lm_zoo_build_mobilenet_v2(lm_graph *g, const lm_zoo_net *net) {
             char name[32];
             if (t != 1) {
                 snprintf(name, sizeof name, "conv.%d", part++);
-                y = conv_norm_act(g, name, y, hidden, 1, 1, 1, LM_ACT_RELU6);
+                y = lm_zoo_conv_bn(g, name, 0, y, hidden, 1, 1, 1, LM_ACT_RELU6);
             }
             snprintf(name, sizeof name, "conv.%d", part++);
-            y = conv_norm_act(g, name, y, hidden, 3, stride, hidden, LM_ACT_RELU6);
+            y = lm_zoo_conv_bn(g, name, 0, y, hidden, 3, stride, hidden, LM_ACT_RELU6);
             snprintf(name, sizeof name, "conv.%d", part++);
             y = lm_graph_conv(g, name, y, out_c, 1, 1, 1, false);
             snprintf(name, sizeof name, "conv.%d", part++);
@@ -73,7 +60,7 @@ void lm_zoo_build_mobilenet_v2(lm_graph *g, const lm_zoo_net *net) {
     lm_graph_scope(g, NULL);
     char name[32];
     snprintf(name, sizeof name, "features.%d", index);
-    x = conv_norm_act(g, name, x, last_c, 1, 1, 1, LM_ACT_RELU6);
+    x = lm_zoo_conv_bn(g, name, 0, x, last_c, 1, 1, 1, LM_ACT_RELU6);
     x = lm_graph_global_avgpool(g, "avgpool", x);
     x = lm_graph_fc(g, "classifier.1", x, net->classes, true);
     lm_graph_output(g, x);

@@ -71,29 +71,15 @@ static int stem_channels(double width) {
     return 0;
 }
 
-/* Adds "<prefix>.<index>" (conv, no bias), "<prefix>.<index + 1>" (BatchNorm) and, unless act is
- * LM_ACT_NONE, "<prefix>.<index + 2>" (activation): the numbering of an nn.Sequential. */
-static lm_tensor conv_bn(lm_graph *g, const char *prefix, int index, lm_tensor x, int out_c, int kernel, int stride,
-                         int groups, lm_act act) {
-    char name[LM_GRAPH_NAME_SIZE];
-    snprintf(name, sizeof name, "%s.%d", prefix, index);
-    x = lm_graph_conv(g, name, x, out_c, kernel, stride, groups, false);
-    snprintf(name, sizeof name, "%s.%d", prefix, index + 1);
-    x = lm_graph_batchnorm(g, name, x);
-    if (act == LM_ACT_NONE) return x;
-    snprintf(name, sizeof name, "%s.%d", prefix, index + 2);
-    return lm_graph_act(g, name, x, act);
-}
-
 /* Megvii's ShuffleV1Block(inp, oup, group, first_group, mid, ksize 3, stride), in the current scope
  * ("features.N"). */
 static lm_tensor unit(lm_graph *g, lm_tensor x, int in_c, int out_c, int mid, int groups, bool first_group,
                       int stride) {
     const int main_c = stride == 2 ? out_c - in_c : out_c;
-    lm_tensor y = conv_bn(g, "branch_main_1", 0, x, mid, 1, 1, first_group ? 1 : groups, LM_ACT_RELU);
+    lm_tensor y = lm_zoo_conv_bn(g, "branch_main_1", 0, x, mid, 1, 1, first_group ? 1 : groups, LM_ACT_RELU);
     if (groups > 1) y = lm_graph_shuffle(g, "shuffle", y, groups);
-    y = conv_bn(g, "branch_main_1", 3, y, mid, 3, stride, mid, LM_ACT_NONE);
-    y = conv_bn(g, "branch_main_2", 0, y, main_c, 1, 1, groups, LM_ACT_NONE);
+    y = lm_zoo_conv_bn(g, "branch_main_1", 3, y, mid, 3, stride, mid, LM_ACT_NONE);
+    y = lm_zoo_conv_bn(g, "branch_main_2", 0, y, main_c, 1, 1, groups, LM_ACT_NONE);
     if (stride == 1) {
         y = lm_graph_add2(g, "add", y, x);
         return lm_graph_act(g, "relu", y, LM_ACT_RELU);
@@ -112,7 +98,7 @@ void lm_zoo_build_shufflenet_v1(lm_graph *g, const lm_zoo_net *net) {
     }
 
     int in_c = (stem + groups - 1) / groups * groups;
-    lm_tensor x = conv_bn(g, "first_conv", 0, 0, in_c, 3, 2, 1, LM_ACT_RELU);
+    lm_tensor x = lm_zoo_conv_bn(g, "first_conv", 0, 0, in_c, 3, 2, 1, LM_ACT_RELU);
     x = lm_graph_maxpool(g, "maxpool", x, 3, 2, 1);
     int index = 0;
     for (int s = 0; s < 3; s++) {

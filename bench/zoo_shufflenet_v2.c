@@ -46,25 +46,11 @@ static const widths table[] = {
 
 static const int repeats[3] = {4, 8, 4};
 
-/* Adds "<prefix>.<index>" (conv, no bias), "<prefix>.<index + 1>" (BatchNorm) and, unless act is
- * LM_ACT_NONE, "<prefix>.<index + 2>" (activation): the numbering of torchvision's nn.Sequential. */
-static lm_tensor conv_bn(lm_graph *g, const char *prefix, int index, lm_tensor x, int out_c, int kernel, int stride,
-                         int groups, lm_act act) {
-    char name[LM_GRAPH_NAME_SIZE];
-    snprintf(name, sizeof name, "%s.%d", prefix, index);
-    x = lm_graph_conv(g, name, x, out_c, kernel, stride, groups, false);
-    snprintf(name, sizeof name, "%s.%d", prefix, index + 1);
-    x = lm_graph_batchnorm(g, name, x);
-    if (act == LM_ACT_NONE) return x;
-    snprintf(name, sizeof name, "%s.%d", prefix, index + 2);
-    return lm_graph_act(g, name, x, act);
-}
-
 /* torchvision's branch2: 1x1 to half, depthwise 3x3 (stride), 1x1; BN after each, ReLU after the 1x1s. */
 static lm_tensor branch2(lm_graph *g, lm_tensor x, int half, int stride) {
-    x = conv_bn(g, "branch2", 0, x, half, 1, 1, 1, LM_ACT_RELU);
-    x = conv_bn(g, "branch2", 3, x, half, 3, stride, half, LM_ACT_NONE);
-    return conv_bn(g, "branch2", 5, x, half, 1, 1, 1, LM_ACT_RELU);
+    x = lm_zoo_conv_bn(g, "branch2", 0, x, half, 1, 1, 1, LM_ACT_RELU);
+    x = lm_zoo_conv_bn(g, "branch2", 3, x, half, 3, stride, half, LM_ACT_NONE);
+    return lm_zoo_conv_bn(g, "branch2", 5, x, half, 1, 1, 1, LM_ACT_RELU);
 }
 
 /* torchvision's InvertedResidual(inp, oup, stride), in the current scope ("stageN.i"). */
@@ -76,8 +62,8 @@ static lm_tensor unit(lm_graph *g, lm_tensor x, int in_c, int out_c, int stride)
         if (lm_graph_split(g, "split", x, 2, (const int[]){half, half}, parts) != 0) return LM_NO_TENSOR;
         parts[1] = branch2(g, parts[1], half, 1);
     } else {
-        lm_tensor b = conv_bn(g, "branch1", 0, x, in_c, 3, stride, in_c, LM_ACT_NONE);
-        parts[0] = conv_bn(g, "branch1", 2, b, half, 1, 1, 1, LM_ACT_RELU);
+        lm_tensor b = lm_zoo_conv_bn(g, "branch1", 0, x, in_c, 3, stride, in_c, LM_ACT_NONE);
+        parts[0] = lm_zoo_conv_bn(g, "branch1", 2, b, half, 1, 1, 1, LM_ACT_RELU);
         parts[1] = branch2(g, x, half, stride);
     }
     x = lm_graph_concat(g, "concat", parts, 2);
@@ -93,7 +79,7 @@ void lm_zoo_build_shufflenet_v2(lm_graph *g, const lm_zoo_net *net) {
         return;
     }
 
-    lm_tensor x = conv_bn(g, "conv1", 0, 0, w->stem, 3, 2, 1, LM_ACT_RELU);
+    lm_tensor x = lm_zoo_conv_bn(g, "conv1", 0, 0, w->stem, 3, 2, 1, LM_ACT_RELU);
     x = lm_graph_maxpool(g, "maxpool", x, 3, 2, 1);
     int in_c = w->stem;
     for (int s = 0; s < 3; s++) {
@@ -104,7 +90,7 @@ void lm_zoo_build_shufflenet_v2(lm_graph *g, const lm_zoo_net *net) {
         }
     }
     lm_graph_scope(g, NULL);
-    x = conv_bn(g, "conv5", 0, x, w->conv5, 1, 1, 1, LM_ACT_RELU);
+    x = lm_zoo_conv_bn(g, "conv5", 0, x, w->conv5, 1, 1, 1, LM_ACT_RELU);
     x = lm_graph_global_avgpool(g, "avgpool", x);
     x = lm_graph_fc(g, "fc", x, net->classes, true);
     lm_graph_output(g, x);
