@@ -16,9 +16,12 @@ the channel count is not a multiple of 16, as in every MobileNetV3); plain torch
 last resort when both are rejected. The process is pinned to latmac's placement for that thread
 count (one hardware thread per physical core first) and torch.set_num_threads is set to it.
 
-The environment is left as it is. With more than one thread, PyTorch's OpenMP workers spin while
-optimize_for_mobile's XNNPACK workers wait for a core: OMP_WAIT_POLICY=passive avoids that (the
-policy in effect is printed with the results).
+OMP_WAIT_POLICY is PASSIVE unless set otherwise: with more than one thread, optimize_for_mobile
+runs XNNPACK's convolutions on its own worker threads and the ops between them on OpenMP's, and
+OpenMP workers spinning after each op take the cores XNNPACK's need (many times slower on two
+cores). The policy in effect is printed with the results. Debian's torch computes Linear layers
+outside XNNPACK with the BLAS that update-alternatives selects for libblas.so.3: the reference
+BLAS unless OpenBLAS (libopenblas0) is installed.
 
 PyTorch is optional: when torch or torchvision cannot be imported (Debian: apt-get install
 python3-torch python3-torchvision, for /usr/bin/python3) the script says so and exits 0.
@@ -36,6 +39,7 @@ import tempfile
 import time
 import warnings
 
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # read once, when torch loads libgomp
 try:
     import torch
     import torchvision
@@ -43,9 +47,14 @@ try:
 except ImportError:
     torch = None
 
-# torchvision's builders for the networks latmac also defines (same names on both sides)
+# Every network of latmac's zoo that torchvision can build with the same structure: its own
+# builders, MobileNetV2's width_mult argument, and MobileNetV3 at 0.75 through the configuration
+# function torchvision's builders use (latmac's counts equal torchvision's for each of them).
 NETS = ("shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5", "shufflenet_v2_x2_0",
-        "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small", "lraspp_mobilenet_v3_large")
+        "mobilenet_v2_x0_35", "mobilenet_v2_x0_5", "mobilenet_v2_x0_75", "mobilenet_v2", "mobilenet_v2_x1_4",
+        "mobilenet_v3_large_x0_75", "mobilenet_v3_large", "mobilenet_v3_small_x0_75", "mobilenet_v3_small",
+        "lraspp_mobilenet_v3_large")
+WIDTH = re.compile(r"^(mobilenet_v2|mobilenet_v3_large|mobilenet_v3_small)_x(\d)_(\d+)$")
 FREEZE, MOBILE, FROZEN = "freeze+optimize_for_inference", "optimize_for_mobile", "freeze"
 UNIT_MS = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}  # Google Benchmark's time units, in ms
 ALL_CPUS = sorted(os.sched_getaffinity(0))  # the CPUs this process was started on
@@ -76,7 +85,8 @@ def net_list(text):
     nets = [n.strip() for n in text.split(",") if n.strip()]
     unknown = [n for n in nets if n not in NETS]
     if not nets or unknown:
-        raise argparse.ArgumentTypeError(f"unknown net(s) {', '.join(unknown) or text!r}; known: {', '.join(NETS)}")
+        raise argparse.ArgumentTypeError(f"unknown net(s) {', '.join(unknown) or repr(text)}; "
+                                         f"known: {', '.join(NETS)}")
     return nets
 
 
@@ -102,18 +112,22 @@ def positive(kind):
 def parse_args(argv=None):
     p = argparse.ArgumentParser(prog="compare_pytorch.py", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--latmac", default="build/latmac", metavar="PATH", help="latmac binary (default build/latmac)")
+    p.add_argument("--latmac", default="build/latmac", metavar="PATH",
+                   help="latmac binary (default build/latmac)")
     p.add_argument("--threads", type=thread_list, default=[1, 2], metavar="LIST",
                    help="comma-separated thread counts (default 1,2)")
     p.add_argument("--nets", type=net_list, default=list(NETS), metavar="LIST",
                    help="comma-separated nets (default: all of " + ", ".join(NETS) + ")")
-    p.add_argument("--repetitions", type=positive(int), default=9, metavar="N", help="repetitions (default 9)")
+    p.add_argument("--repetitions", type=positive(int), default=9, metavar="N",
+                   help="repetitions (default 9)")
     p.add_argument("--min-time", type=positive(float), default=0.05, metavar="S",
                    help="seconds per repetition and of the warm-up (default 0.05)")
-    p.add_argument("--input", type=input_size, default=(224, 224), metavar="HxW", help="input size (default 224x224)")
+    p.add_argument("--input", type=input_size, default=(224, 224), metavar="HxW",
+                   help="input size (default 224x224)")
     p.add_argument("--out", metavar="DIR", help="where latmac writes, DIR/threads-N/results.json per thread "
                    "count (default: a temporary directory, removed afterwards)")
-    p.add_argument("--format", choices=("text", "markdown"), default="text", help="table format (default text)")
+    p.add_argument("--format", choices=("text", "markdown"), default="text",
+                   help="table format (default text)")
     p.add_argument("--pytorch-only", action="store_true",
                    help="time PyTorch only (no latmac run; the latmac columns stay empty)")
     return p.parse_args(argv)
@@ -165,7 +179,8 @@ def run_latmac(args, threads, out_dir):
 
 
 def read_latmac(path, nets, threads):
-    """The whole-network medians of results.json (suite nets, no per-layer rows) at one thread count."""
+    """The whole-network medians (ms) and parameter counts of results.json (suite nets, no per-layer
+    rows) at one thread count, by network, and latmac's placement for that count."""
     try:
         with open(path, encoding="utf-8") as f:
             doc = json.load(f)
@@ -181,7 +196,7 @@ def read_latmac(path, nets, threads):
             fail(f"latmac failed on {b['network']}: {b.get('error_message', 'no message')}")
         if b.get("time_unit") not in UNIT_MS:
             fail(f"{path}: unknown time_unit {b.get('time_unit')!r} for {b['network']}")
-        times[b["network"]] = b["real_time"] * UNIT_MS[b["time_unit"]]
+        times[b["network"]] = (b["real_time"] * UNIT_MS[b["time_unit"]], b.get("params"))
     missing = [n for n in nets if n not in times]
     if missing:
         fail(f"{path} has no median for {', '.join(missing)} at {threads} thread(s)")
@@ -196,9 +211,17 @@ def read_latmac(path, nets, threads):
 
 def build_model(name):
     """torchvision's model with random weights (nothing is downloaded), in eval mode."""
+    width = WIDTH.match(name)
     if name == "lraspp_mobilenet_v3_large":
         model = torchvision.models.segmentation.lraspp_mobilenet_v3_large(
             weights=None, weights_backbone=None, num_classes=21)
+    elif width and width.group(1) == "mobilenet_v2":
+        model = torchvision.models.mobilenet_v2(weights=None, width_mult=float(f"{width.group(2)}.{width.group(3)}"))
+    elif width:
+        from torchvision.models import mobilenetv3
+        setting, last_channel = mobilenetv3._mobilenet_v3_conf(
+            width.group(1), width_mult=float(f"{width.group(2)}.{width.group(3)}"))
+        model = mobilenetv3.MobileNetV3(setting, last_channel)
     else:
         model = getattr(torchvision.models, name)(weights=None)
     return model.eval()
@@ -253,7 +276,8 @@ def time_repetitions(fn, x, repetitions, min_time):
 
 
 def time_pytorch(name, args):
-    """Times both inference forms of one net; returns (mode, median ms, min ms, CV) of the faster."""
+    """Times both inference forms of one net; returns (mode, median ms, min ms, CV) of the faster and
+    the model's parameter count."""
     torch.manual_seed(0)
     model = build_model(name)
     x = torch.randn(1, 3, *args.input)
@@ -289,15 +313,15 @@ def time_pytorch(name, args):
             best = result
     if best is None:
         fail(f"{name}: PyTorch could not build a correct inference form")
-    return best
+    return best, sum(p.numel() for p in model.parameters())
 
 
 # ---- report ----
 
 def render(rows, notes, fmt):
-    header = ("net", "threads", "latmac ms", "PyTorch ms", "PyTorch CV", "PyTorch mode", "latmac/PyTorch",
-              "latmac is")
-    numeric = {1, 2, 3, 4, 6}  # right-aligned columns
+    header = ("net", "threads", "latmac ms", "PyTorch ms", "PyTorch min", "PyTorch CV", "PyTorch mode",
+              "latmac/PyTorch", "latmac is", "same params")
+    numeric = {1, 2, 3, 4, 5, 7}  # right-aligned columns
     if fmt == "markdown":
         lines = ["| " + " | ".join(header) + " |",
                  "|" + "|".join("---:" if i in numeric else "---" for i in range(len(header))) + "|"]
@@ -308,6 +332,33 @@ def render(rows, notes, fmt):
         return "  ".join(c.rjust(w) if i in numeric else c.ljust(w)
                          for i, (c, w) in enumerate(zip(row, widths))).rstrip()
     return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows] + [""] + notes)
+
+
+def compare(args, threads, out_dir):
+    """latmac then PyTorch at one thread count: the table's rows and the geometric mean ratio."""
+    latmac, placement = {}, None
+    if not args.pytorch_only:
+        latmac, placement = run_latmac(args, threads, out_dir)
+    cpus = placement or core_first_order()[:threads]
+    pin_process(cpus)
+    torch.set_num_threads(threads)
+    pin_process(cpus)  # again, for worker threads set_num_threads just created
+    rows, ratios = [], []
+    for name in args.nets:
+        (mode, median, fastest, cv), params = time_pytorch(name, args)
+        latmac_ms, ratio, verdict, same = "-", "-", "-", "-"
+        if name in latmac:
+            ms, latmac_params = latmac[name]
+            ratios.append(ms / median)
+            latmac_ms, ratio = f"{ms:.3f}", f"{ratios[-1]:.3f}"
+            verdict = "faster" if ratios[-1] < 1 else "slower"
+            # the same network on both sides: its parameter count is a cheap check of that
+            same = "yes" if latmac_params == params else f"no ({latmac_params} vs {params})"
+        rows.append([name, str(threads), latmac_ms, f"{median:.3f}", f"{fastest:.3f}", f"{cv:.1%}", mode,
+                     ratio, verdict, same])
+    pin_process(ALL_CPUS)
+    geomean = math.exp(statistics.fmean(math.log(r) for r in ratios)) if ratios else None
+    return rows, geomean
 
 
 def main(argv=None):
@@ -323,32 +374,15 @@ def main(argv=None):
     rows, notes = [], []
     with tempfile.TemporaryDirectory(prefix="compare_pytorch-") as tmp:
         for threads in args.threads:
-            latmac, placement = {}, None
-            if not args.pytorch_only:
-                out_dir = os.path.join(args.out or tmp, f"threads-{threads}")
-                latmac, placement = run_latmac(args, threads, out_dir)
-            cpus = placement or core_first_order()[:threads]
-            pin_process(cpus)
-            torch.set_num_threads(threads)
-            pin_process(cpus)  # again, for worker threads set_num_threads just created
-            ratios = []
-            for name in args.nets:
-                mode, median, _, cv = time_pytorch(name, args)
-                row = [name, str(threads), "-", f"{median:.3f}", f"{cv:.1%}", mode, "-", "-"]
-                if name in latmac:
-                    ratio = latmac[name] / median
-                    ratios.append(ratio)
-                    row[2], row[6], row[7] = f"{latmac[name]:.3f}", f"{ratio:.3f}", "faster" if ratio < 1 else "slower"
-                rows.append(row)
-            pin_process(ALL_CPUS)
-            if ratios:
-                g = math.exp(statistics.fmean(math.log(r) for r in ratios))
+            more, g = compare(args, threads, os.path.join(args.out or tmp, f"threads-{threads}"))
+            rows += more
+            if g is not None:
                 notes.append(f"geometric mean latmac/PyTorch at {threads} thread(s): {g:.3f} "
                              f"(latmac {'faster' if g < 1 else 'slower'})")
     height, width = args.input
     print(f"PyTorch {torch.__version__}, torchvision {torchvision.__version__}; input 1x3x{height}x{width}; "
           f"{args.repetitions} repetitions of >= {args.min_time} s each, median quoted; "
-          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}")
+          f"OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}")
     print()
     print(render(rows, notes, args.format))
     return 0
