@@ -88,6 +88,17 @@ static void dw_task(void *context, size_t task, int thread) {
         const int iy = oy * d->conv.stride_h - d->conv.pad_top + ky * d->conv.dilation_h;
         row.in_rows[ky] = iy >= 0 && iy < d->in.h ? job->in + ((size_t)n * d->in.h + iy) * d->in.w * d->in.c : job->s->zeros;
     }
+    /* The rows the next output row of this image reaches beyond this one's: (last, next_last], clipped. */
+    if (oy + 1 < job->o.h) {
+        const int span = (k - 1) * d->conv.dilation_h, last = oy * d->conv.stride_h - d->conv.pad_top + span;
+        const int first = last + 1 > 0 ? last + 1 : 0;
+        const int next_last = last + d->conv.stride_h < d->in.h ? last + d->conv.stride_h : d->in.h - 1;
+        if (first <= next_last) {
+            const size_t row_floats = (size_t)d->in.w * d->in.c;
+            row.prefetch = (const char *)(job->in + ((size_t)n * d->in.h + first) * row_floats);
+            row.prefetch_bytes = (size_t)(next_last - first + 1) * row_floats * sizeof(float);
+        }
+    }
     (k == 3 ? job->s->isa->row3 : job->s->isa->row5)(&row);
 }
 

@@ -31,6 +31,11 @@ INLINE void dw_row(const lm_dw_row *r, const int K) {
     if (lo > hi) lo = hi;
     const __m512 floor = _mm512_set1_ps(r->act == LM_ACT_RELU || r->act == LM_ACT_RELU6 ? 0.0f : -FLT_MAX);
     const __m512 ceiling = _mm512_set1_ps(r->act == LM_ACT_RELU6 ? 6.0f : FLT_MAX);
+    /* The next row's new input, a few lines per interior pixel so that it is all requested by the end of
+     * the row (see dwconv.h). Into L2 only: it would push this row's window out of L1. */
+    const size_t pf_bytes = r->prefetch_bytes, pixels = (size_t)((c + LANES - 1) / LANES) * (size_t)(hi - lo);
+    const size_t pf_per_pixel = pixels ? ((pf_bytes + 63) / 64 + pixels - 1) / pixels : 0;
+    size_t pf_at = 0;
     for (int c0 = 0; c0 < c; c0 += LANES) {
         const int nc = c - c0 < LANES ? c - c0 : LANES;
         const __mmask16 m = (__mmask16)(nc == LANES ? 0xffffu : (1u << nc) - 1);
@@ -51,6 +56,8 @@ INLINE void dw_row(const lm_dw_row *r, const int K) {
         for (int ky = 0; ky < K; ky++) p[ky] = rows[ky] + (ptrdiff_t)(lo * stride - pad) * c;
         float *q = out + (size_t)lo * c;
         for (int ox = lo; ox < hi; ox++, q += c) { /* the interior: no tests */
+            for (size_t i = 0; i < pf_per_pixel && pf_at < pf_bytes; i++, pf_at += 64)
+                _mm_prefetch(r->prefetch + pf_at, _MM_HINT_T1);
             /* Two chains of FMAs, even and odd kernel rows, so one pixel waits half as long. */
             __m512 acc[2] = {bias, _mm512_setzero_ps()};
             for (int ky = 0; ky < K; ky++) {

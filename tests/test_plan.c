@@ -69,7 +69,7 @@ static void test_network_matches_reference(void **state) {
     lm_plan_run(opt, pool);
     double magnitude;
     const double error = output_error(g, ref, opt, &magnitude);
-    print_message("%s: %d steps (%d nodes), outputs up to %.3g, max error %.2e\n", net->name,
+    print_message("# %s: %d steps (%d nodes), outputs up to %.3g, max error %.2e\n", net->name,
                   lm_plan_step_count(opt), lm_graph_node_count(g), magnitude, error);
     /* Activations that died out on the way would make the comparison vacuous. */
     if (!(magnitude > 1e-2)) fail_msg("%s: the outputs are all near zero (%g)", net->name, magnitude);

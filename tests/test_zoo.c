@@ -32,7 +32,7 @@ static void test_network_matches_its_publication(void **state) {
         assert_int_equal(out.c, net->classes);
     }
     const lm_op_cost cost = lm_graph_cost(g);
-    print_message("%s: %.3f M MAdds, %llu params, %.3f M MAC\n", net->name, cost.madds / 1e6,
+    print_message("# %s: %.3f M MAdds, %llu params, %.3f M MAC\n", net->name, cost.madds / 1e6,
                   (unsigned long long)cost.params, cost.mac / 1e6);
     if (net->published_params && cost.params != net->published_params)
         fail_msg("%s: %llu params, published %llu (%s)", net->name, (unsigned long long)cost.params,
