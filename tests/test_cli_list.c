@@ -106,8 +106,14 @@ static void test_bad_invocations(void **state) {
     assert_usage_error(LIST("kernels", "--input", "320x320"), "--input and --batch apply to 'list nets'");
     assert_usage_error(LIST("nets", "--input", "320"), "--input: '320' is not HEIGHTxWIDTH");
     assert_usage_error(LIST("nets", "--batch", "0"), "--batch: '0' is not a whole number");
+    /* an input no network can take: named with the layer, nothing listed */
+    outcome o = LIST("nets", "--input", "16384x16384", "--batch", "1024");
+    assert_int_equal(o.status, 2);
+    assert_string_equal(o.out, "");
+    assert_non_null(strstr(o.err, "latmac list: shufflenet_v2_x0_5: layer 'conv1.0'"));
+    outcome_free(&o);
     if (access("/dev/full", W_OK) != 0) return;
-    outcome o = run_latmac("/dev/full", (const char *const[]){"list", "nets", NULL});
+    o = run_latmac("/dev/full", (const char *const[]){"list", "nets", NULL});
     assert_int_equal(o.status, 1);
     assert_non_null(strstr(o.err, "latmac list: writing the output failed"));
     outcome_free(&o);
