@@ -6,18 +6,43 @@
 #include <string.h>
 
 
-/* A task multiplies a block of A (rows x K) by every panel of B in its range. The block is sized to
- * stay in L1/L2 (about 64 KiB) while the panels pass over it: at least one micro-tile, at most eight. */
+/* A task multiplies a block of A (rows x a block of K) by every panel of B in its range. The block is
+ * sized to stay in L1/L2 (about 64 KiB) while the panels pass over it: at least one micro-tile, at
+ * most eight. */
 #define BLOCK_FLOATS 16384
 #define MAX_TILES_PER_BLOCK 8
-/* Bytes of packed B a task walks for every micro-tile: half of a 1 MiB L2. */
+/* Bytes of packed B (over a block of K) a task walks for every micro-tile: half of a 1 MiB L2. */
 #define L2_PANEL_BYTES (512 * 1024)
+/* The largest block of K the direct GEMM multiplies in one pass. Without it, a large K (976 in
+ * ShuffleNet V2 2.0x's conv5) left room for one micro-tile per row block, so each block of 12 rows
+ * re-read all of B (8 MB there) from L3, and a 49-row layer did so five times, once for one row.
+ * With K in blocks of at most 256, a row block holds several tiles, each block of B panels is read
+ * from memory once and reused from L2 by every tile, and a tile's rows of A (12 KiB for 12 x 256)
+ * stay in a 32 KiB L1 while the panels stream past. */
+#define MAX_K_BLOCK 256
 
-static int block_rows(const lm_gemm_isa *isa, int k) {
-    int tiles = BLOCK_FLOATS / (k * isa->mr);
-    if (tiles < 1) tiles = 1;
-    if (tiles > MAX_TILES_PER_BLOCK) tiles = MAX_TILES_PER_BLOCK;
-    return tiles * isa->mr;
+/* Up to this K the direct GEMM takes K whole, as before blocking: a row block still holds two tiles
+ * or more, and splitting K showed no gain there (noisy measurements of 464 -> 1024 on 7x7 and
+ * 488 -> 488 on 14x14), only the partial sums' extra loads and stores. */
+#define WHOLE_K_UP_TO 512
+
+/* The block of K: at most MAX_K_BLOCK, and blocks of equal size (976 = 4 x 244, not 3 x 256 + 208). */
+static int k_block(int k) {
+    if (k <= WHOLE_K_UP_TO) return k;
+    const int blocks = (k + MAX_K_BLOCK - 1) / MAX_K_BLOCK;
+    return (k + blocks - 1) / blocks;
+}
+
+/* Rows of A per task for blocks of kc: as many tiles as BLOCK_FLOATS allows, spread evenly over the
+ * blocks m needs, so that a small m (49 = 4 x 12 + 1) makes one block rather than a full one and a
+ * nearly empty one that re-reads all of B. */
+static int block_rows(const lm_gemm_isa *isa, int kc, size_t m) {
+    int most = BLOCK_FLOATS / (kc * isa->mr);
+    if (most < 1) most = 1;
+    if (most > MAX_TILES_PER_BLOCK) most = MAX_TILES_PER_BLOCK;
+    const size_t tiles = (m + (size_t)isa->mr - 1) / (size_t)isa->mr, blocks = (tiles + (size_t)most - 1) / (size_t)most;
+    const size_t even = blocks ? (tiles + blocks - 1) / blocks : 1;
+    return (int)even * isa->mr;
 }
 
 static float *aligned_floats(size_t n) {
@@ -67,6 +92,7 @@ void lm_gemm_weights_free(lm_gemm_weights *w) {
 typedef struct gemm_job {
     const lm_gemm_problem *p;
     int block_rows;       /* rows of A per task */
+    int kc;               /* block of K (the direct GEMM; the indirect one takes K whole) */
     size_t blocks;        /* row blocks per group */
     int panel_chunks;     /* panel ranges per row block */
     int panels_per_chunk;
@@ -176,33 +202,42 @@ static void gemm_task(void *context, size_t task, int thread) {
     const float *a = p->a + g * p->a_group_offset + m0 * p->a_stride;
     float *c = p->c + g * p->c_group_offset + m0 * p->c_stride;
     const bool needs_epilogue = w->act != LM_ACT_NONE && w->act != LM_ACT_RELU && w->act != LM_ACT_RELU6;
-    /* Micro-tiles outside, panels inside: a tile's rows of A stay in L1 while the task's panels of B
-     * stream past from L2 (the driver keeps a task's panels small enough for L2). */
-    for (int r = 0; r < rows; r += isa->mr) {
-        const int mr = rows - r < isa->mr ? rows - r : isa->mr;
-        for (int panel = p0; panel < p1; panel++) {
-            const float *packed = w->packed + ((size_t)g * w->panels + panel) * w->panel_floats;
-            const int col = panel * isa->nr, nc = w->n - col < isa->nr ? w->n - col : isa->nr;
-            float *tile = c + (size_t)r * p->c_stride + col;
-            if (p->conv) {
-                const int t = r / isa->mr;
-                isa->iukernel(mr, nc, tile_taps[t], w->k / tile_taps[t], ptrs + (size_t)t * taps * isa->mr, tile_steps[t],
-                              packed, tile, p->c_stride, w->clamp);
+    /* Blocks of K outermost (one block for the indirect GEMM), then micro-tiles, then panels: a tile's
+     * rows of A stay in L1 while the task's panels of B over the block of K stream past from L2 (the
+     * driver keeps them small enough for L2), re-read from there by each tile. The first block starts
+     * from the bias, later ones from the partial sums in C; only the last clamps and activates. */
+    const int kc = job->kc;
+    for (int k0 = 0; k0 < w->k; k0 += kc) {
+        const int kb = w->k - k0 < kc ? w->k - k0 : kc;
+        const bool last = k0 + kb == w->k;
+        for (int r = 0; r < rows; r += isa->mr) {
+            const int mr = rows - r < isa->mr ? rows - r : isa->mr;
+            const lm_gemm_ukernel ukernel = mr <= isa->small_mr ? isa->small_ukernel : isa->ukernel;
+            for (int panel = p0; panel < p1; panel++) {
+                const float *packed = w->packed + ((size_t)g * w->panels + panel) * w->panel_floats;
+                const int col = panel * isa->nr, nc = w->n - col < isa->nr ? w->n - col : isa->nr;
+                float *tile = c + (size_t)r * p->c_stride + col;
+                if (p->conv) {
+                    const int t = r / isa->mr;
+                    isa->iukernel(mr, nc, tile_taps[t], w->k / tile_taps[t], ptrs + (size_t)t * taps * isa->mr,
+                                  tile_steps[t], packed, tile, p->c_stride, w->clamp);
+                } else {
+                    ukernel(mr, nc, kb, a + (size_t)r * p->a_stride + k0, p->a_stride, k0 == 0 ? packed : NULL,
+                            packed + isa->nr + (size_t)k0 * isa->nr, tile, p->c_stride, last ? w->clamp : NULL);
+                }
+                if (last && needs_epilogue)
+                    isa->epilogue(w->act, tile, mr, nc, p->c_stride, w->slopes ? w->slopes + (size_t)g * w->n + col : NULL);
             }
-            else
-                (mr <= isa->small_mr ? isa->small_ukernel : isa->ukernel)(mr, nc, w->k, a + (size_t)r * p->a_stride,
-                                                                          p->a_stride, packed, tile, p->c_stride, w->clamp);
-            if (needs_epilogue)
-                isa->epilogue(w->act, tile, mr, nc, p->c_stride, w->slopes ? w->slopes + (size_t)g * w->n + col : NULL);
         }
     }
 }
 
 void lm_gemm_run(const lm_gemm_problem *p, lm_threadpool *pool) {
-    const int rows = block_rows(p->isa, p->w->k);
-    gemm_job job = {.p = p, .block_rows = rows, .blocks = (p->m + (size_t)rows - 1) / (size_t)rows};
-    /* Panels per task: as many as fit in half of a typical L2 (they are re-read by every tile)... */
-    int per_chunk = (int)(L2_PANEL_BYTES / (p->w->panel_floats * sizeof(float)));
+    const int kc = p->conv ? p->w->k : k_block(p->w->k), rows = block_rows(p->isa, kc, p->m);
+    gemm_job job = {.p = p, .block_rows = rows, .kc = kc, .blocks = (p->m + (size_t)rows - 1) / (size_t)rows};
+    /* Panels per task: as many as fit in half of a typical L2 over a block of K (they are re-read by
+     * every tile)... */
+    int per_chunk = (int)(L2_PANEL_BYTES / (((size_t)kc + 1) * (size_t)p->isa->nr * sizeof(float)));
     if (per_chunk < 1) per_chunk = 1;
     /* ...and fewer when there are too few row blocks to keep every thread busy (e.g. 7x7 outputs). */
     const size_t wanted = 4 * (size_t)lm_threadpool_threads(pool), row_tasks = job.blocks * (size_t)p->w->groups;

@@ -2,8 +2,11 @@
  *
  * C[m][n] = act(bias[n] + sum_k A[m][k] * B[k][n]) where A's rows are pixels (NHWC rows, or im2col
  * rows), B is the weights packed once into panels of NR output channels, and C's rows are output
- * pixels. A micro-kernel computes an MR x NR tile of C over the whole K, with bias and the clamp of
- * ReLU/ReLU6 in registers; other activations run on the tile right after, while it is in L1.
+ * pixels. A micro-kernel computes an MR x NR tile of C over one block of K, starting from the bias
+ * (first block) or from C (later blocks), with the clamp of ReLU/ReLU6 in registers after the last
+ * block; other activations run on the tile right after that, while it is in L1. The direct (1x1)
+ * GEMM splits K into blocks so that a block of A rows and the B panels passing over it stay in cache
+ * however large K is; the indirect GEMM computes a tile over the whole K in one call.
  * The driver (gemm.c) is ISA-neutral: it tiles, parallelises and calls an ISA's micro-kernel. */
 #ifndef LM_GEMM_H
 #define LM_GEMM_H
@@ -13,16 +16,19 @@
 #include "op.h"
 #include "threadpool.h"
 
-/* Computes an mr x nc tile (mr <= MR, nc <= NR) of C over k:
- *   a: row i at a + i * a_stride;  w: a packed panel of B, bias[NR] then k rows of NR;
- *   c: row i at c + i * c_stride;  results clamped to clamp[0] <= x <= clamp[1]. The bounds come
+/* Adds k terms to an mr x nc tile (mr <= MR, nc <= NR) of C:
+ *   a: row i at a + i * a_stride;  w: k rows of NR from a packed panel of B;
+ *   bias: NR starting values (the first block of K), or NULL to start from the tile in C (a later one);
+ *   c: row i at c + i * c_stride;  clamp: NULL while more blocks of K follow (the partial sums are
+ *   stored as they are), else the results are clamped to clamp[0] <= x <= clamp[1]. The bounds come
  *   through memory so they hold no register during the loop (AVX2 has exactly enough for 6 x 16). */
-typedef void (*lm_gemm_ukernel)(int mr, int nc, int k, const float *a, size_t a_stride, const float *w, float *c,
-                                size_t c_stride, const float *clamp);
+typedef void (*lm_gemm_ukernel)(int mr, int nc, int k, const float *a, size_t a_stride, const float *bias,
+                                const float *w, float *c, size_t c_stride, const float *clamp);
 
-/* The same tile for a convolution, reading A through pointers (indirect GEMM): for each of `taps`
- * kernel taps, a[tap * MR + i] points at the cin values row i multiplies with that tap's weights
- * (the input pixel, or zeros where the window leaves the input). k = taps * cin.
+/* A whole tile for a convolution (w: the packed panel, bias then all k rows; always clamped),
+ * reading A through pointers (indirect GEMM): for each of `taps` kernel taps, a[tap * MR + i] points
+ * at the cin values row i multiplies with that tap's weights (the input pixel, or zeros where the
+ * window leaves the input). k = taps * cin.
  * With a_step != 0 only a[tap * MR] is given, and row i reads a[tap * MR] + i * a_step: the
  * windows of neighbouring pixels of one output row, which need no table. */
 typedef void (*lm_igemm_ukernel)(int mr, int nc, int taps, int cin, const float *const *a, ptrdiff_t a_step,

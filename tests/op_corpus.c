@@ -42,6 +42,15 @@ static void conv_corpus(op_visit visit, void *ctx) {
     /* A large pointwise layer (more input channels than one cache block). */
     lm_op_desc big = lm_op_conv((lm_shape){1, 7, 7, 464}, 1024, 1, 1, 0, 1, true, LM_ACT_RELU);
     visit(&big, ctx);
+    /* Pointwise layers whose K takes several blocks (a GEMM splits K into blocks of a few hundred):
+     * grouped with a partial last panel and an activation that must run once, after the last block;
+     * two images and the clamp of ReLU6; no bias with PReLU's per-channel slopes. */
+    lm_op_desc deep_grouped = lm_op_conv((lm_shape){1, 7, 7, 1040}, 520, 1, 1, 0, 2, true, LM_ACT_HSWISH);
+    visit(&deep_grouped, ctx);
+    lm_op_desc deep_relu6 = lm_op_conv((lm_shape){2, 5, 5, 600}, 100, 1, 1, 0, 1, true, LM_ACT_RELU6);
+    visit(&deep_relu6, ctx);
+    lm_op_desc deep_prelu = lm_op_conv((lm_shape){1, 3, 3, 977}, 37, 1, 1, 0, 1, false, LM_ACT_PRELU);
+    visit(&deep_prelu, ctx);
     /* Depthwise 3x3 and 5x5: strides, dilations, odd sizes, tiny inputs, asymmetric padding. */
     static const int dw_spatial[][2] = {{1, 1}, {2, 3}, {5, 5}, {7, 9}, {14, 14}, {15, 15}};
     for (int ci = 0; ci < N_AWKWARD; ci++)
