@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,6 +206,36 @@ static void test_batch_of_two_matches_reference(void **state) {
     lm_graph_destroy(g);
 }
 
+static void test_weights_are_seeded_and_denormal_free(void **state) {
+    (void)state;
+    lm_graph *g = lm_zoo_build(lm_zoo_find("espnetv2_x0_5"), 1, 32, 32); /* conv, BatchNorm, PReLU, FC */
+    assert_null(lm_graph_error(g));
+    size_t checked = 0;
+    for (int i = 0; i < lm_graph_node_count(g); i++) {
+        const size_t n = lm_op_param_floats(&lm_graph_node_at(g, i)->desc);
+        if (!n) continue;
+        float *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b), *c = malloc(n * sizeof *c);
+        assert_true(a && b && c);
+        lm_graph_fill_params(g, i, 7, a);
+        lm_graph_fill_params(g, i, 7, b);
+        lm_graph_fill_params(g, i, 8, c);
+        assert_memory_equal(a, b, n * sizeof *a);        /* the same seed, the same weights */
+        if (lm_graph_node_at(g, i)->desc.kind != LM_OP_ACTIVATION) /* PReLU slopes start at 0.25 always */
+            assert_memory_not_equal(a, c, n * sizeof *a);          /* another seed, other weights */
+        for (size_t k = 0; k < n; k++) {
+            if (!isfinite(a[k]) || (a[k] != 0 && fabsf(a[k]) < FLT_MIN))
+                fail_msg("%s: parameter %zu is %g", lm_graph_node_at(g, i)->name, k, a[k]);
+        }
+        if (lm_graph_node_at(g, i)->desc.kind == LM_OP_BATCHNORM) /* variances positive */
+            for (int k = 0; k < lm_graph_node_at(g, i)->desc.in.c; k++)
+                assert_true(a[3 * lm_graph_node_at(g, i)->desc.in.c + k] > 0);
+        checked += n;
+        free(a), free(b), free(c);
+    }
+    assert_true(checked > lm_graph_cost(g).params); /* every parameter, and BatchNorm's statistics besides */
+    lm_graph_destroy(g);
+}
+
 static int group_setup(void **state) {
     (void)state;
     lm_host *host = lm_host_probe();
@@ -228,6 +259,7 @@ int main(void) {
         cmocka_unit_test(test_planner_reuses_memory_by_liveness),
         cmocka_unit_test(test_plan_of_a_broken_graph_is_an_error),
         cmocka_unit_test(test_batch_of_two_matches_reference),
+        cmocka_unit_test(test_weights_are_seeded_and_denormal_free),
     };
     const size_t nfixed = sizeof fixed / sizeof fixed[0];
     struct CMUnitTest *tests = calloc(nfixed + (size_t)lm_zoo_count, sizeof *tests);
