@@ -5,7 +5,8 @@
  * into the convolution before it, fuses each activation into the operator before it (conv, FC, bias,
  * BatchNorm, add, mul), picks a kernel for every remaining operator and packs its weights, and lays
  * the activations out in one arena by liveness: a tensor's memory is reused once its last reader has
- * run. Running is then a walk over the steps, each one kernel call; data operators (split, concat,
+ * run, and tensors start at different offsets within a 4 KiB page (no "4K aliasing" between a step's
+ * inputs and outputs). Running is then a walk over the steps, each one kernel call; data operators (split, concat,
  * channel shuffle) are kernels like the others, so their cost shows.
  *
  * Folding and fusion apply only where nothing else reads the intermediate tensor. With
@@ -75,7 +76,8 @@ lm_op_cost lm_plan_cost(const lm_plan *p);
 /* Peak activation memory: the largest sum of the bytes of the tensors alive while one step runs
  * (its inputs, its outputs and everything kept for later steps; the input image included). */
 size_t lm_plan_peak_activation_bytes(const lm_plan *p);
-/* The arena the planner laid them out in (at least the peak; first-fit leaves some holes). */
+/* The arena the planner laid them out in (at least the peak: first fit leaves some holes, and each
+ * tensor starts at its own offset within a page). */
 size_t lm_plan_arena_bytes(const lm_plan *p);
 
 const char *lm_layer_category_name(lm_layer_category c); /* "Conv", "Data", "Elemwise", "Shuffle", "Other" */
