@@ -13,8 +13,9 @@ static void network_shape(char *buf, size_t size, const char *network, int batch
     snprintf(buf, size, "%s@%dx%dx%d", network, batch, height, width);
 }
 
-static lm_plan *make_plan(const lm_graph *g, unsigned usable_isas, char *err, size_t err_size) {
-    const lm_plan_options o = {.usable_isas = usable_isas, .seed = lm_seed_of(lm_graph_name(g))};
+static lm_plan *make_plan(const lm_graph *g, bool separate, unsigned usable_isas, char *err, size_t err_size) {
+    const lm_plan_options o = {
+        .usable_isas = usable_isas, .separate_elementwise = separate, .seed = lm_seed_of(lm_graph_name(g))};
     return lm_plan_create(g, &o, err, err_size);
 }
 
@@ -27,7 +28,7 @@ static int load(const lm_zoo_net *net, int batch, int height, int width, unsigne
     if (lm_graph_error(*graph)) {
         lm_error(err, err_size, "%s cannot take a %dx%dx%d input: %s", net->name, batch, height, width,
                  lm_graph_error(*graph));
-    } else if ((*plan = make_plan(*graph, usable_isas, err, err_size))) {
+    } else if ((*plan = make_plan(*graph, false, usable_isas, err, err_size))) {
         return 0;
     }
     lm_graph_destroy(*graph);
@@ -114,19 +115,37 @@ int lm_net_suite_add_cases(lm_results *r, const char *const *names, size_t name_
     return 0;
 }
 
-lm_plan *lm_net_cache_load(lm_net_cache *cache, const lm_result_case *c, unsigned usable_isas, char *err,
-                           size_t err_size) {
+lm_plan *lm_net_cache_load(lm_net_cache *cache, const lm_result_case *c, lm_case_graph_fn build, void *context,
+                           unsigned usable_isas, char *err, size_t err_size) {
     char key[sizeof cache->key];
     network_shape(key, sizeof key, c->network, c->batch, c->input_h, c->input_w);
+    if (c->separate_elementwise) snprintf(key + strlen(key), sizeof key - strlen(key), "/separate");
     if (cache->plan && strcmp(key, cache->key) == 0) return cache->plan;
     lm_net_cache_clear(cache);
-    const lm_zoo_net *net = lm_zoo_find(c->network);
-    if (!net) {
-        lm_error(err, err_size, "unknown network '%s'", c->network);
-        return NULL;
+    if (build) {
+        cache->graph = build(c, context);
+        if (!cache->graph) {
+            lm_error(err, err_size, "out of memory while building %s", c->network);
+            return NULL;
+        }
+        if (lm_graph_error(cache->graph)) {
+            lm_error(err, err_size, "%s", lm_graph_error(cache->graph));
+        } else {
+            cache->plan = make_plan(cache->graph, c->separate_elementwise, usable_isas, err, err_size);
+        }
+        if (!cache->plan) {
+            lm_net_cache_clear(cache);
+            return NULL;
+        }
+    } else {
+        const lm_zoo_net *net = lm_zoo_find(c->network);
+        if (!net) {
+            lm_error(err, err_size, "unknown network '%s'", c->network);
+            return NULL;
+        }
+        if (load(net, c->batch, c->input_h, c->input_w, usable_isas, &cache->graph, &cache->plan, err, err_size) != 0)
+            return NULL;
     }
-    if (load(net, c->batch, c->input_h, c->input_w, usable_isas, &cache->graph, &cache->plan, err, err_size) != 0)
-        return NULL;
     snprintf(cache->key, sizeof cache->key, "%s", key);
     lm_plan_run(cache->plan, NULL); /* every buffer now holds what a run leaves there */
     return cache->plan;

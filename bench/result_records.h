@@ -14,6 +14,7 @@
 #include "host.h"
 
 #define LM_RESULT_MAX_PEERS 4
+#define LM_RESULT_MAX_REPETITIONS 1000 /* per case (latmac run's limit) */
 #define LM_RESULT_MAX_THREADS 256      /* threads per case */
 #define LM_RESULT_MAX_THREAD_COUNTS 64 /* distinct thread counts per run */
 
@@ -56,6 +57,15 @@ typedef struct lm_result_case {
     char layer[96];         /* that step's graph node, e.g. "features.3.conv.0" */
     int layers, steps;      /* whole network: graph nodes, and plan steps after folding and fusion */
     uint64_t peak_activation_bytes; /* whole network: see bench/plan.h */
+    bool separate_elementwise;      /* planned with every BatchNorm and activation as its own step */
+    /* Guideline experiments (suite "guidelines"; guidelines/experiment.h): the case's place in its
+     * experiment, and the paper's own figure for it. */
+    char experiment[8];     /* "G1"; "" elsewhere */
+    char group[32];         /* the cases compared with each other, e.g. "arm_x1" */
+    char label[64];         /* the row in words */
+    int rank;               /* the paper's predicted order within the group: 0 fastest */
+    int scale;              /* 1, 2 or 4 */
+    double paper_gpu, paper_arm; /* the paper's batches/s (GTX 1080Ti) and images/s (Snapdragon 810); 0: none */
     int64_t repetitions;
     char time_unit[4];     /* "ns", "us", "ms", "s" */
     int64_t family_index;  /* Google Benchmark's: the order in which cases ran; -1 before running */

@@ -109,8 +109,9 @@ static void plan_facts(const lm_run_config *cfg, lm_results *r) {
               "the threads its library creates confined to slots 0..N-1 together");
 }
 
-/* The nets suite: latmac's executor on each network, at each thread count. */
-static int plan_nets(const lm_run_config *cfg, lm_results *r, char *err, size_t err_size) {
+/* The nets suite, or a suite defined above bench/: latmac's executor on each network, at each thread
+ * count. */
+static int plan_networks(const lm_run_config *cfg, lm_results *r, char *err, size_t err_size) {
     lm_result_case bases[LM_RESULT_MAX_THREAD_COUNTS];
     for (size_t t = 0; t < r->thread_count_count; t++) {
         lm_result_case *c = &bases[t];
@@ -123,13 +124,15 @@ static int plan_nets(const lm_run_config *cfg, lm_results *r, char *err, size_t 
         c->family_index = -1;
         place(cfg->host, c->threads, &c->placement_count, c->placement);
     }
+    if (cfg->source)
+        return cfg->source->add_cases(r, bases, r->thread_count_count, cfg->filter, cfg->source->context, err, err_size);
     return lm_net_suite_add_cases(r, cfg->nets, cfg->net_count, cfg->batch ? cfg->batch : 1,
                                   cfg->input_h ? cfg->input_h : 224, cfg->input_w ? cfg->input_w : 224, cfg->per_layer,
                                   bases, r->thread_count_count, cfg->filter, r->usable_isas, err, err_size);
 }
 
 int lm_runner_plan(const lm_run_config *cfg, lm_results *r, char *err, size_t err_size) {
-    bool known = false;
+    bool known = cfg->source && cfg->suite && strcmp(cfg->suite, cfg->source->name) == 0;
     for (int i = 0; lm_run_suites[i]; i++) known |= cfg->suite && strcmp(cfg->suite, lm_run_suites[i]) == 0;
     if (!known) return lm_error(err, err_size, "unknown suite '%s'", cfg->suite ? cfg->suite : "");
     plan_facts(cfg, r);
@@ -145,7 +148,7 @@ int lm_runner_plan(const lm_run_config *cfg, lm_results *r, char *err, size_t er
         t->threads = cfg->threads[i];
         place(cfg->host, t->threads, &t->placement_count, t->placement);
     }
-    if (strcmp(cfg->suite, "nets") == 0) return plan_nets(cfg, r, err, err_size);
+    if (strcmp(cfg->suite, "nets") == 0 || cfg->source) return plan_networks(cfg, r, err, err_size);
     for (int s = 0; s < lm_kernel_suite_count; s++) {
         const lm_kernel_case *kc = &lm_kernel_suite[s];
         for (size_t t = 0; t < r->thread_count_count; t++) {
@@ -243,7 +246,9 @@ static void release(bench_case *c) {
 static int prepare(bench_case *c) {
     char why[200] = "";
     if (c->kind == BACKEND_NETWORK || c->kind == BACKEND_LAYER) {
-        c->plan = lm_net_cache_load(&c->runner->nets, c->result, c->runner->results->usable_isas, why, sizeof why);
+        const lm_suite_source *source = c->runner->cfg->source;
+        c->plan = lm_net_cache_load(&c->runner->nets, c->result, source ? source->build : NULL,
+                                    source ? source->context : NULL, c->runner->results->usable_isas, why, sizeof why);
         if (!c->plan) goto failed;
         return c->prepared = 1;
     }

@@ -25,11 +25,27 @@
 #include <stdio.h>
 
 #include "host.h"
+#include "graph.h"
 #include "result_records.h"
+
+/* A suite defined above bench/ (the guideline experiments): it adds its cases, whose networks the
+ * runner times through the executor like the nets suite's, and builds each case's network. */
+typedef struct lm_suite_source {
+    const char *name; /* the suite's name, e.g. "guidelines" */
+    /* Adds the cases matching `filter` (NULL: all), one per entry of `bases` (one per thread count,
+     * with suite, backend, threads, placement, repetitions and time unit set) for each of its cases.
+     * Returns 0, or -1 with a reason in err. */
+    int (*add_cases)(lm_results *r, const lm_result_case *bases, size_t base_count, const regex_t *filter,
+                     void *context, char *err, size_t err_size);
+    /* The network of case c (a case it added); NULL when out of memory. */
+    lm_graph *(*build)(const lm_result_case *c, void *context);
+    void *context;
+} lm_suite_source;
 
 typedef struct lm_run_config {
     const lm_host *host;
-    const char *suite;      /* "kernels" or "nets" */
+    const char *suite;      /* "kernels", "nets", or source->name */
+    const lm_suite_source *source; /* for a suite defined above bench/; NULL otherwise */
     const regex_t *filter;  /* matched against case names; NULL: every case */
     const int *threads;     /* thread counts, each >= 1 */
     size_t thread_count;

@@ -34,6 +34,9 @@ int lm_csv_write_field(FILE *out, const char *field);
 
 /* A table of every case: case, backend, threads, median, GFLOP/s, GB/s and latmac's ratios. 0, or -1. */
 int lm_results_write_summary(FILE *out, const lm_results *r);
+/* The guideline experiments' tables and verdicts (nothing when the results have none). 0, or -1.
+ * (guidelines_text.c) */
+int lm_results_write_guidelines(FILE *out, const lm_results *r);
 
 /* ---- writing files safely (atomic_file.c) ---- */
 

@@ -10,7 +10,8 @@ const char *const lm_results_csv_columns[] = {
     "suite", "case", "backend", "kernel", "threads", "placement", "repetitions", "median_ms", "min_ms", "mean_ms",
     "cv", "madds", "mac_bytes", "params", "intensity", "gflops", "gbps", "ratio_to_onednn", "ratio_to_xnnpack",
     "copy_bandwidth_fraction", "flags", "network", "input", "batch", "layer", "images_per_second",
-    "peak_activation_bytes", NULL,
+    "peak_activation_bytes", "experiment", "group", "label", "rank", "scale", "paper_gpu_batches_per_second",
+    "paper_arm_images_per_second", NULL,
 };
 
 int lm_csv_write_field(FILE *out, const char *field) {
@@ -77,6 +78,17 @@ static int write_row(FILE *out, const lm_results *r, const lm_result_case *c) {
     number(cells[i++], sizeof cells[0], has_images, images);
     if (whole) snprintf(cells[i++], sizeof cells[0], "%" PRIu64, c->peak_activation_bytes);
     else cells[i++][0] = '\0';
+    /* guideline experiments only */
+    const bool guideline = c->experiment[0] != '\0';
+    snprintf(cells[i++], sizeof cells[0], "%s", c->experiment);
+    snprintf(cells[i++], sizeof cells[0], "%s", c->group);
+    snprintf(cells[i++], sizeof cells[0], "%s", c->label);
+    if (guideline) snprintf(cells[i++], sizeof cells[0], "%d", c->rank);
+    else cells[i++][0] = '\0';
+    if (guideline) snprintf(cells[i++], sizeof cells[0], "%d", c->scale);
+    else cells[i++][0] = '\0';
+    number(cells[i++], sizeof cells[0], c->paper_gpu > 0, c->paper_gpu);
+    number(cells[i++], sizeof cells[0], c->paper_arm > 0, c->paper_arm);
     for (int k = 0; k < i; k++)
         if ((k && fputc(',', out) == EOF) || lm_csv_write_field(out, cells[k]) != 0) return -1;
     return fputc('\n', out) == EOF ? -1 : 0;

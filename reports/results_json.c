@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "guideline_verdicts.h"
 #include "host_report.h"
 #include "kernel.h"
 
@@ -165,6 +166,18 @@ static void network_fields(json_t *b, const lm_results *r, const lm_result_case 
     set_real(b, "gap_time", d.gap_seconds / unit);
 }
 
+/* A guideline case's place in its experiment and the paper's figure for it. */
+static void guideline_fields(json_t *b, const lm_result_case *c) {
+    set_string(b, "experiment", c->experiment);
+    set_string(b, "group", c->group);
+    set_string(b, "label", c->label);
+    json_object_set_new(b, "rank", json_integer(c->rank));
+    json_object_set_new(b, "scale", json_integer(c->scale));
+    json_object_set_new(b, "separate_elementwise", json_boolean(c->separate_elementwise));
+    if (c->paper_gpu > 0) set_real(b, "paper_gpu_batches_per_second", c->paper_gpu);
+    if (c->paper_arm > 0) set_real(b, "paper_arm_images_per_second", c->paper_arm);
+}
+
 static json_t *run_json(const lm_results *r, const lm_result_case *c, const lm_result_run *run) {
     json_t *b = json_object();
     char name[sizeof c->name + sizeof run->aggregate_name + 1];
@@ -206,6 +219,7 @@ static json_t *run_json(const lm_results *r, const lm_result_case *c, const lm_r
     set_real(b, "intensity", lm_result_intensity(c));
     json_object_set_new(b, "placement", placement_json(c->placement_count, c->placement));
     if (c->network[0]) network_fields(b, r, c, run);
+    if (c->experiment[0]) guideline_fields(b, c);
     const double seconds = run->real_time * lm_time_unit_seconds(c->time_unit);
     if (has_rates(run) && seconds > 0) {
         if (c->madds) set_real(b, "gflops", lm_result_gflops(c, seconds)); /* no MAdds: not applicable */
@@ -231,9 +245,60 @@ static json_t *run_json(const lm_results *r, const lm_result_case *c, const lm_r
     return b;
 }
 
+static const char *outcome_name(lm_outcome o) {
+    return o == LM_CONFIRMS ? "confirms" : o == LM_CONTRADICTS ? "contradicts" : "undecided";
+}
+
+/* The guideline experiments' verdicts (guidelines/guideline_verdicts.h); an empty list without them. */
+static json_t *verdicts_json(const lm_results *r) {
+    json_t *list = json_array();
+    lm_guideline_verdict *v;
+    size_t count;
+    if (lm_guideline_verdicts(r, &v, &count) != 0) return list;
+    for (size_t i = 0; i < count; i++) {
+        json_t *comparisons = json_array();
+        for (size_t k = 0; k < v[i].count; k++) {
+            const lm_guideline_comparison *c = &v[i].comparisons[k];
+            json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "group", c->slower->group, "faster", c->faster->name,
+                                  "slower", c->slower->name, "faster_label", c->faster->label, "slower_label",
+                                  c->slower->label);
+            set_real(o, "time_ratio", c->effect.ratio);
+            set_real(o, "time_ratio_low", c->effect.low);
+            set_real(o, "time_ratio_high", c->effect.high);
+            set_real(o, "p", c->p);
+            set_real(o, "p_adjusted", c->p_adjusted);
+            set_string(o, "outcome", outcome_name(c->outcome));
+            json_array_append_new(comparisons, o);
+        }
+        json_array_append_new(list, json_pack("{s:s, s:i, s:s, s:I, s:I, s:I, s:o}", "experiment", v[i].experiment,
+                                              "threads", v[i].threads, "verdict", lm_verdict_name(v[i].verdict),
+                                              "comparisons_count", (json_int_t)v[i].count, "confirms",
+                                              (json_int_t)v[i].confirms, "contradicts", (json_int_t)v[i].contradicts,
+                                              "comparisons", comparisons));
+    }
+    lm_guideline_verdicts_free(v, count);
+    return list;
+}
+
 json_t *lm_results_to_json(const lm_results *r) {
     json_t *ctx = gb_context(r), *benchmarks = json_array();
-    json_object_set_new(ctx, "latmac", latmac_context(r));
+    json_t *latmac = latmac_context(r);
+    json_t *verdicts = verdicts_json(r);
+    if (json_array_size(verdicts)) {
+        char rule[512];
+        snprintf(rule, sizeof rule,
+                 "for each group, the paper's predicted-fastest case against each case it predicts slower: a "
+                 "two-sided Mann-Whitney U test on the repetitions' times, Holm-corrected over the guideline's "
+                 "comparisons at one thread count, and the Hodges-Lehmann time ratio with its %.0f%% interval; a "
+                 "comparison confirms when corrected p < %.2f and the ratio >= %.2f, contradicts when corrected "
+                 "p < %.2f and the ratio <= 1/%.2f; the guideline holds when all confirm, does not hold when any "
+                 "contradicts, and is inconclusive otherwise",
+                 100 * LM_VERDICT_CONFIDENCE, LM_VERDICT_ALPHA, 1 + LM_VERDICT_MIN_EFFECT, LM_VERDICT_ALPHA,
+                 1 + LM_VERDICT_MIN_EFFECT);
+        set_string(latmac, "verdict_rule", rule);
+    }
+    json_object_set_new(latmac, "verdicts", verdicts);
+    json_object_set_new(ctx, "latmac", latmac);
     for (size_t i = 0; i < r->case_count; i++)
         for (size_t j = 0; j < r->cases[i].run_count; j++)
             json_array_append_new(benchmarks, run_json(r, &r->cases[i], &r->cases[i].runs[j]));

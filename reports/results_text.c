@@ -80,6 +80,7 @@ static int write_breakdowns(FILE *out, const lm_results *r) {
 int lm_results_write_summary(FILE *out, const lm_results *r) {
     bool kernels = false, networks = false;
     for (size_t i = 0; i < r->case_count; i++) {
+        if (r->cases[i].experiment[0]) return lm_results_write_guidelines(out, r);
         networks |= r->cases[i].network[0] != '\0';
         kernels |= r->cases[i].network[0] == '\0';
     }

@@ -36,7 +36,8 @@ static void test_help(void **state) {
     (void)state;
     outcome o = RUN("--help");
     assert_int_equal(o.status, 0);
-    assert_non_null(strstr(o.out, "Usage: latmac run [--suite kernels|nets]"));
+    assert_non_null(strstr(o.out, "Usage: latmac run [--suite kernels|nets|guidelines]"));
+    assert_non_null(strstr(o.out, "--only LIST"));
     assert_non_null(strstr(o.out, "--benchmark_"));
     assert_non_null(strstr(o.out, "--per-layer"));
     assert_non_null(strstr(o.out, "nets/<network>@<batch>x<H>x<W>"));
@@ -49,7 +50,7 @@ static void test_help(void **state) {
 static void test_bad_invocations(void **state) {
     (void)state;
     const char *o = out_dir;
-    assert_usage_error(RUN("--suite", "guess", "--out", o), "latmac run: unknown suite 'guess' (expected kernels or nets)");
+    assert_usage_error(RUN("--suite", "guess", "--out", o), "latmac run: unknown suite 'guess' (expected kernels, nets or guidelines)");
     assert_usage_error(RUN("--nets", "mobilenet_v2", "--out", o), "--nets, --input, --batch and --per-layer apply to --suite nets");
     assert_usage_error(RUN("--suite", "nets", "--nets", "mobilenet_v2,resnet50", "--out", o),
                        "--nets: unknown network 'resnet50' (see 'latmac list nets')");
@@ -59,6 +60,12 @@ static void test_bad_invocations(void **state) {
     assert_usage_error(RUN("--suite", "nets", "--input", "16385x224", "--out", o), "--input: '16385x224'");
     assert_usage_error(RUN("--suite", "nets", "--batch", "0", "--out", o), "--batch: '0' is not a whole number");
     assert_usage_error(RUN("--suite", "nets", "--batch", "1025", "--out", o), "--batch: '1025'");
+    assert_usage_error(RUN("--only", "G1", "--out", o), "--only and --scale apply to --suite guidelines");
+    assert_usage_error(RUN("--suite", "guidelines", "--only", "G5", "--out", o),
+                       "--only: unknown experiment 'G5' (expected G1, G2, G3 or G4)");
+    assert_usage_error(RUN("--suite", "guidelines", "--only", "G1,", "--out", o), "--only: 'G1,' is not");
+    assert_usage_error(RUN("--suite", "guidelines", "--scale", "3", "--out", o), "--scale: '3' is not 1, 2 or 4");
+    assert_usage_error(RUN("--suite", "guidelines", "--scale", "1,x", "--out", o), "--scale: 'x' is not 1, 2 or 4");
     /* a shape too large for one tensor: the network and the layer are named, before anything runs */
     assert_usage_error(RUN("--suite", "nets", "--nets", "mobilenet_v2", "--input", "16384x16384", "--batch", "1024",
                            "--out", o),
@@ -176,10 +183,38 @@ static void test_a_tiny_network_run(void **state) {
     FILE *f = fopen(path, "r");
     assert_non_null(f);
     char *csv = slurp(f);
-    assert_non_null(strstr(csv, ",network,input,batch,layer,images_per_second,peak_activation_bytes\n"));
+    assert_non_null(strstr(csv, ",network,input,batch,layer,images_per_second,peak_activation_bytes,"));
     assert_non_null(strstr(csv, "\nnets,mobilenet_v3_small@2x64x48,latmac,latmac executor,1,"));
     assert_non_null(strstr(csv, ",mobilenet_v3_small,64x48,2,,"));
     free(csv);
+}
+
+static void test_a_tiny_guideline_run(void **state) {
+    (void)state;
+    outcome o = RUN("--suite", "guidelines", "--only", "G2", "--filter", "cpu_x1", "--repetitions", "3", "--min-time",
+                    "0.001", "--threads", "1", "--out", out_dir, "--benchmark_min_warmup_time=0");
+    if (o.status != 0) fail_msg("exit %d, stderr: %s", o.status, o.err);
+    assert_non_null(strstr(o.out, "G2  group"));
+    assert_non_null(strstr(o.out, "g = 8, c = 184"));
+    assert_non_null(strstr(o.out, "G2 at 1 thread(s): "));
+    outcome_free(&o);
+    char path[128];
+    snprintf(path, sizeof path, "%s/results.json", out_dir);
+    json_error_t error;
+    json_t *root = json_load_file(path, 0, &error);
+    if (!root) fail_msg("results.json is not JSON: %s", error.text);
+    json_t *median = benchmark_named(json_object_get(root, "benchmarks"), "guidelines/G2/cpu_x1/g2/latmac/threads:1_median");
+    assert_non_null(median);
+    assert_string_equal(json_string_value(json_object_get(median, "experiment")), "G2");
+    assert_string_equal(json_string_value(json_object_get(median, "group")), "cpu_x1");
+    assert_int_equal(json_integer_value(json_object_get(median, "rank")), 1);
+    assert_true(json_number_value(json_object_get(median, "paper_arm_images_per_second")) > 0);
+    json_t *verdicts = json_object_get(json_object_get(json_object_get(root, "context"), "latmac"), "verdicts");
+    assert_int_equal(json_array_size(verdicts), 1);
+    json_t *v = json_array_get(verdicts, 0);
+    assert_string_equal(json_string_value(json_object_get(v, "experiment")), "G2");
+    assert_int_equal(json_array_size(json_object_get(v, "comparisons")), 3);
+    json_decref(root);
 }
 
 /* A run whose results cannot be written exits 1 and leaves the previous results as they were. */
@@ -215,6 +250,7 @@ int main(void) {
         cmocka_unit_test(test_bad_invocations),
         cmocka_unit_test(test_a_tiny_run_writes_both_files),
         cmocka_unit_test(test_a_tiny_network_run),
+        cmocka_unit_test(test_a_tiny_guideline_run),
         cmocka_unit_test(test_a_failed_write_keeps_the_previous_results),
     };
     return cmocka_run_group_tests_name("cli_run", tests, make_out_dir, remove_out_dir);

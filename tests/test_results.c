@@ -301,15 +301,16 @@ static void test_csv_columns_rows_and_arithmetic(void **state) {
     lm_results *r = make_results();
     char *text = write_to_string(lm_results_write_csv, r);
     const char *p = text;
-    char fields[32][128];
-    const int columns = parse_record(&p, fields, 32);
+    char fields[48][128];
+    const int columns = parse_record(&p, fields, 48);
     const char *expected = "suite,case,backend,kernel,threads,placement,repetitions,median_ms,min_ms,mean_ms,cv,madds,"
                            "mac_bytes,params,intensity,gflops,gbps,ratio_to_onednn,ratio_to_xnnpack,"
                            "copy_bandwidth_fraction,flags,network,input,batch,layer,images_per_second,"
-                           "peak_activation_bytes\n";
+                           "peak_activation_bytes,experiment,group,label,rank,scale,paper_gpu_batches_per_second,"
+                           "paper_arm_images_per_second\n";
     assert_memory_equal(text, expected, strlen(expected));
-    char rows[5][32][128];
-    for (int i = 0; i < 5; i++) assert_int_equal(parse_record(&p, rows[i], 32), columns);
+    char rows[5][48][128];
+    for (int i = 0; i < 5; i++) assert_int_equal(parse_record(&p, rows[i], 48), columns);
     assert_int_equal(*p, '\0'); /* one row per case */
 
     char(*relu)[128] = rows[0], (*onednn)[128] = rows[1], (*memcpy_row)[128] = rows[2], (*conv)[128] = rows[3],

@@ -16,12 +16,14 @@
 #include "host.h"
 #include "results.h"
 #include "runner.h"
+#include "guideline_suite.h"
 #include "zoo.h"
 
 static const char usage[] =
-    "Usage: latmac run [--suite kernels|nets] [--filter REGEX] [--threads LIST] [--repetitions N]\n"
-    "                  [--min-time SECONDS] [--out DIR] [--benchmark_*=VALUE ...]\n"
+    "Usage: latmac run [--suite kernels|nets|guidelines] [--filter REGEX] [--threads LIST]\n"
+    "                  [--repetitions N] [--min-time SECONDS] [--out DIR] [--benchmark_*=VALUE ...]\n"
     "       latmac run --suite nets [--nets LIST] [--input HxW] [--batch N] [--per-layer] [...]\n"
+    "       latmac run --suite guidelines [--only LIST] [--scale LIST] [...]\n"
     "\n"
     "Time a suite's cases on this machine and write DIR/results.json (Google Benchmark's JSON layout,\n"
     "with MAdds, MAC, rates, ratios and the host) and DIR/results.csv (one row per case), then print a\n"
@@ -36,9 +38,12 @@ static const char usage[] =
     "  nets     whole networks of the zoo end to end, named nets/<network>@<batch>x<H>x<W>/latmac/\n"
     "           threads:<N>: latency, images/s; with --per-layer also every step of the network alone,\n"
     "           and the time per category (Conv, Data, Elemwise, Shuffle, Other)\n"
+    "  guidelines  the ShuffleNet V2 paper's guideline experiments (G1 to G4), named\n"
+    "           guidelines/<G>/<group>/<case>/latmac/threads:<N>, with the paper's numbers alongside\n"
+    "           and a verdict per guideline and thread count\n"
     "\n"
     "Options:\n"
-    "  -s, --suite SUITE        what to time: kernels (the default) or nets\n"
+    "  -s, --suite SUITE        what to time: kernels (the default), nets or guidelines\n"
     "  -f, --filter REGEX       only cases whose name matches this POSIX extended regular expression\n"
     "  -t, --threads LIST       comma-separated thread counts (default: 1 and the physical core count)\n"
     "  -r, --repetitions N      repetitions per case, 1 to 1000 (default 9)\n"
@@ -50,6 +55,9 @@ static const char usage[] =
     "  -i, --input HxW          nets: input height x width, each 1 to 16384 (default 224x224)\n"
     "  -b, --batch N            nets: images per inference, 1 to 1024 (default 1)\n"
     "  -l, --per-layer          nets: also time each layer alone\n"
+    "  -G, --only LIST          guidelines: comma-separated experiments (default: all; G1,G2,G3,G4)\n"
+    "  -S, --scale LIST         guidelines: comma-separated scales 1, 2, 4 (default 1): the paper's x1,\n"
+    "                           x2, x4 columns (channels multiplied), or for G3 and G4 its 1st, 2nd, 3rd\n"
     "  --benchmark_*=VALUE      Google Benchmark's own flags, passed through (e.g. --benchmark_out=FILE)\n"
     "  -h, --help               show this help\n"
     "\n"
@@ -73,6 +81,8 @@ typedef struct options {
     size_t net_count;
     unsigned long batch, input_h, input_w;
     bool per_layer, nets_options;   /* nets_options: one of --nets, --input, --batch, --per-layer given */
+    lm_guideline_selection guidelines;
+    bool guideline_options;         /* --only or --scale given */
     unsigned long repetitions;
     double min_time;
     regex_t filter;
@@ -162,6 +172,45 @@ static int parse_nets(options *o, const char *text) {
     return LM_EXIT_OK;
 }
 
+/* --only "G1,G3": experiments by name, each once. */
+static int parse_only(options *o, const char *text) {
+    char buf[128];
+    lm_guideline_selection *g = &o->guidelines;
+    g->experiment_count = 0;
+    if (snprintf(buf, sizeof buf, "%s", text) >= (int)sizeof buf || !*text || text[0] == ',' ||
+        text[strlen(text) - 1] == ',' || strstr(text, ",,"))
+        return lm_cli_usage_error("run", "--only: '%s' is not a comma-separated list of experiments", text);
+    char *save = NULL;
+    for (char *id = strtok_r(buf, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
+        const lm_guideline *e = lm_guideline_find(id);
+        if (!e) return lm_cli_usage_error("run", "--only: unknown experiment '%s' (expected G1, G2, G3 or G4)", id);
+        bool seen = false;
+        for (size_t i = 0; i < g->experiment_count; i++) seen |= g->experiments[i] == e;
+        if (!seen) g->experiments[g->experiment_count++] = e;
+    }
+    return LM_EXIT_OK;
+}
+
+/* --scale "1,2,4": each once. */
+static int parse_scales(options *o, const char *text) {
+    char buf[64];
+    lm_guideline_selection *g = &o->guidelines;
+    g->scale_count = 0;
+    if (snprintf(buf, sizeof buf, "%s", text) >= (int)sizeof buf || !*text || text[0] == ',' ||
+        text[strlen(text) - 1] == ',' || strstr(text, ",,"))
+        return lm_cli_usage_error("run", "--scale: '%s' is not a comma-separated list of 1, 2 and 4", text);
+    char *save = NULL;
+    for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        unsigned long v;
+        if (!lm_cli_parse_uint(item, 1, 4, &v) || v == 3)
+            return lm_cli_usage_error("run", "--scale: '%s' is not 1, 2 or 4", item);
+        bool seen = false;
+        for (size_t i = 0; i < g->scale_count; i++) seen |= g->scales[i] == (int)v;
+        if (!seen) g->scales[g->scale_count++] = (int)v;
+    }
+    return LM_EXIT_OK;
+}
+
 static int parse_options(int argc, char **argv, options *o) {
     static const struct option long_options[] = {
         {"suite", required_argument, NULL, 's'},   {"filter", required_argument, NULL, 'f'},
@@ -169,10 +218,11 @@ static int parse_options(int argc, char **argv, options *o) {
         {"min-time", required_argument, NULL, 'm'}, {"out", required_argument, NULL, 'o'},
         {"nets", required_argument, NULL, 'n'},    {"input", required_argument, NULL, 'i'},
         {"batch", required_argument, NULL, 'b'},   {"per-layer", no_argument, NULL, 'l'},
+        {"only", required_argument, NULL, 'G'},    {"scale", required_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},          {0, 0, 0, 0},
     };
     lm_cli_reset_getopt();
-    for (int c; (c = getopt_long(argc, argv, ":s:f:t:r:m:o:n:i:b:lh", long_options, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":s:f:t:r:m:o:n:i:b:lG:S:h", long_options, NULL)) != -1;) {
         int rc = LM_EXIT_OK;
         switch (c) {
         case 's': o->suite = optarg; break;
@@ -200,15 +250,20 @@ static int parse_options(int argc, char **argv, options *o) {
                 return lm_cli_usage_error("run", "--batch: '%s' is not a whole number from 1 to %d", optarg, MAX_BATCH);
             break;
         case 'l': o->per_layer = true; break;
+        case 'G': rc = parse_only(o, optarg); break;
+        case 'S': rc = parse_scales(o, optarg); break;
         case 'h': fputs(usage, stdout); return HELP_SHOWN;
         default: return lm_cli_bad_option("run", c, argv);
         }
         if (rc != LM_EXIT_OK) return rc;
         o->nets_options |= strchr("nibl", c) != NULL;
+        o->guideline_options |= c == 'G' || c == 'S';
     }
     if (lm_cli_no_operands("run", argc, argv) != LM_EXIT_OK) return LM_EXIT_USAGE;
-    if (lm_cli_parse_choice(o->suite, lm_run_suites) < 0)
-        return lm_cli_usage_error("run", "unknown suite '%s' (expected kernels or nets)", o->suite);
+    if (lm_cli_parse_choice(o->suite, lm_run_suites) < 0 && strcmp(o->suite, "guidelines") != 0)
+        return lm_cli_usage_error("run", "unknown suite '%s' (expected kernels, nets or guidelines)", o->suite);
+    if (o->guideline_options && strcmp(o->suite, "guidelines") != 0)
+        return lm_cli_usage_error("run", "--only and --scale apply to --suite guidelines");
     if (o->nets_options && strcmp(o->suite, "nets") != 0)
         return lm_cli_usage_error("run", "--nets, --input, --batch and --per-layer apply to --suite nets");
     if (!*o->out) return lm_cli_usage_error("run", "--out: the directory name is empty");
@@ -243,9 +298,11 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
         o->threads[o->thread_count++] = 1;
         if (cores > 1) o->threads[o->thread_count++] = (int)(cores < max ? cores : max);
     }
+    const lm_suite_source guidelines = lm_guideline_suite(&o->guidelines);
     const lm_run_config config = {
         .host = host,
         .suite = o->suite,
+        .source = strcmp(o->suite, "guidelines") == 0 ? &guidelines : NULL,
         .filter = o->has_filter ? &o->filter : NULL,
         .threads = o->threads,
         .thread_count = o->thread_count,

@@ -1,0 +1,110 @@
+/* The guidelines suite (see guideline_suite.h). */
+#include "guideline_suite.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+#include "plan.h"
+
+/* "<a>/<b>" into dst (ids are short: a longer one would be cut, never overflow). */
+static void join(char *dst, size_t size, const char *a, const char *b) {
+    if (snprintf(dst, size, "%s/%s", a, b) >= (int)size) dst[size - 1] = '\0';
+}
+
+/* Case c of experiment e at `scale`, as a runner case from `base`. */
+static void fill_case(lm_result_case *r, const lm_result_case *base, const lm_guideline *e, const lm_guideline_case *c,
+                      int scale, const lm_graph *g) {
+    *r = *base;
+    join(r->shape, sizeof r->shape, e->id, c->id);
+    join(r->network, sizeof r->network, e->id, c->id);
+    snprintf(r->category, sizeof r->category, "guideline");
+    snprintf(r->op, sizeof r->op, "network");
+    snprintf(r->kernel, sizeof r->kernel, "latmac executor");
+    snprintf(r->description, sizeof r->description, "%s %s: %s, %d layers, 1x%dx%dx%d input", e->id, c->group, c->label,
+             lm_graph_node_count(g), c->height, c->width, c->channels);
+    snprintf(r->experiment, sizeof r->experiment, "%s", e->id);
+    snprintf(r->group, sizeof r->group, "%s", c->group);
+    snprintf(r->label, sizeof r->label, "%s", c->label);
+    r->rank = c->rank;
+    r->scale = scale;
+    r->paper_gpu = c->paper_gpu;
+    r->paper_arm = c->paper_arm;
+    r->batch = 1, r->input_h = c->height, r->input_w = c->width;
+    r->layer_index = -1;
+    r->separate_elementwise = c->separate_elementwise;
+    r->layers = lm_graph_node_count(g);
+    const lm_op_cost cost = lm_graph_cost(g);
+    r->madds = cost.madds;
+    r->mac = cost.mac;
+    r->params = cost.params;
+}
+
+/* The executed MAC, steps and peak of a case's plan (the reference kernels pack fastest; costs do not
+ * depend on the kernels). */
+static int plan_facts(const lm_graph *g, const lm_guideline_case *c, lm_result_case *r, char *err, size_t err_size) {
+    const lm_plan_options o = {.separate_elementwise = c->separate_elementwise};
+    lm_plan *p = lm_plan_create(g, &o, err, err_size);
+    if (!p) return -1;
+    r->mac = lm_plan_cost(p).mac;
+    r->steps = lm_plan_step_count(p);
+    r->peak_activation_bytes = lm_plan_peak_activation_bytes(p);
+    lm_plan_destroy(p);
+    return 0;
+}
+
+static int add_cases(lm_results *results, const lm_result_case *bases, size_t base_count, const regex_t *filter,
+                     void *context, char *err, size_t err_size) {
+    const lm_guideline_selection *s = context;
+    const size_t experiments = s->experiment_count ? s->experiment_count : (size_t)lm_guideline_count;
+    const size_t scales = s->scale_count ? s->scale_count : 1;
+    for (size_t e = 0; e < experiments; e++) {
+        const lm_guideline *x = s->experiment_count ? s->experiments[e] : lm_guidelines[e];
+        for (size_t k = 0; k < scales; k++) {
+            const int scale = s->scale_count ? s->scales[k] : 1;
+            lm_guideline_case cases[LM_GUIDELINE_MAX_CASES];
+            const int n = x->cases(scale, cases, LM_GUIDELINE_MAX_CASES);
+            for (int i = 0; i < n; i++) {
+                lm_graph *g = lm_guideline_build(x, &cases[i]);
+                if (!g) return lm_error(err, err_size, "out of memory while building %s", x->id);
+                if (lm_graph_error(g)) {
+                    lm_error(err, err_size, "%s", lm_graph_error(g));
+                    lm_graph_destroy(g);
+                    return -1;
+                }
+                lm_result_case facts;
+                fill_case(&facts, &bases[0], x, &cases[i], scale, g);
+                const int planned = plan_facts(g, &cases[i], &facts, err, err_size);
+                lm_graph_destroy(g);
+                if (planned != 0) return -1;
+                for (size_t b = 0; b < base_count; b++) {
+                    lm_result_case r = facts;
+                    r.threads = bases[b].threads;
+                    r.placement_count = bases[b].placement_count;
+                    memcpy(r.placement, bases[b].placement, sizeof r.placement);
+                    snprintf(r.name, sizeof r.name, "%s/%s/%s/threads:%d", r.suite, r.shape, r.backend, r.threads);
+                    if (filter && regexec(filter, r.name, 0, NULL, 0) != 0) continue;
+                    if (lm_results_add_case(results, &r) != 0) return lm_error(err, err_size, "out of memory");
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* The network of a case this suite added: its experiment lists its cases again at its scale. */
+static lm_graph *build(const lm_result_case *r, void *context) {
+    (void)context;
+    const lm_guideline *x = lm_guideline_find(r->experiment);
+    if (!x) return NULL;
+    lm_guideline_case cases[LM_GUIDELINE_MAX_CASES];
+    const int n = x->cases(r->scale, cases, LM_GUIDELINE_MAX_CASES);
+    const char *id = r->network + strlen(x->id) + 1; /* "<experiment>/<id>" */
+    for (int i = 0; i < n; i++)
+        if (strcmp(cases[i].id, id) == 0) return lm_guideline_build(x, &cases[i]);
+    return NULL;
+}
+
+lm_suite_source lm_guideline_suite(const lm_guideline_selection *selection) {
+    return (lm_suite_source){.name = "guidelines", .add_cases = add_cases, .build = build, .context = (void *)selection};
+}

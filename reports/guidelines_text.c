@@ -1,0 +1,99 @@
+/* The guideline experiments in the summary `latmac run` prints: per experiment, its cases with their
+ * MAdds and MAC and the speed measured at each thread count next to the paper's, then the verdict per
+ * thread count with every comparison behind it. */
+#include "results.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "guideline_verdicts.h"
+
+/* The first case of experiment e in group g with label l at `threads`, or NULL. */
+static const lm_result_case *find(const lm_results *r, const lm_result_case *like, int threads) {
+    for (size_t i = 0; i < r->case_count; i++) {
+        const lm_result_case *c = &r->cases[i];
+        if (c->threads == threads && c->scale == like->scale && strcmp(c->experiment, like->experiment) == 0 &&
+            strcmp(c->group, like->group) == 0 && strcmp(c->label, like->label) == 0 &&
+            c->separate_elementwise == like->separate_elementwise)
+            return c;
+    }
+    return NULL;
+}
+
+static int write_cases(FILE *out, const lm_results *r, const char *experiment) {
+    if (fprintf(out, "\n%s  %-14s %-34s %9s %8s %9s %9s", experiment, "group", "case", "MAdds M", "MAC M",
+                "paper GPU", "paper ARM") < 0)
+        return -1;
+    for (size_t t = 0; t < r->thread_count_count; t++)
+        if (fprintf(out, "  %4dT img/s   cv", r->thread_counts[t].threads) < 0) return -1;
+    if (fputc('\n', out) == EOF) return -1;
+    for (size_t i = 0; i < r->case_count; i++) {
+        const lm_result_case *c = &r->cases[i];
+        /* one line per case: its first thread count's record stands for the others */
+        if (strcmp(c->experiment, experiment) != 0 || find(r, c, c->threads) != c ||
+            c->threads != r->thread_counts[0].threads)
+            continue;
+        char gpu[16] = "-", arm[16] = "-";
+        if (c->paper_gpu > 0) snprintf(gpu, sizeof gpu, "%.0f", c->paper_gpu);
+        if (c->paper_arm > 0) snprintf(arm, sizeof arm, "%.1f", c->paper_arm);
+        if (fprintf(out, "%-2s  %-14s %-34s %9.1f %8.2f %9s %9s", "", c->group, c->label, c->madds / 1e6, c->mac / 1e6,
+                    gpu, arm) < 0)
+            return -1;
+        for (size_t t = 0; t < r->thread_count_count; t++) {
+            const lm_result_case *at = find(r, c, r->thread_counts[t].threads);
+            double images = 0, cv = 0;
+            if (at && lm_result_images_per_second(at, &images)) {
+                const bool has_cv = lm_result_cv(at, &cv);
+                if (fprintf(out, "  %11.1f %5.1f%%", images, has_cv ? 100 * cv : 0.0) < 0) return -1;
+            } else if (fprintf(out, "  %11s %6s", "-", "") < 0) {
+                return -1;
+            }
+        }
+        if (fputc('\n', out) == EOF) return -1;
+    }
+    return 0;
+}
+
+static const char *outcome_name(lm_outcome o) {
+    return o == LM_CONFIRMS ? "confirms" : o == LM_CONTRADICTS ? "contradicts" : "undecided";
+}
+
+static int write_verdict(FILE *out, const lm_guideline_verdict *v) {
+    if (fprintf(out, "%s at %d thread(s): %s (%zu of %zu comparisons confirm, %zu contradict)\n", v->experiment,
+                v->threads, lm_verdict_name(v->verdict), v->confirms, v->count, v->contradicts) < 0)
+        return -1;
+    for (size_t k = 0; k < v->count; k++) {
+        const lm_guideline_comparison *c = &v->comparisons[k];
+        if (fprintf(out, "  %-14s %-34s takes %.3fx [%.3f, %.3f] the time of %-24s p %.2g (corrected %.2g)  %s\n",
+                    c->slower->group, c->slower->label, c->effect.ratio, c->effect.low, c->effect.high,
+                    c->faster->label, c->p, c->p_adjusted, outcome_name(c->outcome)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int lm_results_write_guidelines(FILE *out, const lm_results *r) {
+    char seen[16][8];
+    size_t experiments = 0;
+    for (size_t i = 0; i < r->case_count; i++) {
+        const char *e = r->cases[i].experiment;
+        bool known = !e[0];
+        for (size_t k = 0; k < experiments; k++) known |= strcmp(seen[k], e) == 0;
+        if (known || experiments == 16) continue;
+        snprintf(seen[experiments++], sizeof seen[0], "%s", e);
+        if (write_cases(out, r, e) != 0) return -1;
+    }
+    if (!experiments) return 0;
+    lm_guideline_verdict *verdicts;
+    size_t count;
+    if (lm_guideline_verdicts(r, &verdicts, &count) != 0) return -1;
+    int status = fprintf(out, "\nverdicts: the paper's predicted-fastest case of each group against each case it predicts\n"
+                              "slower; time ratio (Hodges-Lehmann, %.0f%% interval) and two-sided Mann-Whitney U p, Holm-\n"
+                              "corrected per guideline; confirms: corrected p < %.2f and ratio >= %.2f; holds: all confirm\n",
+                         100 * LM_VERDICT_CONFIDENCE, LM_VERDICT_ALPHA, 1 + LM_VERDICT_MIN_EFFECT) < 0
+                     ? -1
+                     : 0;
+    for (size_t i = 0; i < count && status == 0; i++) status = write_verdict(out, &verdicts[i]);
+    lm_guideline_verdicts_free(verdicts, count);
+    return status;
+}
