@@ -122,6 +122,19 @@ int lm_results_add_case(lm_results *r, const lm_result_case *c) {
     return 0;
 }
 
+int lm_results_move_cases(lm_results *to, lm_results *from) {
+    if (!from->case_count) return 0;
+    lm_result_case *cases = realloc(to->cases, (to->case_count + from->case_count) * sizeof *cases);
+    if (!cases) return -1;
+    memcpy(cases + to->case_count, from->cases, from->case_count * sizeof *cases);
+    to->cases = cases;
+    to->case_count += from->case_count;
+    free(from->cases);
+    from->cases = NULL;
+    from->case_count = 0;
+    return 0;
+}
+
 bool lm_result_images_per_second(const lm_result_case *c, double *images_per_second) {
     double seconds;
     if (!c->network[0] || c->layer_index >= 0 || !lm_result_seconds(c, "median", &seconds) || !(seconds > 0))

@@ -155,6 +155,10 @@ double lm_result_gbps(const lm_result_case *c, double seconds);
 /* Appends a case to the results. Returns 0, or -1 when memory runs out. */
 int lm_results_add_case(lm_results *r, const lm_result_case *c);
 
+/* Moves every case of `from` (with its runs) to the end of `to`, leaving `from` without cases (its
+ * facts stay). Returns 0, or -1 when memory runs out (both unchanged then). */
+int lm_results_move_cases(lm_results *to, lm_results *from);
+
 /* Whole networks: images per second at the median (batch / median time). False when not a network
  * case or without a median. */
 bool lm_result_images_per_second(const lm_result_case *c, double *images_per_second);

@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-const lm_guideline *const lm_guidelines[] = {&lm_guideline_g1, &lm_guideline_g2, &lm_guideline_g3, &lm_guideline_g4};
+const lm_guideline *const lm_guidelines[] = {
+    &lm_guideline_g1, &lm_guideline_g2, &lm_guideline_g3, &lm_guideline_g4, &lm_guideline_u1,
+    &lm_guideline_n1, &lm_guideline_n2, &lm_guideline_n3, &lm_guideline_n4,
+};
 const int lm_guideline_count = (int)(sizeof lm_guidelines / sizeof lm_guidelines[0]);
 
 const lm_guideline *lm_guideline_find(const char *id) {

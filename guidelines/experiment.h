@@ -38,7 +38,7 @@ typedef struct lm_guideline {
     void (*build)(lm_graph *g, const lm_guideline_case *c);
 } lm_guideline;
 
-/* The experiments, in order (G1, G2, G3, G4, ...). */
+/* The experiments, in order: G1 to G4, U1, N1 to N4. */
 extern const lm_guideline *const lm_guidelines[];
 extern const int lm_guideline_count;
 
@@ -53,5 +53,10 @@ extern const lm_guideline lm_guideline_g1; /* g1_channel_width.c */
 extern const lm_guideline lm_guideline_g2; /* g2_group_conv.c */
 extern const lm_guideline lm_guideline_g3; /* g3_fragmentation.c */
 extern const lm_guideline lm_guideline_g4; /* g4_elementwise.c */
+extern const lm_guideline lm_guideline_u1; /* u1_units.c: appendix Table 1(b) */
+extern const lm_guideline lm_guideline_n1; /* n1_hswish.c: the neighbouring papers' claims */
+extern const lm_guideline lm_guideline_n2; /* n2_squeeze_excite.c */
+extern const lm_guideline lm_guideline_n3; /* n3_ghost_module.c */
+extern const lm_guideline lm_guideline_n4; /* n4_shuffle_cost.c */
 
 #endif

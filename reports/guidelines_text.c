@@ -21,7 +21,7 @@ static const lm_result_case *find(const lm_results *r, const lm_result_case *lik
 }
 
 static int write_cases(FILE *out, const lm_results *r, const char *experiment) {
-    if (fprintf(out, "\n%s  %-14s %-34s %9s %8s %9s %9s", experiment, "group", "case", "MAdds M", "MAC M",
+    if (fprintf(out, "%s  %-14s %-34s %9s %8s %9s %9s", experiment, "group", "case", "MAdds M", "MAC M",
                 "paper GPU", "paper ARM") < 0)
         return -1;
     for (size_t t = 0; t < r->thread_count_count; t++)
@@ -80,6 +80,7 @@ int lm_results_write_guidelines(FILE *out, const lm_results *r) {
         bool known = !e[0];
         for (size_t k = 0; k < experiments; k++) known |= strcmp(seen[k], e) == 0;
         if (known || experiments == 16) continue;
+        if (experiments && fputc('\n', out) == EOF) return -1;
         snprintf(seen[experiments++], sizeof seen[0], "%s", e);
         if (write_cases(out, r, e) != 0) return -1;
     }

@@ -23,14 +23,14 @@ static int write_networks(FILE *out, const lm_results *r) {
     int width = 7;
     for (size_t i = 0; i < r->case_count; i++) {
         const int w = (int)strlen(r->cases[i].network);
-        if (r->cases[i].layer_index < 0 && w > width) width = w;
+        if (r->cases[i].layer_index < 0 && !r->cases[i].experiment[0] && w > width) width = w;
     }
     if (fprintf(out, "%-*s  %-9s %5s %7s %11s %9s %6s %10s %9s %10s\n", width, "network", "input", "batch", "threads",
                 "median ms", "min ms", "cv", "images/s", "MAdds M", "params") < 0)
         return -1;
     for (size_t i = 0; i < r->case_count; i++) {
         const lm_result_case *c = &r->cases[i];
-        if (!c->run_count || !c->network[0] || c->layer_index >= 0) continue;
+        if (!c->run_count || !c->network[0] || c->layer_index >= 0 || c->experiment[0]) continue;
         char input[32], median[32] = "error", min[32] = "-", cv[32] = "-", images[32] = "-";
         snprintf(input, sizeof input, "%dx%d", c->input_h, c->input_w);
         double v;
@@ -78,15 +78,17 @@ static int write_breakdowns(FILE *out, const lm_results *r) {
 }
 
 int lm_results_write_summary(FILE *out, const lm_results *r) {
-    bool kernels = false, networks = false;
+    bool kernels = false, networks = false, guidelines = false;
     for (size_t i = 0; i < r->case_count; i++) {
-        if (r->cases[i].experiment[0]) return lm_results_write_guidelines(out, r);
-        networks |= r->cases[i].network[0] != '\0';
-        kernels |= r->cases[i].network[0] == '\0';
+        const lm_result_case *c = &r->cases[i];
+        guidelines |= c->experiment[0] != '\0';
+        networks |= c->network[0] && !c->experiment[0];
+        kernels |= !c->network[0];
     }
     if (networks && (write_networks(out, r) != 0 || write_breakdowns(out, r) != 0)) return -1;
+    if (guidelines && ((networks && fputc('\n', out) == EOF) || lm_results_write_guidelines(out, r) != 0)) return -1;
     if (!kernels) return 0;
-    if (networks && fputc('\n', out) == EOF) return -1;
+    if ((networks || guidelines) && fputc('\n', out) == EOF) return -1;
     int width = 4;
     for (size_t i = 0; i < r->case_count; i++) {
         const int w = (int)strlen(r->cases[i].shape);

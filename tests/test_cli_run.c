@@ -36,7 +36,7 @@ static void test_help(void **state) {
     (void)state;
     outcome o = RUN("--help");
     assert_int_equal(o.status, 0);
-    assert_non_null(strstr(o.out, "Usage: latmac run [--suite kernels|nets|guidelines]"));
+    assert_non_null(strstr(o.out, "Usage: latmac run [--suite all|kernels|nets|guidelines] [--quick]"));
     assert_non_null(strstr(o.out, "--only LIST"));
     assert_non_null(strstr(o.out, "--benchmark_"));
     assert_non_null(strstr(o.out, "--per-layer"));
@@ -50,8 +50,10 @@ static void test_help(void **state) {
 static void test_bad_invocations(void **state) {
     (void)state;
     const char *o = out_dir;
-    assert_usage_error(RUN("--suite", "guess", "--out", o), "latmac run: unknown suite 'guess' (expected kernels, nets or guidelines)");
-    assert_usage_error(RUN("--nets", "mobilenet_v2", "--out", o), "--nets, --input, --batch and --per-layer apply to --suite nets");
+    assert_usage_error(RUN("--suite", "guess", "--out", o),
+                       "latmac run: unknown suite 'guess' (expected kernels, nets, guidelines or all)");
+    assert_usage_error(RUN("--suite", "kernels", "--nets", "mobilenet_v2", "--out", o),
+                       "--nets, --input, --batch and --per-layer apply to --suite nets");
     assert_usage_error(RUN("--suite", "nets", "--nets", "mobilenet_v2,resnet50", "--out", o),
                        "--nets: unknown network 'resnet50' (see 'latmac list nets')");
     assert_usage_error(RUN("--suite", "nets", "--nets", "mobilenet_v2,", "--out", o), "--nets: 'mobilenet_v2,' is not");
@@ -60,9 +62,9 @@ static void test_bad_invocations(void **state) {
     assert_usage_error(RUN("--suite", "nets", "--input", "16385x224", "--out", o), "--input: '16385x224'");
     assert_usage_error(RUN("--suite", "nets", "--batch", "0", "--out", o), "--batch: '0' is not a whole number");
     assert_usage_error(RUN("--suite", "nets", "--batch", "1025", "--out", o), "--batch: '1025'");
-    assert_usage_error(RUN("--only", "G1", "--out", o), "--only and --scale apply to --suite guidelines");
+    assert_usage_error(RUN("--suite", "nets", "--only", "G1", "--out", o), "--only and --scale apply to --suite guidelines");
     assert_usage_error(RUN("--suite", "guidelines", "--only", "G5", "--out", o),
-                       "--only: unknown experiment 'G5' (expected G1, G2, G3 or G4)");
+                       "--only: unknown experiment 'G5' (expected G1 to G4, U1 or N1 to N4)");
     assert_usage_error(RUN("--suite", "guidelines", "--only", "G1,", "--out", o), "--only: 'G1,' is not");
     assert_usage_error(RUN("--suite", "guidelines", "--scale", "3", "--out", o), "--scale: '3' is not 1, 2 or 4");
     assert_usage_error(RUN("--suite", "guidelines", "--scale", "1,x", "--out", o), "--scale: 'x' is not 1, 2 or 4");
@@ -83,7 +85,8 @@ static void test_bad_invocations(void **state) {
     assert_usage_error(RUN("--min-time", "fast", "--out", o), "--min-time: 'fast' is not a number of seconds");
     assert_usage_error(RUN("--min-time", "0", "--out", o), "--min-time: '0'");
     assert_usage_error(RUN("--min-time", "nan", "--out", o), "--min-time: 'nan'");
-    assert_usage_error(RUN("--filter", "no_such_case", "--out", o), "no case matches the filter 'no_such_case'");
+    assert_usage_error(RUN("--suite", "kernels", "--filter", "no_such_case", "--out", o),
+                       "no case matches the filter 'no_such_case'");
     assert_usage_error(RUN("--bogus"), "latmac run: unknown option '--bogus'");
     assert_usage_error(RUN("--out"), "latmac run: option '--out' needs a value");
     assert_usage_error(RUN("extra"), "latmac run: unexpected argument 'extra'");
@@ -217,6 +220,35 @@ static void test_a_tiny_guideline_run(void **state) {
     json_decref(root);
 }
 
+/* Without --suite every suite runs, into one pair of files; --quick shortens the repetitions. */
+static void test_every_suite_by_default(void **state) {
+    (void)state;
+    outcome o = RUN("--quick", "--filter",
+                    "^(kernels/relu_116_28/latmac|nets/shufflenet_v2_x0_5@|guidelines/G2/cpu_x1/g[12]/)", "--threads",
+                    "1", "--min-time", "0.001", "--out", out_dir, "--benchmark_min_warmup_time=0");
+    if (o.status != 0) fail_msg("exit %d, stderr: %s", o.status, o.err);
+    assert_non_null(strstr(o.out, "shufflenet_v2_x0_5 "));
+    assert_non_null(strstr(o.out, "G2 at 1 thread(s): "));
+    assert_non_null(strstr(o.out, "relu_116_28"));
+    outcome_free(&o);
+    char path[128];
+    snprintf(path, sizeof path, "%s/results.json", out_dir);
+    json_error_t error;
+    json_t *root = json_load_file(path, 0, &error);
+    if (!root) fail_msg("results.json is not JSON: %s", error.text);
+    json_t *latmac = json_object_get(json_object_get(root, "context"), "latmac");
+    assert_string_equal(json_string_value(json_object_get(latmac, "suite")), "all");
+    json_t *b = json_object_get(root, "benchmarks");
+    json_t *kernel = benchmark_named(b, "kernels/relu_116_28/latmac/threads:1_median");
+    assert_non_null(kernel);
+    assert_int_equal(json_integer_value(json_object_get(kernel, "repetitions")), 5); /* --quick */
+    assert_non_null(benchmark_named(b, "nets/shufflenet_v2_x0_5@1x224x224/latmac/threads:1_median"));
+    /* --quick: guideline scale 1 only */
+    assert_non_null(benchmark_named(b, "guidelines/G2/cpu_x1/g2/latmac/threads:1_median"));
+    assert_null(benchmark_named(b, "guidelines/G2/cpu_x2/g2/latmac/threads:1_median"));
+    json_decref(root);
+}
+
 /* A run whose results cannot be written exits 1 and leaves the previous results as they were. */
 static void test_a_failed_write_keeps_the_previous_results(void **state) {
     (void)state;
@@ -251,6 +283,7 @@ int main(void) {
         cmocka_unit_test(test_a_tiny_run_writes_both_files),
         cmocka_unit_test(test_a_tiny_network_run),
         cmocka_unit_test(test_a_tiny_guideline_run),
+        cmocka_unit_test(test_every_suite_by_default),
         cmocka_unit_test(test_a_failed_write_keeps_the_previous_results),
     };
     return cmocka_run_group_tests_name("cli_run", tests, make_out_dir, remove_out_dir);

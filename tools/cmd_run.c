@@ -20,17 +20,16 @@
 #include "zoo.h"
 
 static const char usage[] =
-    "Usage: latmac run [--suite kernels|nets|guidelines] [--filter REGEX] [--threads LIST]\n"
+    "Usage: latmac run [--suite all|kernels|nets|guidelines] [--quick] [--filter REGEX] [--threads LIST]\n"
     "                  [--repetitions N] [--min-time SECONDS] [--out DIR] [--benchmark_*=VALUE ...]\n"
-    "       latmac run --suite nets [--nets LIST] [--input HxW] [--batch N] [--per-layer] [...]\n"
-    "       latmac run --suite guidelines [--only LIST] [--scale LIST] [...]\n"
+    "                  [--nets LIST] [--input HxW] [--batch N] [--per-layer] [--only LIST] [--scale LIST]\n"
     "\n"
-    "Time a suite's cases on this machine and write DIR/results.json (Google Benchmark's JSON layout,\n"
-    "with MAdds, MAC, rates, ratios and the host) and DIR/results.csv (one row per case), then print a\n"
-    "summary. Each case is timed by wall clock after a warm-up as long as --min-time, over repetitions;\n"
-    "the median is quoted.\n"
+    "Time suites of cases on this machine and write DIR/results.json (Google Benchmark's JSON layout,\n"
+    "with MAdds, MAC, rates, ratios, verdicts and the host) and DIR/results.csv (one row per case),\n"
+    "then print a summary. Each case is timed by wall clock after a warm-up as long as --min-time, over\n"
+    "repetitions; the median is quoted.\n"
     "\n"
-    "Suites:\n"
+    "Suites (the default, all, runs the three in this order):\n"
     "  kernels  isolated operators, named kernels/<case>/<backend>/threads:<N>; backends are latmac,\n"
     "           each peer library compiled in (onednn, xnnpack), for memory-bound cases memcpy (a copy\n"
     "           of the case's input, the copy-bandwidth yardstick), and for parallel_empty each\n"
@@ -38,12 +37,14 @@ static const char usage[] =
     "  nets     whole networks of the zoo end to end, named nets/<network>@<batch>x<H>x<W>/latmac/\n"
     "           threads:<N>: latency, images/s; with --per-layer also every step of the network alone,\n"
     "           and the time per category (Conv, Data, Elemwise, Shuffle, Other)\n"
-    "  guidelines  the ShuffleNet V2 paper's guideline experiments (G1 to G4), named\n"
+    "  guidelines  the ShuffleNet V2 paper's guideline experiments (G1 to G4), its unit comparison (U1)\n"
+    "           and its neighbours' claims (N1 to N4), named\n"
     "           guidelines/<G>/<group>/<case>/latmac/threads:<N>, with the paper's numbers alongside\n"
     "           and a verdict per guideline and thread count\n"
     "\n"
     "Options:\n"
-    "  -s, --suite SUITE        what to time: kernels (the default), nets or guidelines\n"
+    "  -s, --suite SUITE        what to time: all (the default), kernels, nets or guidelines\n"
+    "  -q, --quick              5 repetitions of at least 0.01 s and guideline scale 1, unless given\n"
     "  -f, --filter REGEX       only cases whose name matches this POSIX extended regular expression\n"
     "  -t, --threads LIST       comma-separated thread counts (default: 1 and the physical core count)\n"
     "  -r, --repetitions N      repetitions per case, 1 to 1000 (default 9)\n"
@@ -55,9 +56,10 @@ static const char usage[] =
     "  -i, --input HxW          nets: input height x width, each 1 to 16384 (default 224x224)\n"
     "  -b, --batch N            nets: images per inference, 1 to 1024 (default 1)\n"
     "  -l, --per-layer          nets: also time each layer alone\n"
-    "  -G, --only LIST          guidelines: comma-separated experiments (default: all; G1,G2,G3,G4)\n"
-    "  -S, --scale LIST         guidelines: comma-separated scales 1, 2, 4 (default 1): the paper's x1,\n"
-    "                           x2, x4 columns (channels multiplied), or for G3 and G4 its 1st, 2nd, 3rd\n"
+    "  -G, --only LIST          guidelines: comma-separated experiments (default: all of G1 to G4, U1,\n"
+    "                           N1 to N4)\n"
+    "  -S, --scale LIST         guidelines: comma-separated scales 1, 2, 4 (default 1,2,4; --quick: 1):\n"
+    "                           the paper's x1, x2, x4 columns, or for G3 and G4 its 1st, 2nd, 3rd\n"
     "  --benchmark_*=VALUE      Google Benchmark's own flags, passed through (e.g. --benchmark_out=FILE)\n"
     "  -h, --help               show this help\n"
     "\n"
@@ -67,6 +69,8 @@ static const char usage[] =
 
 #define DEFAULT_REPETITIONS 9
 #define DEFAULT_MIN_TIME 0.05
+#define QUICK_REPETITIONS 5
+#define QUICK_MIN_TIME 0.01
 #define MAX_MIN_TIME 3600.0
 #define HELP_SHOWN (-1) /* parse_options: --help was answered */
 
@@ -83,6 +87,8 @@ typedef struct options {
     bool per_layer, nets_options;   /* nets_options: one of --nets, --input, --batch, --per-layer given */
     lm_guideline_selection guidelines;
     bool guideline_options;         /* --only or --scale given */
+    bool quick;                     /* --quick */
+    bool repetitions_given, min_time_given;
     unsigned long repetitions;
     double min_time;
     regex_t filter;
@@ -183,7 +189,8 @@ static int parse_only(options *o, const char *text) {
     char *save = NULL;
     for (char *id = strtok_r(buf, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
         const lm_guideline *e = lm_guideline_find(id);
-        if (!e) return lm_cli_usage_error("run", "--only: unknown experiment '%s' (expected G1, G2, G3 or G4)", id);
+        if (!e)
+            return lm_cli_usage_error("run", "--only: unknown experiment '%s' (expected G1 to G4, U1 or N1 to N4)", id);
         bool seen = false;
         for (size_t i = 0; i < g->experiment_count; i++) seen |= g->experiments[i] == e;
         if (!seen) g->experiments[g->experiment_count++] = e;
@@ -219,10 +226,11 @@ static int parse_options(int argc, char **argv, options *o) {
         {"nets", required_argument, NULL, 'n'},    {"input", required_argument, NULL, 'i'},
         {"batch", required_argument, NULL, 'b'},   {"per-layer", no_argument, NULL, 'l'},
         {"only", required_argument, NULL, 'G'},    {"scale", required_argument, NULL, 'S'},
+        {"quick", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},          {0, 0, 0, 0},
     };
     lm_cli_reset_getopt();
-    for (int c; (c = getopt_long(argc, argv, ":s:f:t:r:m:o:n:i:b:lG:S:h", long_options, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":s:f:t:r:m:o:n:i:b:lG:S:qh", long_options, NULL)) != -1;) {
         int rc = LM_EXIT_OK;
         switch (c) {
         case 's': o->suite = optarg; break;
@@ -252,19 +260,27 @@ static int parse_options(int argc, char **argv, options *o) {
         case 'l': o->per_layer = true; break;
         case 'G': rc = parse_only(o, optarg); break;
         case 'S': rc = parse_scales(o, optarg); break;
+        case 'q': o->quick = true; break;
         case 'h': fputs(usage, stdout); return HELP_SHOWN;
         default: return lm_cli_bad_option("run", c, argv);
         }
         if (rc != LM_EXIT_OK) return rc;
         o->nets_options |= strchr("nibl", c) != NULL;
         o->guideline_options |= c == 'G' || c == 'S';
+        o->repetitions_given |= c == 'r';
+        o->min_time_given |= c == 'm';
     }
     if (lm_cli_no_operands("run", argc, argv) != LM_EXIT_OK) return LM_EXIT_USAGE;
-    if (lm_cli_parse_choice(o->suite, lm_run_suites) < 0 && strcmp(o->suite, "guidelines") != 0)
-        return lm_cli_usage_error("run", "unknown suite '%s' (expected kernels, nets or guidelines)", o->suite);
-    if (o->guideline_options && strcmp(o->suite, "guidelines") != 0)
+    const bool all = strcmp(o->suite, "all") == 0;
+    if (lm_cli_parse_choice(o->suite, lm_run_suites) < 0 && strcmp(o->suite, "guidelines") != 0 && !all)
+        return lm_cli_usage_error("run", "unknown suite '%s' (expected kernels, nets, guidelines or all)", o->suite);
+    if (o->guideline_options && strcmp(o->suite, "guidelines") != 0 && !all)
         return lm_cli_usage_error("run", "--only and --scale apply to --suite guidelines");
-    if (o->nets_options && strcmp(o->suite, "nets") != 0)
+    if (o->quick) { /* fewer and shorter repetitions, unless given */
+        if (!o->repetitions_given) o->repetitions = QUICK_REPETITIONS;
+        if (!o->min_time_given) o->min_time = QUICK_MIN_TIME;
+    }
+    if (o->nets_options && strcmp(o->suite, "nets") != 0 && strcmp(o->suite, "all") != 0)
         return lm_cli_usage_error("run", "--nets, --input, --batch and --per-layer apply to --suite nets");
     if (!*o->out) return lm_cli_usage_error("run", "--out: the directory name is empty");
     if (o->filter_text) {
@@ -287,6 +303,16 @@ static unsigned long hardware_threads(const lm_host *host) {
     return n > 0 ? (unsigned long)n : 1;
 }
 
+/* The suites a run covers: the one named, or all three ("all", the default). */
+static size_t suites_of(const options *o, const char **suites) {
+    if (strcmp(o->suite, "all") != 0) {
+        suites[0] = o->suite;
+        return 1;
+    }
+    suites[0] = "kernels", suites[1] = "nets", suites[2] = "guidelines";
+    return 3;
+}
+
 static int run(options *o, lm_host *host, int argc, char **argv) {
     const unsigned long hardware = hardware_threads(host);
     const unsigned long max = hardware < LM_RESULT_MAX_THREADS ? hardware : LM_RESULT_MAX_THREADS;
@@ -298,48 +324,72 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
         o->threads[o->thread_count++] = 1;
         if (cores > 1) o->threads[o->thread_count++] = (int)(cores < max ? cores : max);
     }
+    if (!o->guidelines.scale_count) { /* the paper's three columns; --quick: the first */
+        static const int all_scales[] = {1, 2, 4};
+        o->guidelines.scale_count = o->quick ? 1 : 3;
+        memcpy(o->guidelines.scales, all_scales, o->guidelines.scale_count * sizeof all_scales[0]);
+    }
     const lm_suite_source guidelines = lm_guideline_suite(&o->guidelines);
-    const lm_run_config config = {
-        .host = host,
-        .suite = o->suite,
-        .source = strcmp(o->suite, "guidelines") == 0 ? &guidelines : NULL,
-        .filter = o->has_filter ? &o->filter : NULL,
-        .threads = o->threads,
-        .thread_count = o->thread_count,
-        .repetitions = (int)o->repetitions,
-        .min_time = o->min_time,
-        .warmup_time = o->min_time,
-        .nets = o->net_count ? o->nets : NULL,
-        .net_count = o->net_count,
-        .batch = (int)o->batch,
-        .input_h = (int)o->input_h,
-        .input_w = (int)o->input_w,
-        .per_layer = o->per_layer,
-        .progress = isatty(STDERR_FILENO) ? stderr : NULL,
-        .notes = stderr,
-    };
+    const char *suites[3];
+    const size_t suite_count = suites_of(o, suites);
+    lm_run_config configs[3];
+    lm_results *parts[3] = {NULL};
     char err[512];
-    lm_results *r = calloc(1, sizeof *r);
-    if (!r) {
-        fputs("latmac run: out of memory\n", stderr);
-        return LM_EXIT_FAILURE;
-    }
     int status = LM_EXIT_FAILURE;
-    if (lm_runner_plan(&config, r, err, sizeof err) != 0) {
-        status = lm_cli_usage_error("run", "%s", err);
-        goto done;
+    size_t planned = 0;
+    /* Plan every suite before running any, so a bad network or input stops the run at once. */
+    for (size_t i = 0; i < suite_count; i++) {
+        configs[i] = (lm_run_config){
+            .host = host,
+            .suite = suites[i],
+            .source = strcmp(suites[i], "guidelines") == 0 ? &guidelines : NULL,
+            .filter = o->has_filter ? &o->filter : NULL,
+            .threads = o->threads,
+            .thread_count = o->thread_count,
+            .repetitions = (int)o->repetitions,
+            .min_time = o->min_time,
+            .warmup_time = o->min_time,
+            .nets = o->net_count ? o->nets : NULL,
+            .net_count = o->net_count,
+            .batch = (int)o->batch,
+            .input_h = (int)o->input_h,
+            .input_w = (int)o->input_w,
+            .per_layer = o->per_layer,
+            .progress = isatty(STDERR_FILENO) ? stderr : NULL,
+            .notes = stderr,
+        };
+        parts[i] = calloc(1, sizeof *parts[i]);
+        if (!parts[i]) {
+            fputs("latmac run: out of memory\n", stderr);
+            goto done;
+        }
+        if (lm_runner_plan(&configs[i], parts[i], err, sizeof err) != 0) {
+            status = lm_cli_usage_error("run", "%s", err);
+            goto done;
+        }
+        planned += parts[i]->case_count;
     }
-    if (!r->case_count) {
+    if (!planned) {
         status = lm_cli_usage_error("run", "no case matches the filter '%s'", o->filter_text ? o->filter_text : "");
         goto done;
     }
+    lm_results *r = parts[0];
     r->command_line = command_line(argc, argv);
+    if (suite_count > 1) snprintf(r->suite, sizeof r->suite, "all");
     if (r->cores && r->load_at_start > r->cores)
         fprintf(stderr, "latmac run: the load average (%.2f) exceeds the %u cores; results are flagged 'load'\n",
                 r->load_at_start, r->cores);
-    if (lm_runner_run(&config, r, err, sizeof err) != 0) {
-        fprintf(stderr, "latmac run: %s\n", err);
-        goto done;
+    for (size_t i = 0; i < suite_count; i++) {
+        if (!parts[i]->case_count) continue;
+        if (lm_runner_run(&configs[i], parts[i], err, sizeof err) != 0) {
+            fprintf(stderr, "latmac run: %s\n", err);
+            goto done;
+        }
+        if (i && (lm_results_move_cases(r, parts[i]) != 0 || (!r->gb_context_json && parts[i]->gb_context_json &&
+                                                               !(r->gb_context_json = strdup(parts[i]->gb_context_json))))) {
+            fputs("latmac run: out of memory\n", stderr);
+            goto done;
+        }
     }
     size_t ran = 0;
     for (size_t i = 0; i < r->case_count; i++) ran += r->cases[i].run_count > 0;
@@ -364,8 +414,10 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
     }
     status = LM_EXIT_OK;
 done:
-    lm_results_free(r);
-    free(r);
+    for (size_t i = 0; i < suite_count; i++) {
+        if (parts[i]) lm_results_free(parts[i]);
+        free(parts[i]);
+    }
     return status;
 }
 
@@ -381,7 +433,7 @@ int lm_cmd_run(int argc, char **argv) {
     for (int i = 1; i < argc; i++) args[i] = argv[i];
     int args_count = argc;
     options o = {
-        .suite = "kernels", .out = "results", .repetitions = DEFAULT_REPETITIONS, .min_time = DEFAULT_MIN_TIME};
+        .suite = "all", .out = "results", .repetitions = DEFAULT_REPETITIONS, .min_time = DEFAULT_MIN_TIME};
     int status;
     const char *unknown = lm_gb_initialize(&args_count, args);
     if (unknown) {
