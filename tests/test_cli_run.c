@@ -241,7 +241,7 @@ static void test_every_suite_by_default(void **state) {
     json_t *b = json_object_get(root, "benchmarks");
     json_t *kernel = benchmark_named(b, "kernels/relu_116_28/latmac/threads:1_median");
     assert_non_null(kernel);
-    assert_int_equal(json_integer_value(json_object_get(kernel, "repetitions")), 5); /* --quick */
+    assert_int_equal(json_integer_value(json_object_get(kernel, "repetitions")), 9);
     assert_non_null(benchmark_named(b, "nets/shufflenet_v2_x0_5@1x224x224/latmac/threads:1_median"));
     /* --quick: guideline scale 1 only */
     assert_non_null(benchmark_named(b, "guidelines/G2/cpu_x1/g2/latmac/threads:1_median"));
