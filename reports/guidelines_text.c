@@ -20,8 +20,18 @@ static const lm_result_case *find(const lm_results *r, const lm_result_case *lik
     return NULL;
 }
 
+/* The widest label of an experiment's cases (at least the header's). */
+static int label_width(const lm_results *r, const char *experiment) {
+    int width = 4;
+    for (size_t i = 0; i < r->case_count; i++)
+        if (strcmp(r->cases[i].experiment, experiment) == 0 && (int)strlen(r->cases[i].label) > width)
+            width = (int)strlen(r->cases[i].label);
+    return width;
+}
+
 static int write_cases(FILE *out, const lm_results *r, const char *experiment) {
-    if (fprintf(out, "%s  %-14s %-34s %9s %8s %9s %9s", experiment, "group", "case", "MAdds M", "MAC M",
+    const int width = label_width(r, experiment);
+    if (fprintf(out, "%s  %-14s %-*s %9s %8s %9s %9s", experiment, "group", width, "case", "MAdds M", "MAC M",
                 "paper GPU", "paper ARM") < 0)
         return -1;
     for (size_t t = 0; t < r->thread_count_count; t++)
@@ -36,8 +46,8 @@ static int write_cases(FILE *out, const lm_results *r, const char *experiment) {
         char gpu[16] = "-", arm[16] = "-";
         if (c->paper_gpu > 0) snprintf(gpu, sizeof gpu, "%.0f", c->paper_gpu);
         if (c->paper_arm > 0) snprintf(arm, sizeof arm, "%.1f", c->paper_arm);
-        if (fprintf(out, "%-2s  %-14s %-34s %9.1f %8.2f %9s %9s", "", c->group, c->label, c->madds / 1e6, c->mac / 1e6,
-                    gpu, arm) < 0)
+        if (fprintf(out, "%-2s  %-14s %-*s %9.1f %8.2f %9s %9s", "", c->group, width, c->label, c->madds / 1e6,
+                    c->mac / 1e6, gpu, arm) < 0)
             return -1;
         for (size_t t = 0; t < r->thread_count_count; t++) {
             const lm_result_case *at = find(r, c, r->thread_counts[t].threads);
@@ -58,14 +68,15 @@ static const char *outcome_name(lm_outcome o) {
     return o == LM_CONFIRMS ? "confirms" : o == LM_CONTRADICTS ? "contradicts" : "undecided";
 }
 
-static int write_verdict(FILE *out, const lm_guideline_verdict *v) {
+static int write_verdict(FILE *out, const lm_results *r, const lm_guideline_verdict *v) {
     if (fprintf(out, "%s at %d thread(s): %s (%zu of %zu comparisons confirm, %zu contradict)\n", v->experiment,
                 v->threads, lm_verdict_name(v->verdict), v->confirms, v->count, v->contradicts) < 0)
         return -1;
+    const int width = label_width(r, v->experiment);
     for (size_t k = 0; k < v->count; k++) {
         const lm_guideline_comparison *c = &v->comparisons[k];
-        if (fprintf(out, "  %-14s %-34s takes %.3fx [%.3f, %.3f] the time of %-24s p %.2g (corrected %.2g)  %s\n",
-                    c->slower->group, c->slower->label, c->effect.ratio, c->effect.low, c->effect.high,
+        if (fprintf(out, "  %-14s %-*s takes %.3fx [%.3f, %.3f] the time of %s; p %.2g (corrected %.2g): %s\n",
+                    c->slower->group, width, c->slower->label, c->effect.ratio, c->effect.low, c->effect.high,
                     c->faster->label, c->p, c->p_adjusted, outcome_name(c->outcome)) < 0)
             return -1;
     }
@@ -94,7 +105,7 @@ int lm_results_write_guidelines(FILE *out, const lm_results *r) {
                          100 * LM_VERDICT_CONFIDENCE, LM_VERDICT_ALPHA, 1 + LM_VERDICT_MIN_EFFECT) < 0
                      ? -1
                      : 0;
-    for (size_t i = 0; i < count && status == 0; i++) status = write_verdict(out, &verdicts[i]);
+    for (size_t i = 0; i < count && status == 0; i++) status = write_verdict(out, r, &verdicts[i]);
     lm_guideline_verdicts_free(verdicts, count);
     return status;
 }
