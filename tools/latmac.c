@@ -14,7 +14,7 @@ static const struct command {
 } commands[] = {
     {"info", lm_cmd_info, "describe this machine: CPU, SIMD features, cores, caches, clock, build"},
     {"list", lm_cmd_list, "list the suites, the zoo's networks with their costs, or the kernel cases"},
-    {"run", lm_cmd_run, "time a suite's cases (kernels, nets) and write results.json and results.csv"},
+    {"run", lm_cmd_run, "time the suites (kernels, nets, guidelines) and write results.json and results.csv"},
 };
 
 static void print_usage(FILE *out) {
