@@ -11,6 +11,7 @@
 
 #include "guideline_verdicts.h"
 #include "host_report.h"
+#include "proxy.h"
 #include "kernel.h"
 
 /* Sets obj[key] to v, leaving the key out when v is not finite (JSON has no NaN or infinity). */
@@ -280,6 +281,25 @@ static json_t *verdicts_json(const lm_results *r) {
     return list;
 }
 
+/* FLOPs and MAC as latency proxies (guidelines/proxy.h); an empty list without enough cases. */
+static json_t *proxies_json(const lm_results *r) {
+    json_t *list = json_array();
+    lm_proxy_result p[8];
+    const size_t n = lm_proxy_analyse(r, p, sizeof p / sizeof p[0]);
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_pack("{s:s, s:i, s:I}", "cases", p[i].population, "threads", p[i].threads, "count",
+                              (json_int_t)p[i].count);
+        set_real(o, "madds_spearman", p[i].madds.spearman);
+        set_real(o, "madds_log_slope", p[i].madds.slope);
+        set_real(o, "madds_log_r2", p[i].madds.r2);
+        set_real(o, "mac_spearman", p[i].mac.spearman);
+        set_real(o, "mac_log_slope", p[i].mac.slope);
+        set_real(o, "mac_log_r2", p[i].mac.r2);
+        json_array_append_new(list, o);
+    }
+    return list;
+}
+
 json_t *lm_results_to_json(const lm_results *r) {
     json_t *ctx = gb_context(r), *benchmarks = json_array();
     json_t *latmac = latmac_context(r);
@@ -298,6 +318,7 @@ json_t *lm_results_to_json(const lm_results *r) {
         set_string(latmac, "verdict_rule", rule);
     }
     json_object_set_new(latmac, "verdicts", verdicts);
+    json_object_set_new(latmac, "proxies", proxies_json(r));
     json_object_set_new(ctx, "latmac", latmac);
     for (size_t i = 0; i < r->case_count; i++)
         for (size_t j = 0; j < r->cases[i].run_count; j++)

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "proxy.h"
+
 /* latmac's ratios to each peer and its fraction of copy bandwidth, e.g. "onednn 1.12 copy 0.85". */
 static void ratios(const lm_results *r, const lm_result_case *c, char *buf, size_t size) {
     size_t used = 0;
@@ -77,6 +79,25 @@ static int write_breakdowns(FILE *out, const lm_results *r) {
     return 0;
 }
 
+/* FLOPs and MAC as latency proxies (guidelines/proxy.h), when the run has enough cases. */
+static int write_proxies(FILE *out, const lm_results *r) {
+    lm_proxy_result p[8];
+    const size_t n = lm_proxy_analyse(r, p, sizeof p / sizeof p[0]);
+    if (!n) return 0;
+    if (fputs("\ndoes FLOPs predict latency here? (Spearman's rank correlation with the median latency; the\n"
+              "slope and R^2 of log(latency) fitted on log(proxy))\n",
+              out) == EOF ||
+        fprintf(out, "%-10s %7s %6s  %14s %10s %8s  %14s %10s %8s\n", "cases", "threads", "count", "MAdds Spearman",
+                "slope", "R^2", "MAC Spearman", "slope", "R^2") < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (fprintf(out, "%-10s %7d %6zu  %14.3f %10.3f %8.3f  %14.3f %10.3f %8.3f\n", p[i].population, p[i].threads,
+                    p[i].count, p[i].madds.spearman, p[i].madds.slope, p[i].madds.r2, p[i].mac.spearman, p[i].mac.slope,
+                    p[i].mac.r2) < 0)
+            return -1;
+    return 0;
+}
+
 int lm_results_write_summary(FILE *out, const lm_results *r) {
     bool kernels = false, networks = false, guidelines = false;
     for (size_t i = 0; i < r->case_count; i++) {
@@ -87,7 +108,7 @@ int lm_results_write_summary(FILE *out, const lm_results *r) {
     }
     if (networks && (write_networks(out, r) != 0 || write_breakdowns(out, r) != 0)) return -1;
     if (guidelines && ((networks && fputc('\n', out) == EOF) || lm_results_write_guidelines(out, r) != 0)) return -1;
-    if (!kernels) return 0;
+    if (!kernels) return write_proxies(out, r);
     if ((networks || guidelines) && fputc('\n', out) == EOF) return -1;
     int width = 4;
     for (size_t i = 0; i < r->case_count; i++) {
@@ -117,5 +138,5 @@ int lm_results_write_summary(FILE *out, const lm_results *r) {
               "latmac's, the fraction of copy bandwidth reached (1: as fast as copying the input)\n",
               out) == EOF)
         return -1;
-    return 0;
+    return write_proxies(out, r);
 }
