@@ -2,6 +2,8 @@
 #include "net_suite.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "case_data.h"
@@ -155,4 +157,41 @@ void lm_net_cache_clear(lm_net_cache *cache) {
     lm_plan_destroy(cache->plan);
     lm_graph_destroy(cache->graph);
     memset(cache, 0, sizeof *cache);
+}
+
+static double now_seconds(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int compare_doubles(const void *a, const void *b) {
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+_Static_assert(LM_LAYER_CATEGORY_COUNT == LM_RESULT_LAYER_CATEGORIES, "one list of Figure 2's categories");
+
+int lm_net_profile(lm_plan *p, lm_threadpool *pool, int runs, double seconds[LM_LAYER_CATEGORY_COUNT]) {
+    const int steps = lm_plan_step_count(p);
+    if (runs < 1) runs = 1;
+    double *t = malloc((size_t)steps * (size_t)runs * sizeof *t);
+    if (!t) return -1;
+    for (int r = 0; r < runs; r++) {
+        double before = now_seconds();
+        for (int i = 0; i < steps; i++) {
+            lm_plan_run_step(p, i, pool);
+            const double after = now_seconds();
+            t[(size_t)i * (size_t)runs + (size_t)r] = after - before;
+            before = after;
+        }
+    }
+    for (int i = 0; i < steps; i++) {
+        double *mine = t + (size_t)i * (size_t)runs;
+        qsort(mine, (size_t)runs, sizeof *mine, compare_doubles);
+        const double median = runs % 2 ? mine[runs / 2] : (mine[runs / 2 - 1] + mine[runs / 2]) / 2;
+        seconds[lm_plan_step_at(p, i)->category] += median;
+    }
+    free(t);
+    return 0;
 }

@@ -45,4 +45,9 @@ lm_plan *lm_net_cache_load(lm_net_cache *cache, const lm_result_case *c, lm_case
                            unsigned usable_isas, char *err, size_t err_size);
 void lm_net_cache_clear(lm_net_cache *cache);
 
+/* Profiles `runs` end-to-end runs of a plan, timing every step inside the run (wall clock around each
+ * step); adds the median time of each step to its category's entry of seconds[] (indexed as
+ * lm_layer_category). Returns 0, or -1 when memory runs out. */
+int lm_net_profile(lm_plan *p, lm_threadpool *pool, int runs, double seconds[LM_LAYER_CATEGORY_COUNT]);
+
 #endif

@@ -14,6 +14,7 @@
 #include "host.h"
 
 #define LM_RESULT_MAX_PEERS 4
+#define LM_RESULT_LAYER_CATEGORIES 5 /* the ShuffleNet V2 paper's Figure 2: Conv, Data, Elemwise, Shuffle, Other */
 #define LM_RESULT_MAX_REPETITIONS 1000 /* per case (latmac run's limit) */
 #define LM_RESULT_MAX_THREADS 256      /* threads per case */
 #define LM_RESULT_MAX_THREAD_COUNTS 64 /* distinct thread counts per run */
@@ -58,6 +59,11 @@ typedef struct lm_result_case {
     int layers, steps;      /* whole network: graph nodes, and plan steps after folding and fusion */
     uint64_t peak_activation_bytes; /* whole network: see bench/plan.h */
     bool separate_elementwise;      /* planned with every BatchNorm and activation as its own step */
+    /* Whole networks: where the time of an end-to-end run goes, each step timed inside the run (the
+     * median over repetitions of each step's time, summed per category of lm_result_layer_categories);
+     * seconds. has_profile false when not measured. */
+    bool has_profile;
+    double profile_seconds[LM_RESULT_LAYER_CATEGORIES];
     /* Guideline experiments (suite "guidelines"; guidelines/experiment.h): the case's place in its
      * experiment, and the paper's own figure for it. */
     char experiment[8];     /* "G1"; "" elsewhere */
@@ -167,7 +173,6 @@ bool lm_result_images_per_second(const lm_result_case *c, double *images_per_sec
  * batch, backend and threads): the sum of the isolated layers' medians per category of the ShuffleNet
  * V2 paper's Figure 2, their total, and the gap: the end-to-end median minus that total (positive:
  * the network is slower than its layers timed alone). Seconds. False without layer cases or medians. */
-#define LM_RESULT_LAYER_CATEGORIES 5
 extern const char *const lm_result_layer_categories[LM_RESULT_LAYER_CATEGORIES]; /* "Conv", ... "Other" */
 typedef struct lm_result_breakdown {
     double category_seconds[LM_RESULT_LAYER_CATEGORIES];

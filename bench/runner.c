@@ -408,6 +408,13 @@ static void on_result(const lm_gb_result *g, void *user) {
     copy_text(run.aggregate_name, sizeof run.aggregate_name, g->aggregate_name);
     copy_text(run.error_message, sizeof run.error_message, g->message);
     if (lm_result_case_add_run(rc, &run) != 0) rn->out_of_memory = true;
+    /* A network's timing is done: profile where its time goes, outside the timed runs. */
+    const bool last = run.is_aggregate ? strcmp(run.aggregate_name, "median") == 0 : rn->cfg->repetitions == 1;
+    if (c->kind == BACKEND_NETWORK && c->plan && last && !run.error) {
+        memset(rc->profile_seconds, 0, sizeof rc->profile_seconds);
+        if (lm_net_profile(c->plan, c->pool, rn->cfg->repetitions, rc->profile_seconds) != 0) rn->out_of_memory = true;
+        else rc->has_profile = true;
+    }
     progress(rn, c, g);
 }
 

@@ -156,8 +156,15 @@ static void network_fields(json_t *b, const lm_results *r, const lm_result_case 
     json_object_set_new(b, "peak_activation_bytes", json_integer((json_int_t)c->peak_activation_bytes));
     const double seconds = run->real_time * lm_time_unit_seconds(c->time_unit);
     if (has_rates(run) && seconds > 0) set_real(b, "images_per_second", c->batch / seconds);
+    if (!run->is_aggregate || strcmp(run->aggregate_name, "median") != 0) return;
+    if (c->has_profile) {
+        json_t *profile = json_object();
+        for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++)
+            set_real(profile, lm_result_layer_categories[k], c->profile_seconds[k] / lm_time_unit_seconds(c->time_unit));
+        json_object_set_new(b, "profile_time", profile);
+    }
     lm_result_breakdown d;
-    if (!run->is_aggregate || strcmp(run->aggregate_name, "median") != 0 || !lm_result_net_breakdown(r, c, &d)) return;
+    if (!lm_result_net_breakdown(r, c, &d)) return;
     const double unit = lm_time_unit_seconds(c->time_unit);
     json_t *categories = json_object();
     for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++)

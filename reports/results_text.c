@@ -47,6 +47,33 @@ static int write_networks(FILE *out, const lm_results *r) {
     return 0;
 }
 
+/* Where each network's time goes inside its end-to-end runs (the paper's Figure 2, for every network). */
+static int write_profiles(FILE *out, const lm_results *r) {
+    bool header = false;
+    for (size_t i = 0; i < r->case_count; i++) {
+        const lm_result_case *c = &r->cases[i];
+        if (!c->has_profile || c->experiment[0]) continue;
+        double total = 0;
+        for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++) total += c->profile_seconds[k];
+        if (!header) {
+            if (fputs("\nwhere the time goes in an end-to-end run (share of the steps' time, each step timed inside the\n"
+                      "run; the ShuffleNet V2 paper's Figure 2 for every network)\n",
+                      out) == EOF ||
+                fprintf(out, "%-26s %7s", "network", "threads") < 0)
+                return -1;
+            for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++)
+                if (fprintf(out, " %9s", lm_result_layer_categories[k]) < 0) return -1;
+            if (fprintf(out, " %10s\n", "steps ms") < 0) return -1;
+            header = true;
+        }
+        if (fprintf(out, "%-26s %7d", c->network, c->threads) < 0) return -1;
+        for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++)
+            if (fprintf(out, " %8.1f%%", total > 0 ? 100 * c->profile_seconds[k] / total : 0) < 0) return -1;
+        if (fprintf(out, " %10.3f\n", total * 1e3) < 0) return -1;
+    }
+    return 0;
+}
+
 /* Networks timed per layer: the end-to-end median split into the paper's Figure 2 categories. */
 static int write_breakdowns(FILE *out, const lm_results *r) {
     bool header = false;
@@ -106,7 +133,8 @@ int lm_results_write_summary(FILE *out, const lm_results *r) {
         networks |= c->network[0] && !c->experiment[0];
         kernels |= !c->network[0];
     }
-    if (networks && (write_networks(out, r) != 0 || write_breakdowns(out, r) != 0)) return -1;
+    if (networks && (write_networks(out, r) != 0 || write_profiles(out, r) != 0 || write_breakdowns(out, r) != 0))
+        return -1;
     if (guidelines && ((networks && fputc('\n', out) == EOF) || lm_results_write_guidelines(out, r) != 0)) return -1;
     if (!kernels) return write_proxies(out, r);
     if ((networks || guidelines) && fputc('\n', out) == EOF) return -1;

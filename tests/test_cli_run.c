@@ -155,7 +155,8 @@ static void test_a_tiny_network_run(void **state) {
                     "--out", out_dir, "--benchmark_min_warmup_time=0");
     if (o.status != 0) fail_msg("exit %d, stderr: %s", o.status, o.err);
     assert_non_null(strstr(o.out, "images/s"));
-    assert_non_null(strstr(o.out, "where the time goes"));
+    assert_non_null(strstr(o.out, "where the time goes in an end-to-end run"));
+    assert_non_null(strstr(o.out, "where the time goes (ms; each layer timed alone"));
     assert_non_null(strstr(o.out, "mobilenet_v3_small  "));
     outcome_free(&o);
 
@@ -172,6 +173,9 @@ static void test_a_tiny_network_run(void **state) {
     assert_int_equal(json_integer_value(json_object_get(median, "batch")), 2);
     assert_true(json_number_value(json_object_get(median, "images_per_second")) > 0);
     assert_true(json_integer_value(json_object_get(median, "peak_activation_bytes")) > 2 * 64 * 48 * 3 * 4);
+    json_t *profile = json_object_get(median, "profile_time"); /* each step timed inside the runs */
+    assert_true(json_number_value(json_object_get(profile, "Conv")) > 0);
+    assert_true(json_number_value(json_object_get(profile, "Shuffle")) > 0);
     json_t *categories = json_object_get(median, "category_time");
     assert_true(json_number_value(json_object_get(categories, "Shuffle")) > 0);
     assert_true(json_is_number(json_object_get(median, "gap_time")));

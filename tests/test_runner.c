@@ -308,6 +308,10 @@ static void test_a_tiny_network_run_breaks_down_by_category(void **state) {
         assert_true(lm_result_seconds(c, "median", &median));
         assert_true(lm_result_images_per_second(c, &images));
         assert_true(fabs(images * median - 1) < 1e-9);
+        assert_true(c->has_profile); /* where an end-to-end run's time goes */
+        double profiled = 0;
+        for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++) profiled += c->profile_seconds[k];
+        assert_true(c->profile_seconds[0] > 0 && profiled > 0);
         lm_result_breakdown b;
         assert_true(lm_result_net_breakdown(&r, c, &b));
         assert_int_equal(b.layers_timed, c->steps);
