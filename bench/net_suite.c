@@ -15,9 +15,12 @@ static void network_shape(char *buf, size_t size, const char *network, int batch
     snprintf(buf, size, "%s@%dx%dx%d", network, batch, height, width);
 }
 
-static lm_plan *make_plan(const lm_graph *g, bool separate, unsigned usable_isas, char *err, size_t err_size) {
-    const lm_plan_options o = {
-        .usable_isas = usable_isas, .separate_elementwise = separate, .seed = lm_seed_of(lm_graph_name(g))};
+static lm_plan *make_plan(const lm_graph *g, bool separate, bool concurrent, unsigned usable_isas, char *err,
+                          size_t err_size) {
+    const lm_plan_options o = {.usable_isas = usable_isas,
+                               .separate_elementwise = separate,
+                               .concurrent_branches = concurrent,
+                               .seed = lm_seed_of(lm_graph_name(g))};
     return lm_plan_create(g, &o, err, err_size);
 }
 
@@ -30,7 +33,7 @@ static int load(const lm_zoo_net *net, int batch, int height, int width, unsigne
     if (lm_graph_error(*graph)) {
         lm_error(err, err_size, "%s cannot take a %dx%dx%d input: %s", net->name, batch, height, width,
                  lm_graph_error(*graph));
-    } else if ((*plan = make_plan(*graph, false, usable_isas, err, err_size))) {
+    } else if ((*plan = make_plan(*graph, false, false, usable_isas, err, err_size))) {
         return 0;
     }
     lm_graph_destroy(*graph);
@@ -122,6 +125,7 @@ lm_plan *lm_net_cache_load(lm_net_cache *cache, const lm_result_case *c, lm_case
     char key[sizeof cache->key];
     network_shape(key, sizeof key, c->network, c->batch, c->input_h, c->input_w);
     if (c->separate_elementwise) snprintf(key + strlen(key), sizeof key - strlen(key), "/separate");
+    if (c->concurrent_branches) snprintf(key + strlen(key), sizeof key - strlen(key), "/concurrent");
     if (cache->plan && strcmp(key, cache->key) == 0) return cache->plan;
     lm_net_cache_clear(cache);
     if (build) {
@@ -133,7 +137,8 @@ lm_plan *lm_net_cache_load(lm_net_cache *cache, const lm_result_case *c, lm_case
         if (lm_graph_error(cache->graph)) {
             lm_error(err, err_size, "%s", lm_graph_error(cache->graph));
         } else {
-            cache->plan = make_plan(cache->graph, c->separate_elementwise, usable_isas, err, err_size);
+            cache->plan = make_plan(cache->graph, c->separate_elementwise, c->concurrent_branches, usable_isas, err,
+                                    err_size);
         }
         if (!cache->plan) {
             lm_net_cache_clear(cache);

@@ -38,7 +38,8 @@ typedef struct lm_net_cache {
 typedef lm_graph *(*lm_case_graph_fn)(const lm_result_case *c, void *context);
 
 /* The plan of case c's network (the zoo's network named c->network at c's input, or, when `build` is
- * not NULL, what it builds), planned with c->separate_elementwise: the cached one when it is the
+ * not NULL, what it builds), planned with c->separate_elementwise and c->concurrent_branches: the
+ * cached one when it is the
  * same, else a new one (the old released), run once so every buffer holds what a run leaves. NULL
  * with a reason in err. */
 lm_plan *lm_net_cache_load(lm_net_cache *cache, const lm_result_case *c, lm_case_graph_fn build, void *context,

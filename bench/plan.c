@@ -23,6 +23,7 @@ typedef struct step {
 struct lm_plan {
     int step_count;
     step *steps;
+    int *group_end; /* per step: one past the last step of the group it starts (concurrent branches) */
     int tensor_count;
     size_t *offset;   /* per graph tensor: its place in the arena; SIZE_MAX when the plan has none */
     unsigned char *arena;
@@ -167,9 +168,9 @@ static size_t tensor_bytes(const lm_graph *g, lm_tensor t) {
  * the same page offset wait for it ("4K aliasing"): with a plain first fit, 56x56x128 tensors (a
  * multiple of 4 KiB) all started on page boundaries, and the G1 and G2 cases with 128 channels ran
  * markedly slower than their neighbours. */
-static bool aliases(const lm_plan *p, const int *born, lm_tensor t, size_t at) {
-    if (born[t] < 0) return false;
-    const step *s = &p->steps[born[t]];
+static bool aliases(const lm_plan *p, const int *step_of, lm_tensor t, size_t at) {
+    if (step_of[t] < 0) return false;
+    const step *s = &p->steps[step_of[t]];
     for (int k = 0; k < s->input_count + s->output_count; k++) {
         const lm_tensor u = k < s->input_count ? s->inputs[k] : s->outputs[k - s->input_count];
         if (u == t || p->offset[u] == SIZE_MAX) continue;
@@ -185,17 +186,24 @@ static bool aliases(const lm_plan *p, const int *born, lm_tensor t, size_t at) {
 static int lay_out(lm_plan *p, const lm_graph *g, char *err, size_t err_size) {
     const int T = p->tensor_count, S = p->step_count;
     int *born = malloc((size_t)T * sizeof *born), *dies = malloc((size_t)T * sizeof *dies);
+    int *step_of = malloc((size_t)T * sizeof *step_of);
     lm_tensor *order = malloc((size_t)T * sizeof *order);
-    if (!born || !dies || !order) {
-        free(born), free(dies), free(order);
+    if (!born || !dies || !step_of || !order) {
+        free(born), free(dies), free(step_of), free(order);
         return lm_error(err, err_size, "out of memory");
     }
-    for (int t = 0; t < T; t++) born[t] = dies[t] = -2; /* not in the plan */
+    for (int t = 0; t < T; t++) born[t] = dies[t] = -2, step_of[t] = -1; /* not in the plan */
     born[0] = -1;
-    for (int s = 0; s < S; s++) {
-        for (int i = 0; i < p->steps[s].output_count; i++) born[p->steps[s].outputs[i]] = dies[p->steps[s].outputs[i]] = s;
-        for (int i = 0; i < p->steps[s].input_count; i++) dies[p->steps[s].inputs[i]] = s;
-    }
+    /* Lifetimes in units of groups (a group of concurrent steps counts as its first step): steps of
+     * one group run at once, so none may reuse what another of them reads or writes. */
+    for (int head = 0; head < S; head = p->group_end[head])
+        for (int s = head; s < p->group_end[head]; s++) {
+            for (int i = 0; i < p->steps[s].output_count; i++) {
+                const lm_tensor t = p->steps[s].outputs[i];
+                born[t] = dies[t] = head, step_of[t] = s;
+            }
+            for (int i = 0; i < p->steps[s].input_count; i++) dies[p->steps[s].inputs[i]] = p->group_end[head] - 1;
+        }
     dies[0] = S; /* the input is the caller's: it stays */
     for (int i = 0; i < p->output_count; i++) dies[p->outputs[i]] = S;
     int n = 0;
@@ -216,7 +224,7 @@ static int lay_out(lm_plan *p, const lm_graph *g, char *err, size_t err_size) {
                     moved = true;
                 }
             }
-            if (!moved && aliases(p, born, t, at)) { /* 5 cache lines on, and look again */
+            if (!moved && aliases(p, step_of, t, at)) { /* 5 cache lines on, and look again */
                 at += 5 * ALIGN;
                 moved = true;
             }
@@ -230,8 +238,28 @@ static int lay_out(lm_plan *p, const lm_graph *g, char *err, size_t err_size) {
             if (born[order[a]] <= s && dies[order[a]] >= s) live += tensor_bytes(g, order[a]);
         if (live > p->peak_bytes) p->peak_bytes = live;
     }
-    free(born), free(dies), free(order);
+    free(born), free(dies), free(step_of), free(order);
     return 0;
+}
+
+/* Whether step j reads what one of steps [i, j) writes. */
+static bool depends(const lm_plan *p, int i, int j) {
+    for (int k = i; k < j; k++)
+        for (int a = 0; a < p->steps[j].input_count; a++)
+            for (int b = 0; b < p->steps[k].output_count; b++)
+                if (p->steps[j].inputs[a] == p->steps[k].outputs[b]) return true;
+    return false;
+}
+
+/* Groups of steps that run at once: maximal runs of consecutive steps none of which reads another's
+ * output; without concurrency every step is its own group. */
+static void form_groups(lm_plan *p, bool concurrent) {
+    for (int i = 0; i < p->step_count;) {
+        int j = i + 1;
+        while (concurrent && j < p->step_count && !depends(p, i, j)) j++;
+        for (int k = i; k < j; k++) p->group_end[k] = j;
+        i = j;
+    }
 }
 
 lm_plan *lm_plan_create(const lm_graph *g, const lm_plan_options *o, char *err, size_t err_size) {
@@ -263,6 +291,9 @@ lm_plan *lm_plan_create(const lm_graph *g, const lm_plan_options *o, char *err, 
         if (make_step(g, o, first_reader, absorbed, i, &p->steps[p->step_count], err, err_size) != 0) goto failed;
         p->step_count++;
     }
+    p->group_end = malloc((size_t)(p->step_count + 1) * sizeof *p->group_end);
+    if (!p->group_end) goto out_of_memory;
+    form_groups(p, o->concurrent_branches);
     if (lay_out(p, g, err, err_size) != 0) goto failed;
     /* 64 bytes of slack: vector kernels may load a little past a tensor's end. */
     p->arena = aligned_alloc(4096, (p->arena_bytes + ALIGN + 4095) / 4096 * 4096); /* page-aligned: see page_offset */
@@ -292,6 +323,7 @@ void lm_plan_destroy(lm_plan *p) {
     if (!p) return;
     for (int s = 0; s < p->step_count; s++) lm_op_destroy(p->steps[s].op);
     free(p->steps);
+    free(p->group_end);
     free(p->offset);
     free(p->arena);
     free(p);
@@ -306,8 +338,28 @@ void lm_plan_run_step(lm_plan *p, int i, lm_threadpool *pool) {
     lm_op_run(s->op, s->in, s->out, pool);
 }
 
+typedef struct group_run {
+    lm_plan *plan;
+    int first;
+} group_run;
+
+/* One step of a group, alone on the thread that took it. */
+static void run_member(void *context, size_t task, int thread) {
+    (void)thread;
+    const group_run *g = context;
+    lm_plan_run_step(g->plan, g->first + (int)task, NULL);
+}
+
 void lm_plan_run(lm_plan *p, lm_threadpool *pool) {
-    for (int i = 0; i < p->step_count; i++) lm_plan_run_step(p, i, pool);
+    for (int i = 0; i < p->step_count; i = p->group_end[i]) {
+        const int members = p->group_end[i] - i;
+        if (members > 1 && lm_threadpool_threads(pool) > 1) {
+            group_run g = {.plan = p, .first = i};
+            lm_threadpool_parallelize(pool, (size_t)members, run_member, &g);
+        } else {
+            for (int k = i; k < p->group_end[i]; k++) lm_plan_run_step(p, k, pool);
+        }
+    }
 }
 
 int lm_plan_step_count(const lm_plan *p) { return p->step_count; }

@@ -11,7 +11,9 @@
  *
  * Folding and fusion apply only where nothing else reads the intermediate tensor. With
  * `separate_elementwise`, every node of the graph stays its own step, as written (the G4 experiments
- * and the reference run use that). */
+ * and the reference run use that). With `concurrent_branches`, consecutive steps that do not read each
+ * other's outputs (parallel branches) run at the same time, one per thread of the pool, and the
+ * layout keeps what they read and write apart (G3). */
 #ifndef LM_PLAN_H
 #define LM_PLAN_H
 
@@ -27,6 +29,9 @@ typedef struct lm_plan lm_plan;
 typedef struct lm_plan_options {
     unsigned usable_isas;      /* instruction sets dispatch may use (LM_ISA_BIT); 0: reference kernels only */
     bool separate_elementwise; /* keep BatchNorm and activations as separate steps */
+    /* Run consecutive steps that do not depend on each other (parallel branches) at the same time,
+     * each on one thread of the pool, instead of one after another on all threads (G3). */
+    bool concurrent_branches;
     uint64_t seed;             /* of the weights and the input */
 } lm_plan_options;
 

@@ -59,6 +59,7 @@ typedef struct lm_result_case {
     int layers, steps;      /* whole network: graph nodes, and plan steps after folding and fusion */
     uint64_t peak_activation_bytes; /* whole network: see bench/plan.h */
     bool separate_elementwise;      /* planned with every BatchNorm and activation as its own step */
+    bool concurrent_branches;       /* planned to run independent branches at once, one per thread */
     /* Whole networks: where the time of an end-to-end run goes, each step timed inside the run (the
      * median over repetitions of each step's time, summed per category of lm_result_layer_categories);
      * seconds. has_profile false when not measured. */

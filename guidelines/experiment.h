@@ -23,6 +23,7 @@ typedef struct lm_guideline_case {
     int height, width, channels; /* the input (batch 1) */
     int param[LM_GUIDELINE_PARAMS]; /* the experiment's own, e.g. c1 and c2 */
     bool separate_elementwise;      /* plan with every BatchNorm and activation as its own step (G4) */
+    bool concurrent_branches;       /* run independent branches at once, one per thread (G3) */
     double paper_gpu; /* the paper's GTX 1080Ti figure, batches/s; 0: none */
     double paper_arm; /* the paper's Snapdragon 810 figure, images/s; 0: none */
 } lm_guideline_case;

@@ -17,31 +17,38 @@
  * - Groups "gpu_c<c>" (paper_gpu, batches/s) and "cpu_c<c>" (paper_arm, images/s). Ranks: 1-fragment
  *   0, 2-fragment (series and parallel) 1, 4-fragment 2: the paper predicts more fragments, slower
  *   (it makes no prediction between series and parallel).
- * - The parallel branches run one after the other (their running concurrently is a separate matter).
- *   The n convs of a parallel block are added to the graph first, then the adds.
+ * - Parallel blocks are timed twice: branches one after the other, each on all threads (the plain
+ *   plan), and "concurrent", the n convs of a block at once, each on one thread of the pool (the plan's
+ *   concurrent_branches): so the effect of fragmentation on parallelism is measured, not assumed. With
+ *   one thread both are the same. The n convs of a parallel block are added to the graph first, then
+ *   the adds, so the plan sees them as one group of independent steps.
  * - param[0] = fragments n, param[1] = 1 for parallel, param[2] = c', param[3] = c. Node names
  *   "block<i>.conv<k>" (k = 1..n) and "block<i>.add<k>" (k = 1..n-1), i = 0..9. */
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "experiment.h"
 
 #define BLOCKS 10
-#define KINDS 5
+#define KINDS 7
 
 typedef struct block_kind {
     const char *id, *name;
     int fragments;
     int parallel;
+    bool concurrent; /* the parallel branches at once, one per thread */
     int rank;
     double paper_gpu[3], paper_cpu[3]; /* Table 3: GPU c = 128, 256, 512; CPU c = 64, 128, 256 */
 } block_kind;
 
 static const block_kind kinds[KINDS] = {
-    {"1_fragment", "1-fragment", 1, 0, 0, {2446, 1274, 434}, {40.2, 10.1, 2.3}},
-    {"2_series", "2-fragment-series", 2, 0, 1, {1790, 909, 336}, {38.6, 10.1, 2.2}},
-    {"4_series", "4-fragment-series", 4, 0, 2, {752, 745, 349}, {38.4, 10.1, 2.3}},
-    {"2_parallel", "2-fragment-parallel", 2, 1, 1, {1537, 803, 320}, {33.4, 9.1, 2.2}},
-    {"4_parallel", "4-fragment-parallel", 4, 1, 2, {691, 572, 292}, {35.0, 8.4, 2.1}},
+    {"1_fragment", "1-fragment", 1, 0, false, 0, {2446, 1274, 434}, {40.2, 10.1, 2.3}},
+    {"2_series", "2-fragment-series", 2, 0, false, 1, {1790, 909, 336}, {38.6, 10.1, 2.2}},
+    {"4_series", "4-fragment-series", 4, 0, false, 2, {752, 745, 349}, {38.4, 10.1, 2.3}},
+    {"2_parallel", "2-fragment-parallel", 2, 1, false, 1, {1537, 803, 320}, {33.4, 9.1, 2.2}},
+    {"4_parallel", "4-fragment-parallel", 4, 1, false, 2, {691, 572, 292}, {35.0, 8.4, 2.1}},
+    {"2_concurrent", "2-fragment-parallel, concurrent", 2, 1, true, 1, {1537, 803, 320}, {33.4, 9.1, 2.2}},
+    {"4_concurrent", "4-fragment-parallel, concurrent", 4, 1, true, 2, {691, 572, 292}, {35.0, 8.4, 2.1}},
 };
 
 static const int gpu_c[3] = {128, 256, 512}, cpu_c[3] = {64, 128, 256};
@@ -65,7 +72,7 @@ static int cases(int scale, lm_guideline_case *out, int max) {
             const int w = fragment_width(c1, b->fragments);
             lm_guideline_case *c = &out[n++];
             *c = (lm_guideline_case){.rank = b->rank, .height = 56, .width = 56, .channels = w,
-                                     .param = {b->fragments, b->parallel, w, c1}};
+                                     .concurrent_branches = b->concurrent, .param = {b->fragments, b->parallel, w, c1}};
             snprintf(c->group, sizeof c->group, "%s_c%d", s == 0 ? "gpu" : "cpu", c1);
             snprintf(c->id, sizeof c->id, "%s/%s", c->group, b->id);
             snprintf(c->label, sizeof c->label, "%s (c' = %d)", b->name, w);

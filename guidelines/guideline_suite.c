@@ -33,6 +33,7 @@ static void fill_case(lm_result_case *r, const lm_result_case *base, const lm_gu
     r->batch = 1, r->input_h = c->height, r->input_w = c->width;
     r->layer_index = -1;
     r->separate_elementwise = c->separate_elementwise;
+    r->concurrent_branches = c->concurrent_branches;
     r->layers = lm_graph_node_count(g);
     const lm_op_cost cost = lm_graph_cost(g);
     r->madds = cost.madds;
@@ -43,7 +44,8 @@ static void fill_case(lm_result_case *r, const lm_result_case *base, const lm_gu
 /* The executed MAC, steps and peak of a case's plan (the reference kernels pack fastest; costs do not
  * depend on the kernels). */
 static int plan_facts(const lm_graph *g, const lm_guideline_case *c, lm_result_case *r, char *err, size_t err_size) {
-    const lm_plan_options o = {.separate_elementwise = c->separate_elementwise};
+    const lm_plan_options o = {.separate_elementwise = c->separate_elementwise,
+                               .concurrent_branches = c->concurrent_branches};
     lm_plan *p = lm_plan_create(g, &o, err, err_size);
     if (!p) return -1;
     r->mac = lm_plan_cost(p).mac;

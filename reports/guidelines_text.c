@@ -14,7 +14,7 @@ static const lm_result_case *find(const lm_results *r, const lm_result_case *lik
         const lm_result_case *c = &r->cases[i];
         if (c->threads == threads && c->scale == like->scale && strcmp(c->experiment, like->experiment) == 0 &&
             strcmp(c->group, like->group) == 0 && strcmp(c->label, like->label) == 0 &&
-            c->separate_elementwise == like->separate_elementwise)
+            c->separate_elementwise == like->separate_elementwise && c->concurrent_branches == like->concurrent_branches)
             return c;
     }
     return NULL;

@@ -182,6 +182,7 @@ static void guideline_fields(json_t *b, const lm_result_case *c) {
     json_object_set_new(b, "rank", json_integer(c->rank));
     json_object_set_new(b, "scale", json_integer(c->scale));
     json_object_set_new(b, "separate_elementwise", json_boolean(c->separate_elementwise));
+    json_object_set_new(b, "concurrent_branches", json_boolean(c->concurrent_branches));
     if (c->paper_gpu > 0) set_real(b, "paper_gpu_batches_per_second", c->paper_gpu);
     if (c->paper_arm > 0) set_real(b, "paper_arm_images_per_second", c->paper_arm);
 }

@@ -209,6 +209,39 @@ static void test_batch_of_two_matches_reference(void **state) {
     lm_graph_destroy(g);
 }
 
+static void test_concurrent_branches_compute_the_same(void **state) {
+    (void)state;
+    /* G3's 4-fragment-parallel block, twice: four convs of one input, merged by adds */
+    lm_graph *g = lm_graph_create("branches", (lm_shape){1, 14, 14, 32});
+    lm_tensor x = 0;
+    for (int b = 0; b < 2; b++) {
+        lm_graph_scope(g, "block%d", b);
+        lm_tensor branch[4];
+        for (int k = 0; k < 4; k++) {
+            char name[16];
+            snprintf(name, sizeof name, "conv%d", k);
+            branch[k] = lm_graph_conv(g, name, x, 32, 1, 1, 1, true);
+        }
+        x = lm_graph_add2(g, "add1", branch[0], branch[1]);
+        x = lm_graph_add2(g, "add2", x, branch[2]);
+        x = lm_graph_add2(g, "add3", x, branch[3]);
+    }
+    lm_graph_output(g, x);
+    assert_null(lm_graph_error(g));
+    lm_plan_options o = optimized_options();
+    lm_plan *plain = plan_or_fail(g, &o);
+    o.concurrent_branches = true;
+    lm_plan *concurrent = plan_or_fail(g, &o);
+    lm_plan_run(plain, pool);
+    lm_plan_run(concurrent, pool); /* the convs of a block at once, one per thread */
+    assert_true(output_error(g, plain, concurrent, NULL) <= 1e-6);
+    lm_plan_run(concurrent, pool); /* and again: no step overwrote what another still read */
+    assert_true(output_error(g, plain, concurrent, NULL) <= 1e-6);
+    lm_plan_destroy(plain);
+    lm_plan_destroy(concurrent);
+    lm_graph_destroy(g);
+}
+
 static void test_weights_are_seeded_and_denormal_free(void **state) {
     (void)state;
     lm_graph *g = lm_zoo_build(lm_zoo_find("espnetv2_x0_5"), 1, 32, 32); /* conv, BatchNorm, PReLU, FC */
@@ -263,6 +296,7 @@ int main(void) {
         cmocka_unit_test(test_plan_of_a_broken_graph_is_an_error),
         cmocka_unit_test(test_batch_of_two_matches_reference),
         cmocka_unit_test(test_weights_are_seeded_and_denormal_free),
+        cmocka_unit_test(test_concurrent_branches_compute_the_same),
     };
     const size_t nfixed = sizeof fixed / sizeof fixed[0];
     struct CMUnitTest *tests = calloc(nfixed + (size_t)lm_zoo_count, sizeof *tests);
