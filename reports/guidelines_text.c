@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "experiment.h"
 #include "guideline_verdicts.h"
 
 /* The first case of experiment e in group g with label l at `threads`, or NULL. */
@@ -31,6 +32,8 @@ static int label_width(const lm_results *r, const char *experiment) {
 
 static int write_cases(FILE *out, const lm_results *r, const char *experiment) {
     const int width = label_width(r, experiment);
+    const lm_guideline *e = lm_guideline_find(experiment);
+    if (e && fprintf(out, "%s: %s (%s)\nprediction: %s\n", e->id, e->title, e->source, e->prediction) < 0) return -1;
     if (fprintf(out, "%s  %-14s %-*s %9s %8s %9s %9s", experiment, "group", width, "case", "MAdds M", "MAC M",
                 "paper GPU", "paper ARM") < 0)
         return -1;

@@ -224,6 +224,24 @@ static void test_a_tiny_guideline_run(void **state) {
     json_decref(root);
 }
 
+/* Every experiment runs end to end (scale 1, one short repetition) and gets a verdict per thread count. */
+static void test_every_experiment_runs(void **state) {
+    (void)state;
+    outcome o = RUN("--suite", "guidelines", "--repetitions", "2", "--min-time", "0.0001", "--threads", "1", "--out",
+                    out_dir, "--benchmark_min_warmup_time=0");
+    if (o.status != 0) fail_msg("exit %d, stderr: %s", o.status, o.err);
+    static const char *const experiments[] = {"G1", "G2", "G3", "G4", "U1", "N1", "N2", "N3", "N4"};
+    for (size_t i = 0; i < sizeof experiments / sizeof experiments[0]; i++) {
+        char verdict[64], prediction[64];
+        snprintf(verdict, sizeof verdict, "\n%s at 1 thread(s): ", experiments[i]);
+        snprintf(prediction, sizeof prediction, "%s: ", experiments[i]);
+        if (!strstr(o.out, verdict)) fail_msg("no verdict for %s", experiments[i]);
+        assert_non_null(strstr(o.out, prediction));
+    }
+    assert_non_null(strstr(o.out, "prediction: "));
+    outcome_free(&o);
+}
+
 /* Without --suite every suite runs, into one pair of files; --quick shortens the repetitions. */
 static void test_every_suite_by_default(void **state) {
     (void)state;
@@ -287,6 +305,7 @@ int main(void) {
         cmocka_unit_test(test_a_tiny_run_writes_both_files),
         cmocka_unit_test(test_a_tiny_network_run),
         cmocka_unit_test(test_a_tiny_guideline_run),
+        cmocka_unit_test(test_every_experiment_runs),
         cmocka_unit_test(test_every_suite_by_default),
         cmocka_unit_test(test_a_failed_write_keeps_the_previous_results),
     };
