@@ -128,30 +128,24 @@ lm_plan *lm_net_cache_load(lm_net_cache *cache, const lm_result_case *c, lm_case
     if (c->concurrent_branches) snprintf(key + strlen(key), sizeof key - strlen(key), "/concurrent");
     if (cache->plan && strcmp(key, cache->key) == 0) return cache->plan;
     lm_net_cache_clear(cache);
-    if (build) {
-        cache->graph = build(c, context);
-        if (!cache->graph) {
-            lm_error(err, err_size, "out of memory while building %s", c->network);
-            return NULL;
-        }
-        if (lm_graph_error(cache->graph)) {
-            lm_error(err, err_size, "%s", lm_graph_error(cache->graph));
-        } else {
-            cache->plan = make_plan(cache->graph, c->separate_elementwise, c->concurrent_branches, usable_isas, err,
-                                    err_size);
-        }
-        if (!cache->plan) {
-            lm_net_cache_clear(cache);
-            return NULL;
-        }
-    } else {
-        const lm_zoo_net *net = lm_zoo_find(c->network);
-        if (!net) {
-            lm_error(err, err_size, "unknown network '%s'", c->network);
-            return NULL;
-        }
-        if (load(net, c->batch, c->input_h, c->input_w, usable_isas, &cache->graph, &cache->plan, err, err_size) != 0)
-            return NULL;
+    const lm_zoo_net *net = build ? NULL : lm_zoo_find(c->network);
+    if (!build && !net) {
+        lm_error(err, err_size, "unknown network '%s'", c->network);
+        return NULL;
+    }
+    cache->graph = build ? build(c, context) : lm_zoo_build(net, c->batch, c->input_h, c->input_w);
+    if (!cache->graph) {
+        lm_error(err, err_size, "out of memory while building %s", c->network);
+        return NULL;
+    }
+    if (lm_graph_error(cache->graph))
+        lm_error(err, err_size, "%s", lm_graph_error(cache->graph));
+    else
+        cache->plan = make_plan(cache->graph, c->separate_elementwise, c->concurrent_branches, usable_isas, err,
+                                err_size);
+    if (!cache->plan) {
+        lm_net_cache_clear(cache);
+        return NULL;
     }
     snprintf(cache->key, sizeof cache->key, "%s", key);
     lm_plan_run(cache->plan, NULL); /* every buffer now holds what a run leaves there */

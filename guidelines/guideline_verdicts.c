@@ -21,6 +21,12 @@ static bool same_group(const lm_result_case *a, const lm_result_case *b) {
            a->threads == b->threads;
 }
 
+/* Whether (a, b) is one of the experiment's comparisons at `threads`: a the group's predicted-fastest
+ * case, b one it predicts slower. */
+static bool is_pair(const lm_result_case *a, const lm_result_case *b, const char *e, int threads) {
+    return strcmp(a->experiment, e) == 0 && a->threads == threads && a->rank == 0 && same_group(a, b) && b->rank > 0;
+}
+
 /* Builds the verdict of experiment `e` at `threads`. */
 static int decide(const lm_results *r, const char *e, int threads, lm_guideline_verdict *v) {
     memset(v, 0, sizeof *v);
@@ -29,11 +35,7 @@ static int decide(const lm_results *r, const char *e, int threads, lm_guideline_
     /* every (predicted-fastest, predicted-slower) pair of a group */
     size_t pairs = 0;
     for (size_t i = 0; i < r->case_count; i++)
-        for (size_t j = 0; j < r->case_count; j++) {
-            const lm_result_case *a = &r->cases[i], *b = &r->cases[j];
-            pairs += strcmp(a->experiment, e) == 0 && a->threads == threads && a->rank == 0 && same_group(a, b) &&
-                     b->rank > 0;
-        }
+        for (size_t j = 0; j < r->case_count; j++) pairs += is_pair(&r->cases[i], &r->cases[j], e, threads);
     if (!pairs) return 0;
     v->comparisons = calloc(pairs, sizeof *v->comparisons);
     lm_comparison *tests = calloc(pairs, sizeof *tests);
@@ -45,9 +47,7 @@ static int decide(const lm_results *r, const char *e, int threads, lm_guideline_
     for (size_t i = 0; i < r->case_count; i++)
         for (size_t j = 0; j < r->case_count; j++) {
             const lm_result_case *a = &r->cases[i], *b = &r->cases[j];
-            if (!(strcmp(a->experiment, e) == 0 && a->threads == threads && a->rank == 0 && same_group(a, b) &&
-                  b->rank > 0))
-                continue;
+            if (!is_pair(a, b, e, threads)) continue;
             double *fa = times + 2 * v->count * LM_RESULT_MAX_REPETITIONS, *sl = fa + LM_RESULT_MAX_REPETITIONS;
             const size_t nf = repetition_times(a, fa, LM_RESULT_MAX_REPETITIONS),
                          ns = repetition_times(b, sl, LM_RESULT_MAX_REPETITIONS);

@@ -303,3 +303,7 @@ const char *lm_verdict_name(lm_verdict v) {
     }
     return "unknown";
 }
+
+const char *lm_outcome_name(lm_outcome o) {
+    return o == LM_CONFIRMS ? "confirms" : o == LM_CONTRADICTS ? "contradicts" : "undecided";
+}

@@ -56,5 +56,6 @@ typedef enum lm_verdict { LM_VERDICT_INCONCLUSIVE, LM_VERDICT_HOLDS, LM_VERDICT_
 lm_verdict lm_verdict_decide(lm_comparison *c, size_t k, double alpha, double min_effect);
 
 const char *lm_verdict_name(lm_verdict v); /* "holds", "does not hold", "inconclusive" */
+const char *lm_outcome_name(lm_outcome o); /* "confirms", "contradicts", "undecided" */
 
 #endif

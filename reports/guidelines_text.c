@@ -67,10 +67,6 @@ static int write_cases(FILE *out, const lm_results *r, const char *experiment) {
     return 0;
 }
 
-static const char *outcome_name(lm_outcome o) {
-    return o == LM_CONFIRMS ? "confirms" : o == LM_CONTRADICTS ? "contradicts" : "undecided";
-}
-
 static int write_verdict(FILE *out, const lm_results *r, const lm_guideline_verdict *v) {
     if (fprintf(out, "%s at %d thread(s): %s (%zu of %zu comparisons confirm, %zu contradict)\n", v->experiment,
                 v->threads, lm_verdict_name(v->verdict), v->confirms, v->count, v->contradicts) < 0)
@@ -80,7 +76,7 @@ static int write_verdict(FILE *out, const lm_results *r, const lm_guideline_verd
         const lm_guideline_comparison *c = &v->comparisons[k];
         if (fprintf(out, "  %-14s %-*s takes %.3fx [%.3f, %.3f] the time of %s; p %.2g (corrected %.2g): %s\n",
                     c->slower->group, width, c->slower->label, c->effect.ratio, c->effect.low, c->effect.high,
-                    c->faster->label, c->p, c->p_adjusted, outcome_name(c->outcome)) < 0)
+                    c->faster->label, c->p, c->p_adjusted, lm_outcome_name(c->outcome)) < 0)
             return -1;
     }
     return 0;

@@ -254,10 +254,6 @@ static json_t *run_json(const lm_results *r, const lm_result_case *c, const lm_r
     return b;
 }
 
-static const char *outcome_name(lm_outcome o) {
-    return o == LM_CONFIRMS ? "confirms" : o == LM_CONTRADICTS ? "contradicts" : "undecided";
-}
-
 /* The guideline experiments' verdicts (guidelines/guideline_verdicts.h); an empty list without them. */
 static json_t *verdicts_json(const lm_results *r) {
     json_t *list = json_array();
@@ -276,7 +272,7 @@ static json_t *verdicts_json(const lm_results *r) {
             set_real(o, "time_ratio_high", c->effect.high);
             set_real(o, "p", c->p);
             set_real(o, "p_adjusted", c->p_adjusted);
-            set_string(o, "outcome", outcome_name(c->outcome));
+            set_string(o, "outcome", lm_outcome_name(c->outcome));
             json_array_append_new(comparisons, o);
         }
         json_array_append_new(list, json_pack("{s:s, s:i, s:s, s:I, s:I, s:I, s:o}", "experiment", v[i].experiment,

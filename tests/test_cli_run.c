@@ -97,6 +97,16 @@ static void test_bad_invocations(void **state) {
     assert_int_not_equal(access(path, F_OK), 0);
 }
 
+/* out_dir/results.json, parsed; fails the test when it is not JSON. */
+static json_t *load_results_json(void) {
+    char path[128];
+    snprintf(path, sizeof path, "%s/results.json", out_dir);
+    json_error_t error;
+    json_t *root = json_load_file(path, 0, &error);
+    if (!root) fail_msg("results.json is not JSON: %s", error.text);
+    return root;
+}
+
 static json_t *benchmark_named(json_t *benchmarks, const char *name) {
     for (size_t i = 0; i < json_array_size(benchmarks); i++) {
         json_t *b = json_array_get(benchmarks, i);
@@ -116,10 +126,7 @@ static void test_a_tiny_run_writes_both_files(void **state) {
     outcome_free(&o);
 
     char path[128];
-    snprintf(path, sizeof path, "%s/results.json", out_dir);
-    json_error_t error;
-    json_t *root = json_load_file(path, 0, &error);
-    if (!root) fail_msg("results.json is not JSON: %s", error.text);
+    json_t *root = load_results_json();
     json_t *ctx = json_object_get(root, "context"), *benchmarks = json_object_get(root, "benchmarks");
     assert_true(json_is_object(ctx));
     assert_true(json_is_string(json_object_get(ctx, "date")));
@@ -161,10 +168,7 @@ static void test_a_tiny_network_run(void **state) {
     outcome_free(&o);
 
     char path[128];
-    snprintf(path, sizeof path, "%s/results.json", out_dir);
-    json_error_t error;
-    json_t *root = json_load_file(path, 0, &error);
-    if (!root) fail_msg("results.json is not JSON: %s", error.text);
+    json_t *root = load_results_json();
     json_t *benchmarks = json_object_get(root, "benchmarks");
     json_t *median = benchmark_named(benchmarks, "nets/shufflenet_v2_x0_5@2x64x48/latmac/threads:1_median");
     assert_non_null(median);
@@ -205,11 +209,7 @@ static void test_a_tiny_guideline_run(void **state) {
     assert_non_null(strstr(o.out, "g = 8, c = 184"));
     assert_non_null(strstr(o.out, "G2 at 1 thread(s): "));
     outcome_free(&o);
-    char path[128];
-    snprintf(path, sizeof path, "%s/results.json", out_dir);
-    json_error_t error;
-    json_t *root = json_load_file(path, 0, &error);
-    if (!root) fail_msg("results.json is not JSON: %s", error.text);
+    json_t *root = load_results_json();
     json_t *median = benchmark_named(json_object_get(root, "benchmarks"), "guidelines/G2/cpu_x1/g2/latmac/threads:1_median");
     assert_non_null(median);
     assert_string_equal(json_string_value(json_object_get(median, "experiment")), "G2");
@@ -255,11 +255,7 @@ static void test_every_suite_by_default(void **state) {
     assert_non_null(strstr(o.out, "G2 at 1 thread(s): "));
     assert_non_null(strstr(o.out, "relu_116_28"));
     outcome_free(&o);
-    char path[128];
-    snprintf(path, sizeof path, "%s/results.json", out_dir);
-    json_error_t error;
-    json_t *root = json_load_file(path, 0, &error);
-    if (!root) fail_msg("results.json is not JSON: %s", error.text);
+    json_t *root = load_results_json();
     json_t *latmac = json_object_get(json_object_get(root, "context"), "latmac");
     assert_string_equal(json_string_value(json_object_get(latmac, "suite")), "all");
     json_t *b = json_object_get(root, "benchmarks");
