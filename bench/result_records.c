@@ -37,6 +37,12 @@ const lm_result_run *lm_result_aggregate(const lm_result_case *c, const char *na
     return NULL;
 }
 
+size_t lm_results_cases_finished(const lm_results *r) {
+    size_t n = 0;
+    for (size_t i = 0; i < r->case_count; i++) n += r->cases[i].run_count > 0;
+    return n;
+}
+
 bool lm_result_failed(const lm_result_case *c) {
     for (size_t i = 0; i < c->run_count; i++)
         if (c->runs[i].error) return true;

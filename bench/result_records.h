@@ -114,6 +114,10 @@ typedef struct lm_results {
     /* What was timed. */
     size_t case_count;
     lm_result_case *cases; /* in the suite's order: shape, then threads, then backend */
+    /* An interrupted run keeps only the cases that finished every repetition: partial is then true,
+     * and cases_planned counts the cases it was to time (peer cases without an equivalent left out). */
+    bool partial;
+    size_t cases_planned;
 } lm_results;
 
 /* Frees what `r` owns (cases, runs, strings) and leaves it empty. */
@@ -129,6 +133,9 @@ double lm_time_unit_seconds(const char *unit);
 
 /* The aggregate named `name` of a case, or NULL. */
 const lm_result_run *lm_result_aggregate(const lm_result_case *c, const char *name);
+
+/* The cases that ran (have runs). */
+size_t lm_results_cases_finished(const lm_results *r);
 
 /* Whether any run of the case failed. */
 bool lm_result_failed(const lm_result_case *c);

@@ -3,6 +3,7 @@
 
 #include "error.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,26 @@ static void place(const lm_host *host, int threads, size_t *count, unsigned *pla
 }
 
 static void copy_text(char *dst, size_t size, const char *src) { snprintf(dst, size, "%s", src ? src : ""); }
+
+/* A layer alone takes microseconds: a tenth of the time still runs it hundreds of times. */
+static double time_scale(const lm_result_case *c) { return c->network[0] && c->layer_index >= 0 ? 0.1 : 1.0; }
+
+/* How long timing `c` should take: its warm-up and repetitions, as registered (for the progress). */
+static double expected_seconds(const lm_run_config *cfg, const lm_result_case *c) {
+    return (cfg->warmup_time + cfg->repetitions * cfg->min_time) * time_scale(c);
+}
+
+static bool interrupted(const lm_run_config *cfg) { return cfg->interrupted && *cfg->interrupted; }
+
+/* Writes a note (a line) on cfg->notes, clearing the progress line first so that the note stands alone. */
+__attribute__((format(printf, 2, 3))) static void note(const lm_run_config *cfg, const char *format, ...) {
+    if (!cfg->notes) return;
+    if (cfg->progress) lm_progress_clear(cfg->progress);
+    va_list ap;
+    va_start(ap, format);
+    vfprintf(cfg->notes, format, ap);
+    va_end(ap);
+}
 
 /* Fills `c` for shape `kc` on `backend` (NULL peer: latmac or memcpy as named) at `threads`. */
 static void plan_case(const lm_run_config *cfg, const lm_results *r, const lm_kernel_case *kc, const char *backend,
@@ -131,7 +152,7 @@ static int plan_networks(const lm_run_config *cfg, lm_results *r, char *err, siz
                                   bases, r->thread_count_count, cfg->filter, r->usable_isas, err, err_size);
 }
 
-int lm_runner_plan(const lm_run_config *cfg, lm_results *r, char *err, size_t err_size) {
+static int plan_cases(const lm_run_config *cfg, lm_results *r, char *err, size_t err_size) {
     bool known = cfg->source && cfg->suite && strcmp(cfg->suite, cfg->source->name) == 0;
     for (int i = 0; lm_run_suites[i]; i++) known |= cfg->suite && strcmp(cfg->suite, lm_run_suites[i]) == 0;
     if (!known) return lm_error(err, err_size, "unknown suite '%s'", cfg->suite ? cfg->suite : "");
@@ -177,6 +198,13 @@ int lm_runner_plan(const lm_run_config *cfg, lm_results *r, char *err, size_t er
     return 0;
 }
 
+int lm_runner_plan(const lm_run_config *cfg, lm_results *r, char *err, size_t err_size) {
+    if (plan_cases(cfg, r, err, err_size) != 0) return -1;
+    for (size_t i = 0; cfg->progress && i < r->case_count; i++)
+        lm_progress_add(cfg->progress, expected_seconds(cfg, &r->cases[i]));
+    return 0;
+}
+
 /* ---- Running ----------------------------------------------------------------------------------- */
 
 #define COPY_OFFSET (17 * 64)
@@ -211,7 +239,9 @@ typedef struct bench_case {
     unsigned char *copy_from, *copy_to; /* copy_to starts COPY_OFFSET into copy_block */
     unsigned char *copy_block;
     size_t copy_bytes, copy_chunk;
-    bool reported; /* its progress line is out */
+    double expected_seconds; /* for the progress */
+    bool reported;    /* counted as finished by the progress */
+    bool interrupted; /* a repetition was skipped because the run was interrupted */
 } bench_case;
 
 struct runner {
@@ -220,7 +250,6 @@ struct runner {
     bench_case *cases;
     size_t count;
     bench_case *current; /* the case holding prepared state */
-    size_t finished;
     int64_t next_family;
     bool out_of_memory;
     int bind_error; /* the first binding failure (negative errno), or 0 */
@@ -325,8 +354,17 @@ static void copy_task(void *context, size_t task, int thread) {
 
 static void bench_body(lm_gb_state *st, void *context) {
     bench_case *c = context;
+    runner *rn = c->runner;
     set_flush_to_zero();
-    if (!ensure_prepared(c)) lm_gb_skip_with_error(st, c->error);
+    /* Before preparing: once interrupted, the remaining cases skip without building anything. The
+     * loops below then end at once (Google Benchmark's state holds the error). */
+    if (interrupted(rn->cfg)) {
+        c->interrupted = true;
+        lm_gb_skip_with_error(st, LM_RUN_INTERRUPTED);
+    } else {
+        if (rn->current != c && rn->cfg->progress) lm_progress_case_started(rn->cfg->progress, c->result->name);
+        if (!ensure_prepared(c)) lm_gb_skip_with_error(st, c->error);
+    }
     const float *const *in = (const float *const *)c->data.in;
     float *const *out = c->data.out;
     switch (c->kind) {
@@ -368,22 +406,16 @@ static bool on_context(const lm_gb_context *g, void *user) {
     return true;
 }
 
+/* A case is over at its first failure or at its median (its only repetition); an interrupted case
+ * never is: it is dropped when the run ends. */
 static void progress(runner *rn, bench_case *c, const lm_gb_result *g) {
-    if (c->reported) return;
+    lm_progress *p = rn->cfg->progress;
+    if (!p || c->reported || c->interrupted) return;
     const bool failed = g->status != LM_GB_RESULT_OK;
     const bool last = g->is_aggregate ? strcmp(g->aggregate_name, "median") == 0 : g->repetitions == 1;
     if (!failed && !last) return;
     c->reported = true;
-    rn->finished++;
-    FILE *out = rn->cfg->progress;
-    if (!out) return;
-    if (failed) {
-        fprintf(out, "[%zu/%zu] %s  error: %s\n", rn->finished, rn->count, c->result->name, g->message);
-    } else {
-        const double ms = g->real_time * lm_time_unit_seconds(g->time_unit_name) * 1e3;
-        fprintf(out, "[%zu/%zu] %s  %.3f ms\n", rn->finished, rn->count, c->result->name, ms);
-    }
-    fflush(out);
+    lm_progress_case_finished(p, c->result->name, c->expected_seconds, failed ? g->message : NULL);
 }
 
 static void on_result(const lm_gb_result *g, void *user) {
@@ -410,7 +442,7 @@ static void on_result(const lm_gb_result *g, void *user) {
     if (lm_result_case_add_run(rc, &run) != 0) rn->out_of_memory = true;
     /* A network's timing is done: profile where its time goes, outside the timed runs. */
     const bool last = run.is_aggregate ? strcmp(run.aggregate_name, "median") == 0 : rn->cfg->repetitions == 1;
-    if (c->kind == BACKEND_NETWORK && c->plan && last && !run.error) {
+    if (c->kind == BACKEND_NETWORK && c->plan && last && !run.error && !interrupted(rn->cfg)) {
         memset(rc->profile_seconds, 0, sizeof rc->profile_seconds);
         if (lm_net_profile(c->plan, c->pool, rn->cfg->repetitions, rc->profile_seconds) != 0) rn->out_of_memory = true;
         else rc->has_profile = true;
@@ -445,16 +477,33 @@ static int drop_unsupported_peers(const lm_run_config *cfg, lm_results *r, char 
                 *a = primitive ? 1 : -1;
                 if (primitive) peer->destroy(primitive);
                 lm_case_data_free(&data);
-                if (!primitive && cfg->notes)
-                    fprintf(cfg->notes, "latmac run: %s skipped for %s: %s\n", peer->name, c->shape, why);
+                if (!primitive) note(cfg, "latmac run: %s skipped for %s: %s\n", peer->name, c->shape, why);
             }
-            if (*a < 0) continue;
+            if (*a < 0) {
+                if (cfg->progress) lm_progress_remove(cfg->progress, expected_seconds(cfg, c));
+                continue;
+            }
         }
         r->cases[kept++] = *c;
     }
     r->case_count = kept;
+    r->cases_planned = kept;
     free(answer);
     return 0;
+}
+
+/* After an interrupted run: keeps the cases that finished every repetition, marks the results partial. */
+static void drop_unfinished(const runner *rn, lm_results *r) {
+    size_t kept = 0;
+    for (size_t i = 0; i < r->case_count; i++) {
+        if (rn->cases[i].interrupted || !r->cases[i].run_count) {
+            free(r->cases[i].runs);
+            continue;
+        }
+        r->cases[kept++] = r->cases[i];
+    }
+    r->partial = kept < r->case_count;
+    r->case_count = kept;
 }
 
 /* Binds a pool worker to its placement slot; its kernels flush denormals like the calling thread. */
@@ -507,11 +556,11 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
             lm_error(err, err_size, "%s was not planned by this runner", c->result->name);
             goto done;
         }
+        c->expected_seconds = expected_seconds(cfg, c->result);
         lm_gb_case *g = lm_gb_register(c->result->name, bench_body, c);
         lm_gb_case_use_real_time(g);
         lm_gb_case_time_unit(g, LM_GB_MICROSECOND);
-        /* A layer alone takes microseconds: a tenth of the time still runs it hundreds of times. */
-        const double scale = c->kind == BACKEND_LAYER ? 0.1 : 1.0;
+        const double scale = time_scale(c->result);
         lm_gb_case_min_warmup_time(g, cfg->warmup_time * scale);
         lm_gb_case_min_time(g, cfg->min_time * scale);
         lm_gb_case_repetitions(g, cfg->repetitions);
@@ -526,6 +575,7 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
         lm_error(err, err_size, "out of memory while collecting results");
         goto done;
     }
+    if (interrupted(cfg)) drop_unfinished(&rn, r);
     status = 0;
 
 done:
@@ -539,9 +589,7 @@ done:
         const size_t used = strlen(r->pinning);
         snprintf(r->pinning + used, sizeof r->pinning - used, "; binding failed (%s): threads may have run unpinned",
                  strerror(-bind_error));
-        if (cfg->notes)
-            fprintf(cfg->notes, "latmac run: binding threads failed (%s); they may have run unpinned\n",
-                    strerror(-bind_error));
+        note(cfg, "latmac run: binding threads failed (%s); they may have run unpinned\n", strerror(-bind_error));
     }
     free(rn.cases);
     return status;

@@ -20,12 +20,14 @@
 #define LM_RUNNER_H
 
 #include <regex.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "host.h"
 #include "graph.h"
+#include "progress.h"
 #include "result_records.h"
 
 /* A suite defined above bench/ (the guideline experiments): it adds its cases, whose networks the
@@ -58,9 +60,16 @@ typedef struct lm_run_config {
     size_t net_count;
     int batch, input_h, input_w; /* 0: 1, 224, 224 */
     bool per_layer;
-    FILE *progress;         /* one line per finished case; NULL: none */
+    /* Planning counts each case (with its expected duration) in progress, running tells it as cases
+     * start and finish; several suites share one. NULL: none. */
+    lm_progress *progress;
     FILE *notes;            /* skipped peers, binding failures; NULL: none */
+    /* Set (non-zero) by a signal handler to stop the run: see lm_runner_run. NULL: never. */
+    const volatile sig_atomic_t *interrupted;
 } lm_run_config;
+
+/* The error of the repetitions skipped once the run is interrupted. */
+#define LM_RUN_INTERRUPTED "interrupted"
 
 /* The suites the runner knows; NULL-terminated. */
 extern const char *const lm_run_suites[];
@@ -72,9 +81,13 @@ extern const char *const lm_run_suites[];
 int lm_runner_plan(const lm_run_config *config, lm_results *r, char *err, size_t err_size);
 
 /* Runs the planned cases and records their results in `r`. Peer cases whose backend has no
- * equivalent of the shape are dropped (noted once per peer and shape). Cases that fail while running
- * keep their error in their runs. Returns 0, or -1 with a one-line reason in err when the run itself
- * could not be carried out (threads could not be created, memory ran out). */
+ * equivalent of the shape are dropped (noted once per peer and shape); r->cases_planned counts the
+ * rest. Cases that fail while running keep their error in their runs.
+ *
+ * Once *config->interrupted is set, every repetition still to come is skipped (without preparing
+ * its case) and, when the run is over, the cases that did not finish every repetition are dropped
+ * and r->partial is set. Returns 0, or -1 with a one-line reason in err when the run itself could not
+ * be carried out (threads could not be created, memory ran out). */
 int lm_runner_run(const lm_run_config *config, lm_results *r, char *err, size_t err_size);
 
 #endif

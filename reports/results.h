@@ -67,9 +67,10 @@ int lm_write_file_atomically(const char *dir, const char *name, lm_file_writer w
 /* Creates `dir` (and missing parents) if it does not exist. 0, or -1 with a reason in err. */
 int lm_make_directory(const char *dir, char *err, size_t err_size);
 
-/* Writes results.json and results.csv into `dir` (created if missing): both are written to temporary
- * files first and replace the previous ones only when both are complete. 0, or -1 with a one-line
- * reason in err (the previous files are then intact). (results_save.c) */
+/* Writes results.json, results.csv and index.html (the HTML report, html_report.h) into `dir`
+ * (created if missing): all three are written to temporary files first and replace the previous ones
+ * only when all are complete. 0, or -1 with a one-line reason in err (the previous files are then
+ * intact). (results_save.c) */
 int lm_results_save(const char *dir, const lm_results *r, char *err, size_t err_size);
 
 #endif

@@ -127,6 +127,9 @@ static json_t *latmac_context(const lm_results *r) {
     if (r->cores) json_object_set_new(l, "cores", json_integer(r->cores));
     else set_string(l, "cores", LM_HOST_UNKNOWN);
     set_real(l, "noisy_cv", LM_RESULT_NOISY_CV);
+    json_object_set_new(l, "partial", json_boolean(r->partial));
+    json_object_set_new(l, "cases_planned", json_integer((json_int_t)r->cases_planned));
+    json_object_set_new(l, "cases_finished", json_integer((json_int_t)lm_results_cases_finished(r)));
     return l;
 }
 

@@ -125,7 +125,7 @@ static int write_proxies(FILE *out, const lm_results *r) {
     return 0;
 }
 
-int lm_results_write_summary(FILE *out, const lm_results *r) {
+static int write_tables(FILE *out, const lm_results *r) {
     bool kernels = false, networks = false, guidelines = false;
     for (size_t i = 0; i < r->case_count; i++) {
         const lm_result_case *c = &r->cases[i];
@@ -167,4 +167,12 @@ int lm_results_write_summary(FILE *out, const lm_results *r) {
               out) == EOF)
         return -1;
     return write_proxies(out, r);
+}
+
+int lm_results_write_summary(FILE *out, const lm_results *r) {
+    if (write_tables(out, r) != 0) return -1;
+    if (r->partial && fprintf(out, "\npartial results: %zu of %zu cases (the run was interrupted)\n",
+                              lm_results_cases_finished(r), r->cases_planned) < 0)
+        return -1;
+    return 0;
 }

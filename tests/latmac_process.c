@@ -6,11 +6,13 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "latmac_process.h"
 
@@ -27,26 +29,56 @@ char *slurp(FILE *f) {
     return buf;
 }
 
-outcome run_latmac(const char *stdout_path, const char *const *args) {
+/* Starts latmac with `args`, stdout to `stdout_path` or `out`, stderr to `err`. SIGINT and SIGTERM start
+ * at their defaults, whatever the test inherited (a background job ignores SIGINT). */
+static pid_t spawn_latmac(const char *stdout_path, const char *const *args, FILE *out, FILE *err) {
     const char *latmac = getenv("LATMAC");
     assert_non_null(latmac);
     char *argv[32] = {(char *)latmac};
     for (int i = 0; args[i]; i++) argv[i + 1] = (char *)args[i];
-    FILE *out = tmpfile(), *err = tmpfile();
-    assert_non_null(out);
-    assert_non_null(err);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     if (stdout_path) posix_spawn_file_actions_addopen(&fa, 1, stdout_path, O_WRONLY, 0);
     else posix_spawn_file_actions_adddup2(&fa, fileno(out), 1);
     posix_spawn_file_actions_adddup2(&fa, fileno(err), 2);
+    posix_spawnattr_t attr;
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGTERM);
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
     pid_t pid;
-    assert_int_equal(posix_spawn(&pid, latmac, &fa, NULL, argv, environ), 0);
+    assert_int_equal(posix_spawn(&pid, latmac, &fa, &attr, argv, environ), 0);
+    posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&fa);
+    return pid;
+}
+
+static outcome collect(pid_t pid, FILE *out, FILE *err) {
     int wstatus;
     assert_int_equal(waitpid(pid, &wstatus, 0), pid);
-    assert_true(WIFEXITED(wstatus));
+    if (!WIFEXITED(wstatus)) fail_msg("latmac did not exit: killed by signal %d", WTERMSIG(wstatus));
     return (outcome){WEXITSTATUS(wstatus), slurp(out), slurp(err)};
+}
+
+outcome run_latmac(const char *stdout_path, const char *const *args) {
+    FILE *out = tmpfile(), *err = tmpfile();
+    assert_non_null(out);
+    assert_non_null(err);
+    return collect(spawn_latmac(stdout_path, args, out, err), out, err);
+}
+
+outcome run_latmac_signalled(const char *const *args, double delay, int signo) {
+    FILE *out = tmpfile(), *err = tmpfile();
+    assert_non_null(out);
+    assert_non_null(err);
+    const pid_t pid = spawn_latmac(NULL, args, out, err);
+    const struct timespec wait = {(time_t)delay, (long)((delay - (double)(time_t)delay) * 1e9)};
+    nanosleep(&wait, NULL);
+    assert_int_equal(kill(pid, signo), 0); /* still ours even if it has exited: not reaped yet */
+    return collect(pid, out, err);
 }
 
 void outcome_free(outcome *o) {

@@ -14,6 +14,9 @@ typedef struct outcome {
  * not NULL (e.g. /dev/full), else it is captured. */
 outcome run_latmac(const char *stdout_path, const char *const *args);
 
+/* Runs latmac with `args` (stdout captured), sends it `signo` after `delay` seconds and collects it. */
+outcome run_latmac_signalled(const char *const *args, double delay, int signo);
+
 void outcome_free(outcome *o);
 
 /* The rest of an open file as a string (freed by the caller); closes the file. */

@@ -1,12 +1,16 @@
 /* `latmac run` end to end: a tiny run writes results.json and results.csv that parse, and every bad
- * invocation exits 2 with one line. The binary's path comes from the LATMAC environment variable. */
+ * invocation exits 2 with one line; an --out holding files is refused unless --force; a run stopped by
+ * SIGINT or SIGTERM writes the cases that finished, marked partial. Each test gets a new empty --out.
+ * The binary's path comes from the LATMAC environment variable. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +22,48 @@
 #define RUN(...) run_latmac(NULL, (const char *const[]){"run", __VA_ARGS__, NULL})
 
 static char out_dir[64];
+static char path[192]; /* scratch: a file in out_dir */
+
+/* out_dir/name, in `path`. */
+static const char *in_out(const char *name) {
+    snprintf(path, sizeof path, "%s/%s", out_dir, name);
+    return path;
+}
+
+static void write_text(const char *file, const char *text) {
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    assert_true(fputs(text, f) >= 0);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* The file's contents (freed by the caller); NULL when it does not exist. */
+static char *read_text(const char *file) {
+    FILE *f = fopen(file, "r");
+    return f ? slurp(f) : NULL;
+}
+
+static void assert_file_holds(const char *file, const char *text) {
+    char *got = read_text(file);
+    if (!got) fail_msg("%s is missing", file);
+    assert_string_equal(got, text);
+    free(got);
+}
+
+/* Files in out_dir whose name ends with `suffix` ("": every file). */
+static size_t files_in_out_dir(const char *suffix) {
+    DIR *d = opendir(out_dir);
+    assert_non_null(d);
+    size_t n = 0;
+    for (const struct dirent *e; (e = readdir(d));) {
+        const size_t len = strlen(e->d_name), suffix_len = strlen(suffix);
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 && len >= suffix_len &&
+            strcmp(e->d_name + len - suffix_len, suffix) == 0)
+            n++;
+    }
+    closedir(d);
+    return n;
+}
 
 static int make_out_dir(void **state) {
     (void)state;
@@ -41,6 +87,10 @@ static void test_help(void **state) {
     assert_non_null(strstr(o.out, "--benchmark_"));
     assert_non_null(strstr(o.out, "--per-layer"));
     assert_non_null(strstr(o.out, "nets/<network>@<batch>x<H>x<W>"));
+    assert_non_null(strstr(o.out, "-Q, --quiet"));
+    assert_non_null(strstr(o.out, "--force"));
+    assert_non_null(strstr(o.out, "results/YYYY-MM-DD_HHMMSS"));
+    assert_non_null(strstr(o.out, "130 interrupted by SIGINT, 143 by SIGTERM"));
     outcome_free(&o);
     o = run_latmac(NULL, (const char *const[]){"--help", NULL});
     assert_non_null(strstr(o.out, "  run "));
@@ -92,17 +142,13 @@ static void test_bad_invocations(void **state) {
     assert_usage_error(RUN("extra"), "latmac run: unexpected argument 'extra'");
     assert_usage_error(RUN("--benchmark_bogus=1"), "Google Benchmark does not accept '--benchmark_bogus=1'");
     /* nothing was written by any of them */
-    char path[128];
-    snprintf(path, sizeof path, "%s/results.json", out_dir);
-    assert_int_not_equal(access(path, F_OK), 0);
+    assert_int_equal(files_in_out_dir(""), 0);
 }
 
 /* out_dir/results.json, parsed; fails the test when it is not JSON. */
 static json_t *load_results_json(void) {
-    char path[128];
-    snprintf(path, sizeof path, "%s/results.json", out_dir);
     json_error_t error;
-    json_t *root = json_load_file(path, 0, &error);
+    json_t *root = json_load_file(in_out("results.json"), 0, &error);
     if (!root) fail_msg("results.json is not JSON: %s", error.text);
     return root;
 }
@@ -122,15 +168,26 @@ static void test_a_tiny_run_writes_both_files(void **state) {
     if (o.status != 0) fail_msg("exit %d, stderr: %s", o.status, o.err);
     assert_non_null(strstr(o.out, "median ms"));
     assert_non_null(strstr(o.out, "relu_116_28"));
-    assert_null(strstr(o.err, "[1/")); /* progress only on a terminal */
+    char results_line[256];
+    snprintf(results_line, sizeof results_line, "\nresults: %s/results.json, %s/results.csv, %s/index.html\n",
+             out_dir, out_dir, out_dir);
+    assert_non_null(strstr(o.out, results_line));
+    assert_null(strstr(o.out, "partial results"));
+    /* progress only on a terminal: stderr is a file here */
+    assert_null(strstr(o.err, "elapsed"));
+    assert_null(strchr(o.err, '\r'));
     outcome_free(&o);
 
-    char path[128];
     json_t *root = load_results_json();
     json_t *ctx = json_object_get(root, "context"), *benchmarks = json_object_get(root, "benchmarks");
     assert_true(json_is_object(ctx));
     assert_true(json_is_string(json_object_get(ctx, "date")));
-    assert_true(json_is_object(json_object_get(json_object_get(ctx, "latmac"), "host")));
+    json_t *latmac = json_object_get(ctx, "latmac");
+    assert_true(json_is_object(json_object_get(latmac, "host")));
+    assert_true(json_is_false(json_object_get(latmac, "partial")));
+    assert_true(json_integer_value(json_object_get(latmac, "cases_planned")) >= 2);
+    assert_int_equal(json_integer_value(json_object_get(latmac, "cases_finished")),
+                     json_integer_value(json_object_get(latmac, "cases_planned")));
     assert_true(json_array_size(benchmarks) > 0);
     json_t *median = benchmark_named(benchmarks, "kernels/relu_116_28/latmac/threads:1_median");
     assert_non_null(median);
@@ -143,16 +200,13 @@ static void test_a_tiny_run_writes_both_files(void **state) {
     }
     json_decref(root);
 
-    snprintf(path, sizeof path, "%s/results.csv", out_dir);
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    char *csv = slurp(f);
+    char *csv = read_text(in_out("results.csv"));
+    assert_non_null(csv);
     assert_true(strncmp(csv, "suite,case,backend,kernel,threads,", 34) == 0);
     assert_non_null(strstr(csv, "\nkernels,relu_116_28,latmac,"));
     assert_non_null(strstr(csv, "\nkernels,relu_116_28,memcpy,memcpy,1,"));
     free(csv);
-    snprintf(path, sizeof path, "%s/results.json.tmp", out_dir);
-    assert_int_not_equal(access(path, F_OK), 0);
+    assert_int_not_equal(access(in_out("results.json.tmp"), F_OK), 0);
 }
 
 static void test_a_tiny_network_run(void **state) {
@@ -167,7 +221,6 @@ static void test_a_tiny_network_run(void **state) {
     assert_non_null(strstr(o.out, "mobilenet_v3_small  "));
     outcome_free(&o);
 
-    char path[128];
     json_t *root = load_results_json();
     json_t *benchmarks = json_object_get(root, "benchmarks");
     json_t *median = benchmark_named(benchmarks, "nets/shufflenet_v2_x0_5@2x64x48/latmac/threads:1_median");
@@ -190,10 +243,8 @@ static void test_a_tiny_network_run(void **state) {
     assert_string_equal(json_string_value(json_object_get(layer, "category")), "Conv");
     json_decref(root);
 
-    snprintf(path, sizeof path, "%s/results.csv", out_dir);
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    char *csv = slurp(f);
+    char *csv = read_text(in_out("results.csv"));
+    assert_non_null(csv);
     assert_non_null(strstr(csv, ",network,input,batch,layer,images_per_second,peak_activation_bytes,"));
     assert_non_null(strstr(csv, "\nnets,mobilenet_v3_small@2x64x48,latmac,latmac executor,1,"));
     assert_non_null(strstr(csv, ",mobilenet_v3_small,64x48,2,,"));
@@ -269,43 +320,203 @@ static void test_every_suite_by_default(void **state) {
     json_decref(root);
 }
 
-/* A run whose results cannot be written exits 1 and leaves the previous results as they were. */
+/* A run whose results cannot be written exits 1 and leaves the previous results as they were; --quiet
+ * does not silence the error. */
 static void test_a_failed_write_keeps_the_previous_results(void **state) {
     (void)state;
-    char json_path[128], blocker[128], path[128];
-    snprintf(json_path, sizeof json_path, "%s/results.json", out_dir);
-    FILE *f = fopen(json_path, "w");
-    assert_non_null(f);
-    fputs("previous\n", f);
-    fclose(f);
-    snprintf(blocker, sizeof blocker, "%s/results.csv.tmp", out_dir); /* results.csv's temporary file cannot be made */
+    char blocker[192];
+    write_text(in_out("results.json"), "previous\n");
+    /* results.csv's temporary file cannot be made */
+    snprintf(blocker, sizeof blocker, "%s", in_out("results.csv.tmp"));
     assert_int_equal(mkdir(blocker, 0700), 0);
     outcome o = RUN("--filter", "^kernels/relu_116_28/latmac/", "--repetitions", "1", "--min-time", "0.001",
-                    "--threads", "1", "--out", out_dir);
+                    "--threads", "1", "--out", out_dir, "--force", "--quiet");
     assert_int_equal(o.status, 1);
     assert_non_null(strstr(o.err, "latmac run: cannot create"));
     assert_string_equal(o.out, "");
     outcome_free(&o);
-    f = fopen(json_path, "r");
-    assert_non_null(f);
-    char *text = slurp(f);
-    assert_string_equal(text, "previous\n");
-    free(text);
-    snprintf(path, sizeof path, "%s/results.json.tmp", out_dir);
-    assert_int_not_equal(access(path, F_OK), 0);
+    assert_file_holds(in_out("results.json"), "previous\n");
+    assert_int_not_equal(access(in_out("results.json.tmp"), F_OK), 0);
     assert_int_equal(rmdir(blocker), 0);
 }
 
+#define TINY_RUN "--suite", "kernels", "--filter", "^kernels/relu_116_28/latmac/", "--repetitions", "1", \
+                 "--min-time", "0.001", "--threads", "1", "--benchmark_min_warmup_time=0"
+
+/* An --out that holds files is refused before anything runs, and the files stay as they were. */
+static void test_an_out_holding_files_is_refused(void **state) {
+    (void)state;
+    write_text(in_out("results.json"), "previous\n");
+    write_text(in_out("notes.txt"), "mine\n");
+    char message[256];
+    snprintf(message, sizeof message,
+             "latmac run: --out: %s already holds files (a previous run?); pass --force to replace latmac's files in "
+             "it, or choose another --out",
+             out_dir);
+    assert_usage_error(RUN(TINY_RUN, "--out", out_dir), message);
+    assert_file_holds(in_out("results.json"), "previous\n");
+    assert_file_holds(in_out("notes.txt"), "mine\n");
+    assert_int_equal(files_in_out_dir(""), 2);
+}
+
+/* --force writes into it: latmac's files are replaced, the others left alone. */
+static void test_force_replaces_latmac_files_only(void **state) {
+    (void)state;
+    write_text(in_out("results.json"), "previous\n");
+    write_text(in_out("results.csv"), "previous\n");
+    write_text(in_out("notes.txt"), "mine\n");
+    outcome o = RUN(TINY_RUN, "--out", out_dir, "--force");
+    if (o.status != 0) fail_msg("exit %d, stderr: %s", o.status, o.err);
+    outcome_free(&o);
+    json_t *root = load_results_json();
+    assert_non_null(benchmark_named(json_object_get(root, "benchmarks"), "kernels/relu_116_28/latmac/threads:1"));
+    json_decref(root);
+    char *csv = read_text(in_out("results.csv"));
+    assert_non_null(strstr(csv, "\nkernels,relu_116_28,latmac,"));
+    free(csv);
+    assert_file_holds(in_out("notes.txt"), "mine\n");
+}
+
+/* An --out that is a file is refused, with or without --force. */
+static void test_an_out_that_is_a_file_is_refused(void **state) {
+    (void)state;
+    char file[192];
+    snprintf(file, sizeof file, "%s", in_out("results"));
+    write_text(file, "not a directory\n");
+    char message[256];
+    snprintf(message, sizeof message, "latmac run: --out: %s is a file, not a directory", file);
+    assert_usage_error(RUN(TINY_RUN, "--out", file), message);
+    assert_usage_error(RUN(TINY_RUN, "--out", file, "--force"), message);
+    assert_file_holds(file, "not a directory\n");
+}
+
+/* Without --out, each run gets a new folder: results/YYYY-MM-DD_HHMMSS under the current directory. */
+static void test_the_default_out_is_a_new_folder_per_run(void **state) {
+    (void)state;
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(out_dir), 0);
+    outcome o = RUN(TINY_RUN);
+    assert_int_equal(chdir(cwd), 0);
+    if (o.status != 0) fail_msg("exit %d, stderr: %s", o.status, o.err);
+    const char *line = strstr(o.out, "\nresults: results/");
+    assert_non_null(line);
+    int year, month, day, hms, end = 0;
+    assert_int_equal(
+        sscanf(line, "\nresults: results/%4d-%2d-%2d_%6d/results.json, %n", &year, &month, &day, &hms, &end), 4);
+    assert_true(end > 0 && year >= 2024 && month >= 1 && month <= 12 && day >= 1 && day <= 31);
+    char json[64];
+    snprintf(json, sizeof json, "results/%.17s/results.json", line + strlen("\nresults: results/"));
+    assert_int_equal(access(in_out(json), F_OK), 0);
+    outcome_free(&o);
+}
+
+/* --quiet: no notes and no progress, so a run that succeeds prints nothing on stderr. */
+static void test_quiet_prints_nothing_on_stderr(void **state) {
+    (void)state;
+    outcome o = RUN(TINY_RUN, "--out", out_dir, "--quiet");
+    if (o.status != 0) fail_msg("exit %d, stderr: %s", o.status, o.err);
+    assert_string_equal(o.err, "");
+    assert_non_null(strstr(o.out, "relu_116_28"));
+    outcome_free(&o);
+}
+
+/* Many short cases, timed long enough that a signal a second in lands in the middle. */
+#define LONG_RUN "run", "--suite", "kernels", "--filter", "/(latmac|memcpy)/", "--threads", "1", "--repetitions", "3", \
+                 "--min-time", "0.04"
+
+/* A run stopped by `signo` exits `status` with the cases that finished, marked partial. */
+static void check_an_interrupted_run(int signo, int status) {
+    const char *const args[] = {LONG_RUN, "--out", out_dir, NULL};
+    outcome o;
+    /* a slow build (sanitizers) may not finish a case in a second: then wait longer */
+    for (double delay = 1;; delay *= 2) {
+        o = run_latmac_signalled(args, delay, signo);
+        if (o.status != status || access(in_out("results.json"), F_OK) == 0 || delay >= 4) break;
+        outcome_free(&o);
+    }
+    if (o.status != status) fail_msg("exit %d, stderr: %s", o.status, o.err);
+    assert_null(strstr(o.err, "elapsed")); /* no progress: stderr is not a terminal */
+
+    json_t *root = load_results_json();
+    json_t *latmac = json_object_get(json_object_get(root, "context"), "latmac");
+    assert_true(json_is_true(json_object_get(latmac, "partial")));
+    const json_int_t planned = json_integer_value(json_object_get(latmac, "cases_planned"));
+    const json_int_t finished = json_integer_value(json_object_get(latmac, "cases_finished"));
+    if (finished < 1 || finished >= planned)
+        fail_msg("%lld of %lld cases finished", (long long)finished, (long long)planned);
+    /* only cases that finished every repetition, without an error */
+    json_t *benchmarks = json_object_get(root, "benchmarks");
+    json_int_t repetitions = 0;
+    for (size_t i = 0; i < json_array_size(benchmarks); i++) {
+        json_t *b = json_array_get(benchmarks, i);
+        assert_false(json_is_true(json_object_get(b, "error_occurred")));
+        repetitions += strcmp(json_string_value(json_object_get(b, "run_type")), "iteration") == 0;
+    }
+    assert_int_equal(repetitions, 3 * finished);
+    json_decref(root);
+    char line[128];
+    snprintf(line, sizeof line, "\npartial results: %lld of %lld cases (the run was interrupted)\n",
+             (long long)finished, (long long)planned);
+    assert_non_null(strstr(o.out, line));
+    outcome_free(&o);
+
+    char *csv = read_text(in_out("results.csv"));
+    assert_non_null(csv);
+    json_int_t rows = -1; /* the header */
+    for (const char *c = csv; *c; c++) rows += *c == '\n';
+    assert_int_equal(rows, finished);
+    free(csv);
+    assert_int_equal(files_in_out_dir(".tmp"), 0);
+}
+
+static void test_sigterm_writes_partial_results(void **state) {
+    (void)state;
+    check_an_interrupted_run(SIGTERM, 128 + SIGTERM);
+}
+
+static void test_sigint_writes_partial_results(void **state) {
+    (void)state;
+    check_an_interrupted_run(SIGINT, 128 + SIGINT);
+}
+
+/* Stopped before any case finished: nothing is written, the previous results stay. */
+static void test_a_signal_before_any_case_finished_writes_nothing(void **state) {
+    (void)state;
+    static const char previous[] = "{\"context\": {}, \"benchmarks\": []}\n";
+    write_text(in_out("results.json"), previous);
+    /* the first case takes over two seconds: a warm-up and two repetitions of a second */
+    const char *const args[] = {"run", "--suite", "kernels", "--filter", "^kernels/relu_116_28/latmac/", "--threads",
+                                "1", "--repetitions", "2", "--min-time", "1", "--out", out_dir, "--force", "--quiet",
+                                NULL};
+    outcome o = run_latmac_signalled(args, 0.3, SIGINT);
+    if (o.status != 128 + SIGINT) fail_msg("exit %d, stderr: %s", o.status, o.err);
+    assert_string_equal(o.err, "latmac run: interrupted before any case finished; nothing was written\n");
+    assert_string_equal(o.out, "");
+    outcome_free(&o);
+    assert_file_holds(in_out("results.json"), previous);
+    assert_int_equal(files_in_out_dir(""), 1);
+}
+
 int main(void) {
+#define TEST(f) cmocka_unit_test_setup_teardown(f, make_out_dir, remove_out_dir)
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_help),
-        cmocka_unit_test(test_bad_invocations),
-        cmocka_unit_test(test_a_tiny_run_writes_both_files),
-        cmocka_unit_test(test_a_tiny_network_run),
-        cmocka_unit_test(test_a_tiny_guideline_run),
-        cmocka_unit_test(test_every_experiment_runs),
-        cmocka_unit_test(test_every_suite_by_default),
-        cmocka_unit_test(test_a_failed_write_keeps_the_previous_results),
+        TEST(test_help),
+        TEST(test_bad_invocations),
+        TEST(test_a_tiny_run_writes_both_files),
+        TEST(test_a_tiny_network_run),
+        TEST(test_a_tiny_guideline_run),
+        TEST(test_every_experiment_runs),
+        TEST(test_every_suite_by_default),
+        TEST(test_a_failed_write_keeps_the_previous_results),
+        TEST(test_an_out_holding_files_is_refused),
+        TEST(test_force_replaces_latmac_files_only),
+        TEST(test_an_out_that_is_a_file_is_refused),
+        TEST(test_the_default_out_is_a_new_folder_per_run),
+        TEST(test_quiet_prints_nothing_on_stderr),
+        TEST(test_sigterm_writes_partial_results),
+        TEST(test_sigint_writes_partial_results),
+        TEST(test_a_signal_before_any_case_finished_writes_nothing),
     };
-    return cmocka_run_group_tests_name("cli_run", tests, make_out_dir, remove_out_dir);
+    return cmocka_run_group_tests_name("cli_run", tests, NULL, NULL);
 }

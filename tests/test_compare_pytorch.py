@@ -10,16 +10,10 @@ import subprocess
 import sys
 import tempfile
 
+from tap import check, run
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(HERE, "..", "tools", "compare_pytorch.py")
-checks = []
-
-
-def check(name):
-    def register(fn):
-        checks.append((name, fn))
-        return fn
-    return register
 
 
 def run_script(args, env_extra=None):
@@ -111,18 +105,5 @@ def _():
             raise AssertionError("no exit")
 
 
-def main():
-    print(f"1..{len(checks)}")
-    failed = 0
-    for i, (name, fn) in enumerate(checks, 1):
-        try:
-            fn()
-            print(f"ok {i} - {name}")
-        except Exception as e:  # report and go on: every check counts
-            failed += 1
-            print(f"not ok {i} - {name}: {e!r}")
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -387,9 +387,12 @@ static void test_summary_lists_every_case(void **state) {
 static char *read_file(const char *path) {
     FILE *f = fopen(path, "r");
     if (!f) return NULL;
-    char *text = calloc(4096, 1);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    const long size = ftell(f);
+    rewind(f);
+    char *text = calloc((size_t)size + 1, 1);
     assert_non_null(text);
-    assert_true(fread(text, 1, 4095, f) < 4095);
+    assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
     fclose(f);
     return text;
 }
@@ -498,7 +501,7 @@ static void test_atomic_write_into_an_unwritable_directory(void **state) {
     remove_tree(dir);
 }
 
-static void test_save_writes_both_files_and_creates_the_directory(void **state) {
+static void test_save_writes_the_three_files_and_creates_the_directory(void **state) {
     (void)state;
     char dir[64], out[512], path[600], err[256];
     make_temp_dir(dir);
@@ -511,8 +514,18 @@ static void test_save_writes_both_files_and_creates_the_directory(void **state) 
     json_decref(root);
     snprintf(path, sizeof path, "%s/results.csv", out);
     assert_true(exists(path));
-    snprintf(path, sizeof path, "%s/results.json.tmp", out);
-    assert_false(exists(path));
+    snprintf(path, sizeof path, "%s/index.html", out); /* the report of the same results */
+    char *html = read_file(path);
+    assert_non_null(html);
+    assert_true(strncmp(html, "<!DOCTYPE html>", 15) == 0);
+    assert_non_null(strstr(html, "<section id=\"kernels\">"));
+    assert_non_null(strstr(html, "pw_58x58_28"));
+    free(html);
+    static const char *const temporary[] = {"results.json.tmp", "results.csv.tmp", "index.html.tmp"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", out, temporary[i]);
+        assert_false(exists(path));
+    }
 
     /* a directory that cannot be made (a file is in the way) fails with a reason */
     snprintf(path, sizeof path, "%s/file", dir);
@@ -536,7 +549,7 @@ int main(void) {
         cmocka_unit_test(test_summary_lists_every_case),
         cmocka_unit_test(test_atomic_write_replaces_or_keeps_the_old_file),
         cmocka_unit_test(test_atomic_write_into_an_unwritable_directory),
-        cmocka_unit_test(test_save_writes_both_files_and_creates_the_directory),
+        cmocka_unit_test(test_save_writes_the_three_files_and_creates_the_directory),
     };
     return cmocka_run_group_tests_name("results", tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <regex.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,11 +191,19 @@ static void test_a_tiny_run_records_everything(void **state) {
     const size_t thread_counts = host->placement_count >= 2 ? 2 : 1;
     lm_results r = {0};
     char err[256];
+    lm_progress progress;
+    lm_progress_init(&progress, NULL);
     lm_run_config cfg = config(threads, thread_counts, &filter);
+    cfg.progress = &progress;
     assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), 0);
     assert_int_equal(r.case_count, 2 * thread_counts);
+    assert_int_equal(progress.total, r.case_count);
     if (lm_runner_run(&cfg, &r, err, sizeof err) != 0) fail_msg("run failed: %s", err);
     assert_non_null(r.gb_context_json);
+    assert_false(r.partial);
+    assert_int_equal(r.cases_planned, r.case_count);
+    assert_int_equal(progress.done, r.case_count); /* each case counted once, at its median */
+    assert_true(fabs(progress.expected_done - progress.expected_total) < 1e-12);
     for (size_t i = 0; i < r.case_count; i++) {
         const lm_result_case *c = &r.cases[i];
         assert_false(lm_result_failed(c));
@@ -214,6 +223,31 @@ static void test_a_tiny_run_records_everything(void **state) {
     double fraction;
     assert_true(lm_result_copy_fraction(&r, &r.cases[0], &fraction));
     assert_true(fraction > 0);
+    lm_results_free(&r);
+    regfree(&filter);
+}
+
+/* Interrupted before it starts: no case is prepared or kept, and the results say they are partial. */
+static void test_an_interrupted_run_keeps_no_unfinished_case(void **state) {
+    (void)state;
+    regex_t filter;
+    assert_int_equal(regcomp(&filter, "^kernels/relu_116_28/(latmac|memcpy)/", REG_EXTENDED | REG_NOSUB), 0);
+    const int threads[] = {1};
+    lm_results r = {0};
+    char err[256];
+    lm_progress progress;
+    lm_progress_init(&progress, NULL);
+    static volatile sig_atomic_t stop = SIGINT;
+    lm_run_config cfg = config(threads, 1, &filter);
+    cfg.progress = &progress;
+    cfg.interrupted = &stop;
+    assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), 0);
+    assert_int_equal(r.case_count, 2);
+    if (lm_runner_run(&cfg, &r, err, sizeof err) != 0) fail_msg("run failed: %s", err);
+    assert_true(r.partial);
+    assert_int_equal(r.cases_planned, 2);
+    assert_int_equal(r.case_count, 0);
+    assert_int_equal(progress.done, 0); /* an interrupted case is not counted as finished */
     lm_results_free(&r);
     regfree(&filter);
 }
@@ -246,10 +280,17 @@ static void test_nets_plan_names_networks_and_layers(void **state) {
 
     cfg.per_layer = true;
     cfg.net_count = 1;
+    lm_progress progress;
+    lm_progress_init(&progress, NULL);
+    cfg.progress = &progress;
     assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), 0);
     const lm_result_case *net = find_case(&r, "nets/shufflenet_v2_x0_5@1x160x128/latmac/threads:1");
     assert_non_null(net);
     assert_int_equal(r.case_count, 2 * (size_t)(1 + net->steps));
+    /* the progress expects each case's warm-up and repetitions, a layer's at a tenth of the time */
+    const double one = cfg.warmup_time + cfg.repetitions * cfg.min_time;
+    assert_int_equal(progress.total, r.case_count);
+    assert_true(fabs(progress.expected_total - 2 * (one + net->steps * one / 10)) < 1e-9);
     const lm_result_case *first = net + 1;
     assert_string_equal(first->name, "nets/shufflenet_v2_x0_5@1x160x128/layer:000:conv1.0/latmac/threads:1");
     assert_int_equal(first->layer_index, 0);
@@ -334,6 +375,7 @@ int main(void) {
         cmocka_unit_test(test_plan_names_every_case),
         cmocka_unit_test(test_plan_filters_by_name),
         cmocka_unit_test(test_a_tiny_run_records_everything),
+        cmocka_unit_test(test_an_interrupted_run_keeps_no_unfinished_case),
         cmocka_unit_test(test_nets_plan_names_networks_and_layers),
         cmocka_unit_test(test_nets_plan_rejects_bad_networks_and_inputs),
         cmocka_unit_test(test_a_tiny_network_run_breaks_down_by_category),

@@ -1,13 +1,17 @@
 /* `latmac run`: times a suite's cases (kernels or whole networks) and writes results.json and
  * results.csv. */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <regex.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -21,13 +25,14 @@
 
 static const char usage[] =
     "Usage: latmac run [--suite all|kernels|nets|guidelines] [--quick] [--filter REGEX] [--threads LIST]\n"
-    "                  [--repetitions N] [--min-time SECONDS] [--out DIR] [--benchmark_*=VALUE ...]\n"
+    "                  [--repetitions N] [--min-time SECONDS] [--out DIR] [--force] [--quiet]\n"
+    "                  [--benchmark_*=VALUE ...]\n"
     "                  [--nets LIST] [--input HxW] [--batch N] [--per-layer] [--only LIST] [--scale LIST]\n"
     "\n"
     "Time suites of cases on this machine and write DIR/results.json (Google Benchmark's JSON layout,\n"
-    "with MAdds, MAC, rates, ratios, verdicts and the host) and DIR/results.csv (one row per case),\n"
-    "then print a summary. Each case is timed by wall clock after a warm-up as long as --min-time, over\n"
-    "repetitions; the median is quoted.\n"
+    "with MAdds, MAC, rates, ratios, verdicts and the host), DIR/results.csv (one row per case) and\n"
+    "DIR/index.html (the HTML report), then print a summary. Each case is timed by wall clock after a\n"
+    "warm-up as long as --min-time, over repetitions; the median is quoted.\n"
     "\n"
     "Suites (the default, all, runs the three in this order):\n"
     "  kernels  isolated operators, named kernels/<case>/<backend>/threads:<N>; backends are latmac,\n"
@@ -51,7 +56,10 @@ static const char usage[] =
     "  -r, --repetitions N      repetitions per case, 1 to 1000 (default 9)\n"
     "  -m, --min-time SECONDS   minimum duration of each repetition and of the warm-up (default 0.05;\n"
     "                           a layer timed alone gets a tenth of it)\n"
-    "  -o, --out DIR            where to write the results (default: results; created if missing)\n"
+    "  -o, --out DIR            where to write the results, created if missing; it must not hold\n"
+    "                           files (default: a new results/YYYY-MM-DD_HHMMSS, local time)\n"
+    "      --force              write into an --out that holds files, replacing latmac's own there\n"
+    "  -Q, --quiet              no progress and no notes on stderr; errors are still printed\n"
     "  -n, --nets LIST          nets: comma-separated networks (default: the whole zoo; see\n"
     "                           'latmac list nets')\n"
     "  -i, --input HxW          nets: input height x width, each 1 to 16384 (default 224x224)\n"
@@ -64,9 +72,13 @@ static const char usage[] =
     "  --benchmark_*=VALUE      Google Benchmark's own flags, passed through (e.g. --benchmark_out=FILE)\n"
     "  -h, --help               show this help\n"
     "\n"
-    "Progress goes to stderr when it is a terminal. Exit status: 0 success, 1 a case failed or the\n"
-    "results could not be written, 2 bad command line (including a filter that matches no case, an\n"
-    "unknown network, or an input a network cannot take).\n";
+    "Progress (case i of n, time elapsed, an estimate of the time left) goes to stderr when it is a\n"
+    "terminal; stdout carries only the summary. On SIGINT (Ctrl-C) or SIGTERM the cases that finished\n"
+    "are written, marked partial; a second Ctrl-C ends latmac at once.\n"
+    "\n"
+    "Exit status: 0 success, 1 a case failed or the results could not be written, 2 bad command line\n"
+    "(including a filter that matches no case, an unknown network, an input a network cannot take, or\n"
+    "an --out that holds files or is a file), 130 interrupted by SIGINT, 143 by SIGTERM.\n";
 
 #define DEFAULT_REPETITIONS 9
 #define DEFAULT_MIN_TIME 0.05
@@ -83,6 +95,8 @@ static const char usage[] =
 
 typedef struct options {
     const char *suite, *filter_text, *threads_text, *out;
+    char default_out[64];           /* results/YYYY-MM-DD_HHMMSS, when --out is not given */
+    bool force, quiet;              /* --force, --quiet */
     char *nets_text;                /* --nets, copied: the names point into it */
     const char *nets[MAX_NETS];
     size_t net_count;
@@ -221,6 +235,38 @@ static int parse_scales(options *o, const char *text) {
     return LM_EXIT_OK;
 }
 
+/* --out, checked before anything is timed: a new or empty directory (any directory with --force), so
+ * that a run never replaces another's results unless told to. Without --out, a new folder per run. */
+static int check_out(options *o) {
+    if (!o->out) {
+        const time_t now = time(NULL);
+        struct tm local;
+        if (!localtime_r(&now, &local) ||
+            !strftime(o->default_out, sizeof o->default_out, "results/%Y-%m-%d_%H%M%S", &local))
+            snprintf(o->default_out, sizeof o->default_out, "results");
+        o->out = o->default_out;
+    }
+    struct stat st;
+    if (stat(o->out, &st) != 0) {
+        if (errno == ENOENT) return LM_EXIT_OK; /* created when the results are written */
+        return lm_cli_usage_error("run", "--out: cannot use %s: %s", o->out, strerror(errno));
+    }
+    if (!S_ISDIR(st.st_mode)) return lm_cli_usage_error("run", "--out: %s is a file, not a directory", o->out);
+    if (o->force) return LM_EXIT_OK;
+    DIR *dir = opendir(o->out);
+    if (!dir) return lm_cli_usage_error("run", "--out: cannot read %s: %s", o->out, strerror(errno));
+    bool empty = true;
+    for (const struct dirent *e; empty && (e = readdir(dir));)
+        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+    closedir(dir);
+    if (!empty)
+        return lm_cli_usage_error("run",
+                                  "--out: %s already holds files (a previous run?); pass --force to replace latmac's "
+                                  "files in it, or choose another --out",
+                                  o->out);
+    return LM_EXIT_OK;
+}
+
 static int parse_options(int argc, char **argv, options *o) {
     static const struct option long_options[] = {
         {"suite", required_argument, NULL, 's'},   {"filter", required_argument, NULL, 'f'},
@@ -229,11 +275,12 @@ static int parse_options(int argc, char **argv, options *o) {
         {"nets", required_argument, NULL, 'n'},    {"input", required_argument, NULL, 'i'},
         {"batch", required_argument, NULL, 'b'},   {"per-layer", no_argument, NULL, 'l'},
         {"only", required_argument, NULL, 'G'},    {"scale", required_argument, NULL, 'S'},
-        {"quick", no_argument, NULL, 'q'},
+        {"quick", no_argument, NULL, 'q'},         {"quiet", no_argument, NULL, 'Q'},
+        {"force", no_argument, NULL, 'F'}, /* long only: replacing files should be spelled out */
         {"help", no_argument, NULL, 'h'},          {0, 0, 0, 0},
     };
     lm_cli_reset_getopt();
-    for (int c; (c = getopt_long(argc, argv, ":s:f:t:r:m:o:n:i:b:lG:S:qh", long_options, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":s:f:t:r:m:o:n:i:b:lG:S:qQh", long_options, NULL)) != -1;) {
         int rc = LM_EXIT_OK;
         switch (c) {
         case 's': o->suite = optarg; break;
@@ -264,6 +311,8 @@ static int parse_options(int argc, char **argv, options *o) {
         case 'G': rc = parse_only(o, optarg); break;
         case 'S': rc = parse_scales(o, optarg); break;
         case 'q': o->quick = true; break;
+        case 'Q': o->quiet = true; break;
+        case 'F': o->force = true; break;
         case 'h': fputs(usage, stdout); return HELP_SHOWN;
         default: return lm_cli_bad_option("run", c, argv);
         }
@@ -285,7 +334,7 @@ static int parse_options(int argc, char **argv, options *o) {
     }
     if (o->nets_options && strcmp(o->suite, "nets") != 0 && strcmp(o->suite, "all") != 0)
         return lm_cli_usage_error("run", "--nets, --input, --batch and --per-layer apply to --suite nets");
-    if (!*o->out) return lm_cli_usage_error("run", "--out: the directory name is empty");
+    if (o->out && !*o->out) return lm_cli_usage_error("run", "--out: the directory name is empty");
     if (o->filter_text) {
         const int rc = regcomp(&o->filter, o->filter_text, REG_EXTENDED | REG_NOSUB);
         if (rc != 0) {
@@ -296,7 +345,7 @@ static int parse_options(int argc, char **argv, options *o) {
         }
         o->has_filter = true;
     }
-    return LM_EXIT_OK;
+    return check_out(o);
 }
 
 /* Hardware threads of this machine: the probe's count, else the OS's. */
@@ -314,6 +363,30 @@ static size_t suites_of(const options *o, const char **suites) {
     }
     suites[0] = "kernels", suites[1] = "nets", suites[2] = "guidelines";
     return 3;
+}
+
+/* The first SIGINT or SIGTERM, by number: the runner skips what is left and the run ends with the
+ * cases that finished. */
+static volatile sig_atomic_t stop_signal;
+static const int stop_signals[2] = {SIGINT, SIGTERM};
+
+static void on_stop_signal(int signo) {
+    if (!stop_signal) stop_signal = signo;
+}
+
+/* SA_RESETHAND puts the default back after the first signal, so a second Ctrl-C ends the process at
+ * once (the result files are replaced atomically, so that is safe). A signal ignored by whoever
+ * started latmac (nohup, a background job) stays ignored. */
+static void catch_stop_signals(struct sigaction saved[2]) {
+    struct sigaction sa = {.sa_handler = on_stop_signal, .sa_flags = SA_RESETHAND | SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < 2; i++)
+        if (sigaction(stop_signals[i], NULL, &saved[i]) == 0 && saved[i].sa_handler != SIG_IGN)
+            sigaction(stop_signals[i], &sa, NULL);
+}
+
+static void restore_stop_signals(const struct sigaction saved[2]) {
+    for (int i = 0; i < 2; i++) sigaction(stop_signals[i], &saved[i], NULL);
 }
 
 static int run(options *o, lm_host *host, int argc, char **argv) {
@@ -340,6 +413,13 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
     char err[512];
     int status = LM_EXIT_FAILURE;
     size_t planned = 0;
+    lm_progress progress; /* over every suite: case i of all the run's cases */
+    lm_progress_init(&progress, !o->quiet && isatty(STDERR_FILENO) ? stderr : NULL);
+    FILE *notes = o->quiet ? NULL : stderr;
+    /* Caught from before planning, so that a signal at any moment of the run ends it the same way. */
+    struct sigaction saved_actions[2];
+    catch_stop_signals(saved_actions);
+    bool caught = true;
     /* Plan every suite before running any, so a bad network or input stops the run at once. */
     for (size_t i = 0; i < suite_count; i++) {
         configs[i] = (lm_run_config){
@@ -358,8 +438,9 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
             .input_h = (int)o->input_h,
             .input_w = (int)o->input_w,
             .per_layer = o->per_layer,
-            .progress = isatty(STDERR_FILENO) ? stderr : NULL,
-            .notes = stderr,
+            .progress = &progress,
+            .notes = notes,
+            .interrupted = &stop_signal,
         };
         parts[i] = calloc(1, sizeof *parts[i]);
         if (!parts[i]) {
@@ -379,25 +460,43 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
     lm_results *r = parts[0];
     r->command_line = command_line(argc, argv);
     if (suite_count > 1) snprintf(r->suite, sizeof r->suite, "all");
-    if (r->cores && r->load_at_start > r->cores)
-        fprintf(stderr, "latmac run: the load average (%.2f) exceeds the %u cores; results are flagged 'load'\n",
+    if (notes && r->cores && r->load_at_start > r->cores)
+        fprintf(notes, "latmac run: the load average (%.2f) exceeds the %u cores; results are flagged 'load'\n",
                 r->load_at_start, r->cores);
-    for (size_t i = 0; i < suite_count; i++) {
+    bool ran = true; /* false: a suite could not be run (err says why) */
+    lm_progress_start(&progress);
+    for (size_t i = 0; i < suite_count && ran; i++) {
         if (!parts[i]->case_count) continue;
-        if (lm_runner_run(&configs[i], parts[i], err, sizeof err) != 0) {
-            fprintf(stderr, "latmac run: %s\n", err);
-            goto done;
+        if (stop_signal) { /* no further suite starts; its cases count as planned, not finished */
+            r->partial = true;
+            r->cases_planned += parts[i]->case_count;
+            continue;
         }
-        if (i && (lm_results_move_cases(r, parts[i]) != 0 || (!r->gb_context_json && parts[i]->gb_context_json &&
-                                                               !(r->gb_context_json = strdup(parts[i]->gb_context_json))))) {
-            fputs("latmac run: out of memory\n", stderr);
-            goto done;
+        ran = lm_runner_run(&configs[i], parts[i], err, sizeof err) == 0;
+        if (!ran || !i) continue; /* parts[0] is r */
+        r->partial |= parts[i]->partial;
+        r->cases_planned += parts[i]->cases_planned;
+        if (lm_results_move_cases(r, parts[i]) != 0 || (!r->gb_context_json && parts[i]->gb_context_json &&
+                                                       !(r->gb_context_json = strdup(parts[i]->gb_context_json)))) {
+            snprintf(err, sizeof err, "out of memory");
+            ran = false;
         }
     }
-    size_t ran = 0;
-    for (size_t i = 0; i < r->case_count; i++) ran += r->cases[i].run_count > 0;
-    if (!ran) { /* e.g. --benchmark_filter left none, or --benchmark_list_tests only listed them */
-        status = lm_cli_usage_error("run", "no case ran, so no results were written");
+    lm_progress_end(&progress); /* before any other line on stderr */
+    /* From here a signal ends the process at once: the files are replaced atomically. */
+    restore_stop_signals(saved_actions);
+    caught = false;
+    if (!ran) {
+        fprintf(stderr, "latmac run: %s\n", err);
+        goto done;
+    }
+    if (!lm_results_cases_finished(r)) {
+        if (stop_signal) {
+            fprintf(stderr, "latmac run: interrupted before any case finished; nothing was written\n");
+            status = 128 + stop_signal;
+        } else { /* e.g. --benchmark_filter left none, or --benchmark_list_tests only listed them */
+            status = lm_cli_usage_error("run", "no case ran, so no results were written");
+        }
         goto done;
     }
     if (lm_results_save(o->out, r, err, sizeof err) != 0) {
@@ -405,18 +504,18 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
         goto done;
     }
     if (lm_results_write_summary(stdout, r) != 0 ||
-        printf("results: %s/results.json, %s/results.csv\n", o->out, o->out) < 0 || fflush(stdout) != 0) {
+        printf("results: %s/results.json, %s/results.csv, %s/index.html\n", o->out, o->out, o->out) < 0 ||
+        fflush(stdout) != 0) {
         perror("latmac run: writing the summary failed");
         goto done;
     }
     size_t failed = 0;
     for (size_t i = 0; i < r->case_count; i++) failed += lm_result_failed(&r->cases[i]);
-    if (failed) {
-        fprintf(stderr, "latmac run: %zu case(s) failed; %s/results.json has their errors\n", failed, o->out);
-        goto done;
-    }
-    status = LM_EXIT_OK;
+    if (failed) fprintf(stderr, "latmac run: %zu case(s) failed; %s/results.json has their errors\n", failed, o->out);
+    /* interrupted: 128 + the signal's number, as a shell reports a process a signal ended */
+    status = stop_signal ? 128 + stop_signal : failed ? LM_EXIT_FAILURE : LM_EXIT_OK;
 done:
+    if (caught) restore_stop_signals(saved_actions);
     for (size_t i = 0; i < suite_count; i++) {
         if (parts[i]) lm_results_free(parts[i]);
         free(parts[i]);
@@ -435,8 +534,7 @@ int lm_cmd_run(int argc, char **argv) {
     args[0] = program_invocation_name;
     for (int i = 1; i < argc; i++) args[i] = argv[i];
     int args_count = argc;
-    options o = {
-        .suite = "all", .out = "results", .repetitions = DEFAULT_REPETITIONS, .min_time = DEFAULT_MIN_TIME};
+    options o = {.suite = "all", .repetitions = DEFAULT_REPETITIONS, .min_time = DEFAULT_MIN_TIME};
     int status;
     const char *unknown = lm_gb_initialize(&args_count, args);
     if (unknown) {

@@ -14,7 +14,8 @@ static const struct command {
 } commands[] = {
     {"info", lm_cmd_info, "describe this machine: CPU, SIMD features, cores, caches, clock, build"},
     {"list", lm_cmd_list, "list the suites, the zoo's networks with their costs, or the kernel cases"},
-    {"run", lm_cmd_run, "time the suites (kernels, nets, guidelines) and write results.json and results.csv"},
+    {"run", lm_cmd_run, "time the suites (kernels, nets, guidelines); write results.json, results.csv, index.html"},
+    {"report", lm_cmd_report, "write the HTML report of results files, one run or several side by side"},
 };
 
 static void print_usage(FILE *out) {

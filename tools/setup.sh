@@ -2,7 +2,8 @@
 # Sets latmac up on Debian or Ubuntu and, optionally, runs it:
 #   tools/setup.sh        install what is missing (apt-get), configure and build build/
 #   tools/setup.sh run    ... then run the main job
-#   tools/setup.sh test   ... then run every test (meson test)
+#   tools/setup.sh test   ... also install what only the tests use (Chromium and its driver, Selenium,
+#                         Google Benchmark's compare.py and SciPy), then run every test (meson test)
 # Safe to run again: it installs only what is missing and rebuilds only what changed.
 # With CI set in the environment, compiler warnings are errors.
 set -euo pipefail
@@ -11,22 +12,26 @@ cd "$(dirname "$0")/.."
 packages=(gcc g++ pkg-config meson ninja-build python3
           libbenchmark-dev libhwloc-dev libcpuid-dev libjansson-dev libcmocka-dev
           libdnnl-dev libxnnpack-dev libpthreadpool-dev) # optional peers: built in when present
+test_packages=(chromium chromium-driver python3-selenium # the HTML report in a browser
+               libbenchmark-tools python3-scipy)         # results.json through Google Benchmark's compare.py
 
 say() { printf 'latmac setup: %s\n' "$*" >&2; }
 
 action=${1:-build}
 case "$action" in
   build|run|test) ;;
-  -h|--help) sed -n '2,7s/^# \{0,1\}//p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,8s/^# \{0,1\}//p' "$0"; exit 0 ;;
   *) say "unknown action '$action' (expected run, test, or nothing)"; exit 2 ;;
 esac
 [ $# -le 1 ] || { say "unexpected argument '$2'"; exit 2; }
+[ "$action" != test ] || packages+=("${test_packages[@]}")
 
 install_missing() {
   if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
     say "this is not a Debian/Ubuntu system, so nothing was installed. Install with your package manager:"
     say "  a C17 and C++17 compiler, pkg-config, meson (>= 0.63), ninja, Google Benchmark (>= 1.7.1),"
     say "  hwloc (>= 2), libcpuid, jansson and cmocka; then run: meson setup build && meson compile -C build"
+    [ "$action" != test ] || say "  for the tests also Chromium, chromedriver, Python's selenium and scipy, Google Benchmark's compare.py"
     command -v meson >/dev/null || exit 1
     return 0
   fi

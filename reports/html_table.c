@@ -1,0 +1,112 @@
+/* Table cells and badges shared by the report's sections (see html_sections.h). */
+#include "html_sections.h"
+
+#include <math.h>
+#include <string.h>
+
+json_t *lm_report_column_case(const lm_report_column *c, const char *suite, const char *shape, const char *backend) {
+    return lm_report_case(c->run, suite, shape, backend, c->threads);
+}
+
+json_t *lm_report_distinct_cases(const lm_report *r, bool (*keep)(const json_t *entry, const void *context),
+                                 const void *context) {
+    json_t *list = json_array(), *seen = json_object();
+    for (size_t i = 0; i < r->run_count && list && seen; i++) {
+        size_t k;
+        json_t *e;
+        json_array_foreach(r->runs[i].order, k, e) {
+            const char *shape = lm_report_string(e, "case");
+            if (!keep(e, context) || json_object_get(seen, shape)) continue;
+            json_object_set_new(seen, shape, json_true());
+            json_array_append(list, e);
+        }
+    }
+    json_decref(seen);
+    return list;
+}
+
+const lm_report_column *lm_report_baseline(const lm_report *r, const lm_report_column *c) {
+    for (size_t k = 0; c->run_index > 0 && k < r->column_count; k++)
+        if (r->columns[k].run_index == 0 && r->columns[k].threads == c->threads) return &r->columns[k];
+    return NULL;
+}
+
+void lm_report_num(lm_html *h, const char *format, double v) {
+    lm_html_raw(h, "<td class=\"num\">");
+    if (isfinite(v)) lm_html_printf(h, format, v);
+    else lm_html_raw(h, "&ndash;");
+    lm_html_raw(h, "</td>");
+}
+
+void lm_report_td(lm_html *h, const char *text) {
+    lm_html_raw(h, "<td>");
+    lm_html_text(h, text);
+    lm_html_raw(h, "</td>");
+}
+
+void lm_report_th(lm_html *h, const char *text, bool num) {
+    lm_html_raw(h, num ? "<th class=\"num\">" : "<th>");
+    lm_html_text(h, text);
+    lm_html_raw(h, "</th>");
+}
+
+void lm_report_group_th(lm_html *h, const char *text, size_t span) {
+    lm_html_printf(h, "<th class=\"group\" colspan=\"%zu\">", span);
+    lm_html_text(h, text);
+    lm_html_raw(h, "</th>");
+}
+
+void lm_report_flags(lm_html *h, const json_t *entry) {
+    if (lm_report_failed(entry)) {
+        lm_html_raw(h, " <span class=\"badge error\" title=\"");
+        lm_html_text(h, lm_report_string(entry, "error_message"));
+        lm_html_raw(h, "\">error</span>");
+    }
+    size_t i;
+    const json_t *flag;
+    json_array_foreach(json_object_get(entry, "flags"), i, flag) {
+        const char *name = json_string_value(flag);
+        if (!name || strcmp(name, "error") == 0) continue;
+        const char *why = strcmp(name, "noisy") == 0  ? "the repetitions' coefficient of variation exceeds the noisy_cv threshold"
+                          : strcmp(name, "load") == 0 ? "the load average at the start exceeded the core count"
+                                                      : name;
+        lm_html_raw(h, " <span class=\"badge flag\" title=\"");
+        lm_html_text(h, why);
+        lm_html_raw(h, "\">");
+        lm_html_text(h, name);
+        lm_html_raw(h, "</span>");
+    }
+}
+
+void lm_report_table_begin(lm_html *h, const char *caption) {
+    lm_html_raw(h, "<div class=\"table-wrap\"><table>");
+    if (caption) {
+        lm_html_raw(h, "<caption>");
+        lm_html_text(h, caption);
+        lm_html_raw(h, "</caption>");
+    }
+    lm_html_raw(h, "\n");
+}
+
+void lm_report_table_end(lm_html *h) { lm_html_raw(h, "</table></div>\n"); }
+
+const json_t *lm_report_find(const json_t *list, const char *key, const char *value, int threads) {
+    size_t i;
+    const json_t *e;
+    json_array_foreach(list, i, e) {
+        if (strcmp(lm_report_string(e, key), value) == 0 && lm_report_number(e, "threads") == threads) return e;
+    }
+    return NULL;
+}
+
+void lm_report_verdict(lm_html *h, const json_t *verdict) {
+    const char *name = lm_report_string(verdict, "verdict");
+    const char *style = strcmp(name, "holds") == 0 ? "holds" : strcmp(name, "does not hold") == 0 ? "not-hold" : "inconclusive";
+    lm_html_printf(h, "<span class=\"badge %s\">", style);
+    lm_html_text(h, name);
+    lm_html_printf(h, "</span> <span class=\"muted\">%.0f of %.0f confirm", lm_report_number(verdict, "confirms"),
+                   lm_report_number(verdict, "comparisons_count"));
+    const double contradicts = lm_report_number(verdict, "contradicts");
+    if (contradicts > 0) lm_html_printf(h, ", %.0f contradict", contradicts);
+    lm_html_raw(h, "</span>");
+}

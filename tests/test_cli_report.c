@@ -1,0 +1,153 @@
+/* `latmac report` end to end: the page from one or several results files, and the errors for bad
+ * files and for an output that would replace something. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "latmac_process.h"
+#include "report_fixture.h"
+
+#define RUN(...) run_latmac(NULL, (const char *const[]){__VA_ARGS__, NULL})
+
+static char dir[64], one[256], two[256], page[256];
+
+static int make_files(void **state) {
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/latmac-test-cli-report-XXXXXX");
+    if (!mkdtemp(dir)) return -1;
+    json_t *a = fixture_results(&(fixture_options){.thread_counts = 2, .kernels = true, .nets = true, .guidelines = true});
+    json_t *b = fixture_results(&(fixture_options){.thread_counts = 2, .kernels = true, .nets = true, .slowdown = 1.1});
+    snprintf(one, sizeof one, "%s", fixture_write(a, dir, "one.json"));
+    snprintf(two, sizeof two, "%s", fixture_write(b, dir, "two.json"));
+    snprintf(page, sizeof page, "%s/page.html", dir);
+    json_decref(a);
+    json_decref(b);
+    return 0;
+}
+
+static int remove_files(void **state) {
+    (void)state;
+    char command[128];
+    snprintf(command, sizeof command, "rm -rf '%s'", dir);
+    return system(command);
+}
+
+static char *read_text(const char *path) {
+    FILE *f = fopen(path, "r");
+    return f ? slurp(f) : NULL;
+}
+
+static void test_help(void **state) {
+    (void)state;
+    outcome o = RUN("report", "--help");
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "Usage: latmac report RESULTS.json [MORE.json ...] [--out FILE] [--force]"));
+    outcome_free(&o);
+    o = RUN("--help");
+    assert_non_null(strstr(o.out, "  report "));
+    outcome_free(&o);
+}
+
+static void test_one_run_and_two_side_by_side(void **state) {
+    (void)state;
+    unlink(page);
+    outcome o = RUN("report", one, "--out", page);
+    assert_int_equal(o.status, 0);
+    assert_string_equal(o.err, "");
+    char expected[300];
+    snprintf(expected, sizeof expected, "report: %s\n", page);
+    assert_string_equal(o.out, expected);
+    outcome_free(&o);
+    char *html = read_text(page);
+    assert_non_null(html);
+    assert_true(strncmp(html, "<!DOCTYPE html>", 15) == 0);
+    assert_non_null(strstr(html, "<section id=\"guidelines\">"));
+    free(html);
+
+    /* into a folder that does not exist yet */
+    char nested[300];
+    snprintf(nested, sizeof nested, "%s/new/folder/page.html", dir);
+    o = RUN("report", one, "--out", nested);
+    assert_int_equal(o.status, 0);
+    outcome_free(&o);
+    assert_int_equal(access(nested, R_OK), 0);
+
+    /* --force replaces it with the comparison; '-' writes to standard output */
+    o = RUN("report", one, two, "--out", page, "--force");
+    assert_int_equal(o.status, 0);
+    outcome_free(&o);
+    html = read_text(page);
+    assert_non_null(strstr(html, "2 runs compared"));
+    free(html);
+    o = RUN("report", "-o", "-", two);
+    assert_int_equal(o.status, 0);
+    assert_true(strncmp(o.out, "<!DOCTYPE html>", 15) == 0);
+    assert_non_null(strstr(o.out, "</html>\n"));
+    outcome_free(&o);
+    char tmp[300];
+    snprintf(tmp, sizeof tmp, "%s.tmp", page);
+    assert_int_equal(access(tmp, F_OK), -1);
+}
+
+static void test_bad_invocations(void **state) {
+    (void)state;
+    assert_usage_error(RUN("report"), "latmac report: no results file given");
+    assert_usage_error(RUN("report", one, "--bogus"), "unknown option '--bogus'");
+    assert_usage_error(RUN("report", one, "--out", "dir/"), "--out: 'dir/' is not a file name");
+    assert_usage_error(RUN("report", one, "--out", one, "--force"), "is one of the results files");
+}
+
+/* A bad input or an existing output: exit 2, one line naming the problem, and `page` as it was. */
+static void assert_refused(outcome o, const char *message) {
+    assert_int_equal(o.status, 2);
+    assert_string_equal(o.out, "");
+    if (!strstr(o.err, message)) fail_msg("stderr '%s' lacks '%s'", o.err, message);
+    assert_non_null(strchr(o.err, '\n'));
+    assert_string_equal(strchr(o.err, '\n'), "\n");
+    outcome_free(&o);
+    char *html = read_text(page);
+    assert_string_equal(html, "previous page\n");
+    free(html);
+}
+
+static void test_nothing_is_lost(void **state) {
+    (void)state;
+    FILE *f = fopen(page, "w");
+    assert_non_null(f);
+    fputs("previous page\n", f);
+    fclose(f);
+    assert_refused(RUN("report", one, "--out", page), "exists; pass --force to replace it");
+
+    char bad[300], missing[300];
+    snprintf(bad, sizeof bad, "%s/bad.json", dir);
+    snprintf(missing, sizeof missing, "%s/missing.json", dir);
+    char *text = read_text(one);
+    text[strlen(text) * 2 / 3] = '\0'; /* cut short, as by a full disk or a killed writer */
+    f = fopen(bad, "w");
+    fputs(text, f);
+    fclose(f);
+    free(text);
+    char expected[400];
+    snprintf(expected, sizeof expected, "latmac report: %s is not valid JSON (it ends too early: truncated?)", bad);
+    assert_refused(RUN("report", one, bad, "--out", page, "--force"), expected);
+    snprintf(expected, sizeof expected, "latmac report: cannot read %s: No such file or directory", missing);
+    assert_refused(RUN("report", missing, "--out", page, "--force"), expected);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_help),
+        cmocka_unit_test(test_one_run_and_two_side_by_side),
+        cmocka_unit_test(test_bad_invocations),
+        cmocka_unit_test(test_nothing_is_lost),
+    };
+    return cmocka_run_group_tests(tests, make_files, remove_files);
+}

@@ -1,0 +1,129 @@
+/* `latmac report`: the HTML report of existing results files, one run or several side by side. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "html_report.h"
+#include "results.h"
+
+#define MAX_RUNS 26 /* tagged A to Z */
+
+static const char usage[] =
+    "Usage: latmac report RESULTS.json [MORE.json ...] [--out FILE] [--force]\n"
+    "\n"
+    "Write the HTML report of results files that 'latmac run' wrote: one self-contained page (no\n"
+    "scripts, no external files; it opens offline and prints) with the host and the method, the\n"
+    "guideline experiments with the paper's numbers and verdicts, latency against MAdds and MAC across\n"
+    "the networks, where each network's time goes, and the kernels against their peers. With several\n"
+    "files (several hosts, or before and after a change), the runs are tagged A, B, ... and shown side\n"
+    "by side, with each later run's time relative to A's. 'latmac run' writes the same report of its\n"
+    "own results as index.html.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --out FILE   where to write the page (default: report.html; '-': standard output);\n"
+    "                   missing folders are created\n"
+    "  -F, --force      replace FILE if it exists (never one of the results files)\n"
+    "  -h, --help       show this help\n"
+    "\n"
+    "Exit status: 0 success, 1 the page could not be written, 2 bad command line or a results file\n"
+    "that cannot be read, is not valid JSON (truncated, say) or is not latmac's.\n";
+
+typedef struct page {
+    lm_report_run *runs;
+    size_t count;
+} page;
+
+static int write_page(FILE *out, const void *p) {
+    const page *pg = p;
+    return lm_html_report_write(out, pg->runs, pg->count);
+}
+
+/* Splits "dir/name" (dir "." when there is no slash). False when the name is empty or too long. */
+static bool split_path(const char *path, char *dir, char *name) {
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (!*base || strlen(path) >= PATH_MAX) return false;
+    if (!slash) snprintf(dir, PATH_MAX, ".");
+    else snprintf(dir, PATH_MAX, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    snprintf(name, PATH_MAX, "%s", base);
+    return true;
+}
+
+/* Whether `out` names the same file as one of the inputs. */
+static bool is_input(const char *out, char **inputs, int count) {
+    struct stat o, in;
+    if (stat(out, &o) != 0) return false;
+    for (int i = 0; i < count; i++)
+        if (stat(inputs[i], &in) == 0 && in.st_dev == o.st_dev && in.st_ino == o.st_ino) return true;
+    return false;
+}
+
+int lm_cmd_report(int argc, char **argv) {
+    static const struct option options[] = {
+        {"out", required_argument, NULL, 'o'},
+        {"force", no_argument, NULL, 'F'},
+        {"help", no_argument, NULL, 'h'},
+        {0, 0, 0, 0},
+    };
+    const char *out = "report.html";
+    bool force = false;
+    lm_cli_reset_getopt();
+    for (int c; (c = getopt_long(argc, argv, ":o:Fh", options, NULL)) != -1;) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case 'F': force = true; break;
+        case 'h': fputs(usage, stdout); return LM_EXIT_OK;
+        default: return lm_cli_bad_option("report", c, argv);
+        }
+    }
+    const int count = argc - optind;
+    char **inputs = argv + optind;
+    if (count < 1) return lm_cli_usage_error("report", "no results file given");
+    if (count > MAX_RUNS) return lm_cli_usage_error("report", "more than %d results files", MAX_RUNS);
+    const bool to_stdout = strcmp(out, "-") == 0;
+    char dir[PATH_MAX], name[PATH_MAX];
+    if (!to_stdout && !split_path(out, dir, name)) return lm_cli_usage_error("report", "--out: '%s' is not a file name", out);
+    if (!to_stdout && is_input(out, inputs, count))
+        return lm_cli_usage_error("report", "--out: '%s' is one of the results files", out);
+    struct stat st;
+    if (!to_stdout && !force && lstat(out, &st) == 0)
+        return lm_cli_usage_error("report", "--out: '%s' exists; pass --force to replace it", out);
+
+    lm_report_run *runs = calloc((size_t)count, sizeof *runs);
+    if (!runs) {
+        fputs("latmac report: out of memory\n", stderr);
+        return LM_EXIT_FAILURE;
+    }
+    char err[PATH_MAX + 256];
+    int status = LM_EXIT_OK, loaded = 0;
+    for (; loaded < count; loaded++)
+        if (lm_report_run_load(&runs[loaded], inputs[loaded], err, sizeof err) != 0) {
+            fprintf(stderr, "latmac report: %s\n", err);
+            status = LM_EXIT_USAGE;
+            break;
+        }
+    const page pg = {runs, (size_t)count};
+    if (status == LM_EXIT_OK) {
+        if (to_stdout) {
+            if (write_page(stdout, &pg) != 0 || fflush(stdout) != 0 || ferror(stdout)) {
+                perror("latmac report: writing the page failed");
+                status = LM_EXIT_FAILURE;
+            }
+        } else if (lm_make_directory(dir, err, sizeof err) != 0 ||
+                   lm_write_file_atomically(dir, name, write_page, &pg, err, sizeof err) != 0) {
+            fprintf(stderr, "latmac report: %s\n", err);
+            status = LM_EXIT_FAILURE;
+        } else {
+            printf("report: %s\n", out);
+        }
+    }
+    for (int i = 0; i < loaded; i++) lm_report_run_free(&runs[i]);
+    free(runs);
+    return status;
+}
