@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 
-from tap import check, run
+import tap
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(HERE, "..", "tools", "compare_pytorch.py")
@@ -28,7 +28,7 @@ def load_module():
     return module
 
 
-@check("skips with exit 0 and one line when torch cannot be imported")
+@tap.check("skips with exit 0 and one line when torch cannot be imported")
 def _():
     with tempfile.TemporaryDirectory() as shadow:
         os.makedirs(os.path.join(shadow, "torch"))
@@ -41,7 +41,7 @@ def _():
     assert r.stderr.count("\n") == 1, r.stderr
 
 
-@check("bad arguments exit 2")
+@tap.check("bad arguments exit 2")
 def _():
     for args in (["--threads", "0"], ["--nets", "resnet50"], ["--input", "224"], ["--repetitions", "x"]):
         r = run_script(args)
@@ -63,7 +63,7 @@ def median(network, value, unit, threads=1, **extra):
     return b
 
 
-@check("reads whole-network medians of results.json in any time unit")
+@tap.check("reads whole-network medians of results.json in any time unit")
 def _():
     m = load_module()
     with tempfile.TemporaryDirectory() as tmp:
@@ -80,7 +80,7 @@ def _():
     assert placement == [0], placement
 
 
-@check("a missing network, a failed case or an unreadable file is exit 1")
+@tap.check("a missing network, a failed case or an unreadable file is exit 1")
 def _():
     m = load_module()
     with tempfile.TemporaryDirectory() as tmp:
@@ -106,4 +106,4 @@ def _():
 
 
 if __name__ == "__main__":
-    sys.exit(run())
+    sys.exit(tap.run())

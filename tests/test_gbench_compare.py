@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 
-from tap import check, run
+import tap
 
 COMPARE = "/usr/share/benchmark/compare.py"
 CASES = ("dw3x3s1_116_14", "add_116_28", "shuffle_g2_116_28")
@@ -40,7 +40,7 @@ def rows(output):
     return table
 
 
-@check("compare.py and its modules (scipy, numpy) are installed")
+@tap.check("compare.py and its modules (scipy, numpy) are installed")
 def _():
     missing = [] if os.path.isfile(COMPARE) else [f"{COMPARE} (libbenchmark-tools)"]
     missing += [f"python3-{m} (for {sys.executable})" for m in ("scipy", "numpy")
@@ -48,7 +48,7 @@ def _():
     assert not missing, f"missing {', '.join(missing)}: run tools/setup.sh test"
 
 
-@check("two tiny latmac runs write results.json")
+@tap.check("two tiny latmac runs write results.json")
 def _():
     exe = os.environ.get("LATMAC")
     assert exe, "set LATMAC to the latmac binary (meson test does)"
@@ -64,7 +64,7 @@ def _():
     assert seen == set(CASES), f"cases missing from results.json: {set(CASES) - seen}"
 
 
-@check("compare.py benchmarks A B exits 0 and lists every case name of the files")
+@tap.check("compare.py benchmarks A B exits 0 and lists every case name of the files")
 def _():
     assert "a" in state, "the runs failed"
     out = state["benchmarks"] = compare(["benchmarks", state["a"], state["b"]])
@@ -72,7 +72,7 @@ def _():
     assert not missing, f"not in compare.py's output: {sorted(missing)}\n{out}"
 
 
-@check("compare.py gives each repeated case a U test line (3 vs 3 repetitions)")
+@tap.check("compare.py gives each repeated case a U test line (3 vs 3 repetitions)")
 def _():
     assert "benchmarks" in state, "compare.py failed"
     table = rows(state["benchmarks"])
@@ -85,7 +85,7 @@ def _():
         assert "Repetitions: 3 vs 3" in lines[0], lines[0]
 
 
-@check("compare.py filters mode compares two latmac cases of one file by name pattern")
+@tap.check("compare.py filters mode compares two latmac cases of one file by name pattern")
 def _():
     assert "a" in state, "the runs failed"
     base, other = f"kernels/{CASES[0]}/", f"kernels/{CASES[1]}/"
@@ -102,4 +102,4 @@ def cleanup():
 
 
 if __name__ == "__main__":
-    sys.exit(run(cleanup))
+    sys.exit(tap.run(cleanup))

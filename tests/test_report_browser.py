@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 
-from tap import check, run
+import tap
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 WIDTH, HEIGHT, MAX_SHOT_HEIGHT = 1366, 900, 16000
@@ -42,7 +42,7 @@ def need(key):
     return state[key]
 
 
-@check("chromium, chromedriver and selenium are installed and the browser starts")
+@tap.check("chromium, chromedriver and selenium are installed and the browser starts")
 def _():
     missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
     try:
@@ -65,7 +65,7 @@ def _():
     state["driver"] = driver
 
 
-@check("latmac run writes results.json, results.csv and index.html (two runs)")
+@tap.check("latmac run writes results.json, results.csv and index.html (two runs)")
 def _():
     if len(sys.argv) > 2:
         state["single"] = os.path.abspath(sys.argv[2])
@@ -79,7 +79,7 @@ def _():
     state["single"] = os.path.join(tmp, "a", "index.html")
 
 
-@check("latmac report A/results.json B/results.json writes the side-by-side report")
+@tap.check("latmac report A/results.json B/results.json writes the side-by-side report")
 def _():
     if len(sys.argv) > 3:
         state["comparison"] = os.path.abspath(sys.argv[3])
@@ -174,7 +174,7 @@ def charts_ok(driver):
 
 
 def page_checks(label, key):
-    @check(f"{label}: loads with no console error")
+    @tap.check(f"{label}: loads with no console error")
     def _():
         driver = need("driver")
         driver.set_window_size(WIDTH, HEIGHT)
@@ -191,35 +191,35 @@ def page_checks(label, key):
         assert state.get("page") == key, "the page did not load"
         return state["driver"]
 
-    @check(f"{label}: has a title and an h1")
+    @tap.check(f"{label}: has a title and an h1")
     def _():
         driver = on_page()
         assert driver.title.strip(), "no <title>"
         h1 = driver.execute_script("return [...document.querySelectorAll('h1')].map(h => h.textContent.trim())")
         assert h1 and h1[0], f"no h1 with text: {h1}"
 
-    @check(f"{label}: has every section ({', '.join(SECTIONS)})")
+    @tap.check(f"{label}: has every section ({', '.join(SECTIONS)})")
     def _():
         present = on_page().execute_script("return [...document.querySelectorAll('section[id]')].map(s => s.id)")
         missing = [s for s in SECTIONS if s not in present]
         assert not missing, f"missing sections {missing} (present: {present})"
 
-    @check(f"{label}: every chart and at least one of its marks are drawn with a size")
+    @tap.check(f"{label}: every chart and at least one of its marks are drawn with a size")
     def _():
         charts_ok(on_page())
 
-    @check(f"{label}: is self-contained (nothing fetched or referenced elsewhere, no script)")
+    @tap.check(f"{label}: is self-contained (nothing fetched or referenced elsewhere, no script)")
     def _():
         bad = on_page().execute_script(SELF_CONTAINED_JS)
         assert not bad, "; ".join(bad[:10])
 
-    @check(f"{label}: the page does not scroll sideways at {WIDTH} px (wide tables scroll in their own box)")
+    @tap.check(f"{label}: the page does not scroll sideways at {WIDTH} px (wide tables scroll in their own box)")
     def _():
         w, doc, body, culprits = on_page().execute_script(OVERFLOW_JS)
         assert doc <= w + 2 and body <= w + 2, \
             f"page {doc} px and body {body} px wide in a {w} px viewport; too wide: {culprits}"
 
-    @check(f"{label}: charts and marks keep their size in print")
+    @tap.check(f"{label}: charts and marks keep their size in print")
     def _():
         driver = on_page()
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
@@ -233,7 +233,7 @@ def page_checks(label, key):
 page_checks("single-run report", "single")
 
 
-@check("full-page screenshot of the single-run report")
+@tap.check("full-page screenshot of the single-run report")
 def _():
     path = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "report.png")
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -264,4 +264,4 @@ def cleanup():
 
 
 if __name__ == "__main__":
-    sys.exit(run(cleanup))
+    sys.exit(tap.run(cleanup))
