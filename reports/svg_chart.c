@@ -16,6 +16,7 @@
 static const char *const palette[] = {"#0072b2", "#d55e00", "#009e73", "#e69f00",
                                       "#cc79a7", "#56b4e9", "#000000", "#f0e442"};
 #define PALETTE_SIZE (sizeof palette / sizeof palette[0])
+#define MAX_SERIES 64 /* beyond the palette, colours repeat; the legend still names each series */
 static const char *const marker_colours[] = {"#444444", "#999999", "#000000"};
 
 /* A value axis: the data range widened to round ticks, mapped to pixels [p0, p1]. */
@@ -188,8 +189,8 @@ static void mark_title(lm_html *h, const char *tip) {
 void lm_chart_scatter(lm_html *h, const char *caption, lm_chart_axis xa, lm_chart_axis ya,
                       const lm_chart_series *series, size_t series_count) {
     double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
-    const char *names[PALETTE_SIZE];
-    const size_t shown = series_count < PALETTE_SIZE ? series_count : PALETTE_SIZE;
+    const char *names[MAX_SERIES];
+    const size_t shown = series_count < MAX_SERIES ? series_count : MAX_SERIES;
     for (size_t s = 0; s < shown; s++) {
         names[s] = series[s].name;
         for (size_t i = 0; i < series[s].count; i++) {
@@ -208,7 +209,7 @@ void lm_chart_scatter(lm_html *h, const char *caption, lm_chart_axis xa, lm_char
     x_axis(h, &x, top, bottom, xa.title);
     y_axis(h, &y, left, right, ya.title);
     for (size_t s = 0; s < shown; s++) {
-        lm_html_printf(h, "<g fill=\"%s\">", palette[s]);
+        lm_html_printf(h, "<g fill=\"%s\">", palette[s % PALETTE_SIZE]);
         for (size_t i = 0; i < series[s].count; i++) {
             const lm_chart_point *p = &series[s].points[i];
             if (!usable(p->x, xa.log) || !usable(p->y, ya.log)) continue;
