@@ -174,15 +174,27 @@ bool lm_result_net_breakdown(const lm_results *r, const lm_result_case *net, lm_
     return b->layers_timed > 0;
 }
 
+bool lm_result_roof(const lm_results *r, const lm_result_case *c, lm_roof_placement *p) {
+    /* A whole network's MAC is not one working set (its tensors pass through an arena a few at a
+     * time): only single operators, kernels and layers, are placed. */
+    if (c->network[0] && c->layer_index < 0) return false;
+    double seconds;
+    const lm_ceilings_at *at = lm_ceilings_find(r->ceilings, c->threads);
+    return at && lm_result_seconds(c, "median", &seconds) &&
+           lm_roofline_place(at, 2 * c->madds, lm_result_mac_bytes(c), seconds, p);
+}
+
 void lm_result_flags(const lm_results *r, const lm_result_case *c, char *buf, size_t size) {
     if (!size) return;
     buf[0] = '\0';
     double cv;
-    const char *flags[3];
+    lm_roof_placement roof;
+    const char *flags[4];
     size_t n = 0;
     if (lm_result_failed(c)) flags[n++] = "error";
     if (lm_result_cv(c, &cv) && cv > LM_RESULT_NOISY_CV) flags[n++] = "noisy";
     if (r->cores && r->load_at_start > (double)r->cores) flags[n++] = "load";
+    if (lm_result_roof(r, c, &roof) && roof.above_roof) flags[n++] = "above_roof";
     size_t used = 0;
     for (size_t i = 0; i < n && used < size; i++) {
         const int w = snprintf(buf + used, size - used, "%s%s", i ? " " : "", flags[i]);

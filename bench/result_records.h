@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "host.h"
+#include "roofline.h"
 
 #define LM_RESULT_MAX_PEERS 4
 #define LM_RESULT_LAYER_CATEGORIES 5 /* the ShuffleNet V2 paper's Figure 2: Conv, Data, Elemwise, Shuffle, Other */
@@ -95,6 +96,7 @@ typedef struct lm_results {
     char suite[16];
     char *command_line;            /* the invocation, quoted for a shell (owned) */
     const lm_host *host;           /* borrowed; NULL leaves the host out */
+    const lm_ceilings *ceilings;   /* the host's measured roofline (borrowed); NULL: not measured */
     unsigned usable_isas;          /* an OR of LM_ISA_BIT (kernels/kernel.h) */
     size_t peer_count;
     lm_result_peer peers[LM_RESULT_MAX_PEERS]; /* compiled in */
@@ -189,10 +191,16 @@ typedef struct lm_result_breakdown {
 } lm_result_breakdown;
 bool lm_result_net_breakdown(const lm_results *r, const lm_result_case *net, lm_result_breakdown *b);
 
+/* The case under the host's roofline at its thread count (roofline.h), from its median, 2 x MAdds FLOP
+ * and MAC bytes. False for whole networks (guideline cases too: their MAC is no single working set),
+ * and without ceilings for its threads, a median or MAC. */
+bool lm_result_roof(const lm_results *r, const lm_result_case *c, lm_roof_placement *p);
+
 /* Flags that qualify a case's numbers, space-separated into buf ("" when none):
- *   error  a run failed (see the JSON for the message)
- *   noisy  the coefficient of variation exceeds LM_RESULT_NOISY_CV
- *   load   the 1-minute load average at the start exceeded the number of cores */
+ *   error       a run failed (see the JSON for the message)
+ *   noisy       the coefficient of variation exceeds LM_RESULT_NOISY_CV
+ *   load        the 1-minute load average at the start exceeded the number of cores
+ *   above_roof  faster than the measured roofline allows: its counts or its timing are wrong */
 #define LM_RESULT_NOISY_CV 0.05
 void lm_result_flags(const lm_results *r, const lm_result_case *c, char *buf, size_t size);
 

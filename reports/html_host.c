@@ -17,10 +17,9 @@ static void value(lm_html *h, const json_t *v) {
 }
 
 static void bytes(lm_html *h, double b) {
-    if (!isfinite(b)) lm_html_raw(h, "&ndash;");
-    else if (b >= 1 << 30) lm_html_printf(h, "%.1f GiB", b / (1 << 30));
-    else if (b >= 1 << 20) lm_html_printf(h, "%.4g MiB", b / (1 << 20));
-    else lm_html_printf(h, "%.4g KiB", b / 1024);
+    char text[32];
+    lm_report_bytes_text(text, sizeof text, b);
+    lm_html_text(h, text);
 }
 
 static void row_run(lm_html *h, const lm_report_run *run) {

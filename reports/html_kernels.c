@@ -33,7 +33,7 @@ static void header(lm_report *r, const char *const *peers, size_t peer_count) {
     lm_html *h = r->h;
     lm_html_raw(h, "<thead><tr><th colspan=\"6\"></th>");
     for (size_t c = 0; c < r->column_count; c++) {
-        const size_t span = 4 + peer_count + (lm_report_baseline(r, &r->columns[c]) != NULL);
+        const size_t span = 5 + peer_count + (lm_report_baseline(r, &r->columns[c]) != NULL);
         lm_report_group_th(h, r->columns[c].name, span);
     }
     lm_html_raw(h, "</tr><tr><th>case</th><th>kind</th><th>operator</th><th class=\"num\">MAdds M</th>"
@@ -47,6 +47,8 @@ static void header(lm_report *r, const char *const *peers, size_t peer_count) {
         }
         lm_html_raw(h, "<th class=\"num\" title=\"the case's speed as a fraction of copying its input with memcpy (1: as "
                        "fast)\">of copy</th>");
+        lm_html_raw(h, "<th class=\"num\" title=\"the fraction of the measured roofline reached at the case's "
+                       "intensity and working set (1: at the roof)\">of roof</th>");
         const lm_report_column *base = lm_report_baseline(r, &r->columns[c]);
         if (base) lm_html_printf(h, "<th class=\"num\" title=\"time over run %c's\">vs %c</th>", base->run->letter,
                                  base->run->letter);
@@ -82,6 +84,7 @@ static void row(lm_report *r, const json_t *e, const char *const *peers, size_t 
             lm_report_num(h, "%.2f", m ? lm_report_number(m, key) : NAN);
         }
         lm_report_num(h, "%.2f", m ? lm_report_number(m, "copy_bandwidth_fraction") : NAN);
+        lm_report_roof_cell(h, m);
         const lm_report_column *base = lm_report_baseline(r, &r->columns[c]);
         if (!base) continue;
         const json_t *b = lm_report_column_case(base, "kernels", shape, "latmac");

@@ -63,6 +63,76 @@ static void table(lm_report *r, const json_t *nets) {
     lm_report_table_end(h);
 }
 
+/* The per-layer cases of network case `context` ("<network>@<input>"). */
+static bool layer_of(const json_t *e, const void *context) {
+    const char *shape = lm_report_string(e, "case");
+    const size_t n = strlen(context);
+    return strcmp(lm_report_string(e, "suite"), "nets") == 0 && json_object_get(e, "layer_index") &&
+           strncmp(shape, context, n) == 0 && strncmp(shape + n, "/layer:", 7) == 0;
+}
+
+/* Each step of a network timed alone, in a table that opens on demand; the subsection's heading
+ * before the first such table (*heading then true). */
+static void layer_table(lm_report *r, const json_t *net, bool *heading) {
+    lm_html *h = r->h;
+    const char *shape = lm_report_string(net, "case");
+    json_t *layers = lm_report_distinct_cases(r, layer_of, shape);
+    if (json_array_size(layers) && !*heading) {
+        lm_html_raw(h, "<h3>Layers timed alone</h3>\n<p>With <code>--per-layer</code>, each step of a network's plan "
+                       "is also timed on its own (a tenth of the repetition time); &ldquo;roof&rdquo; is the memory "
+                       "level whose roof binds it (or the peak, when compute bound) and &ldquo;of roof&rdquo; the "
+                       "fraction of it reached.</p>\n");
+        *heading = true;
+    }
+    if (json_array_size(layers)) {
+        lm_html_raw(h, "<details><summary>");
+        lm_html_textf(h, "%s: %zu steps timed alone", shape, json_array_size(layers));
+        lm_html_raw(h, "</summary>\n");
+        lm_report_table_begin(h, NULL);
+        lm_html_raw(h, "<thead><tr><th colspan=\"7\"></th>");
+        for (size_t c = 0; c < r->column_count; c++) lm_report_group_th(h, r->columns[c].name, 5);
+        lm_html_raw(h, "</tr><tr><th class=\"num\">step</th><th>layer</th><th>kind</th><th>operator</th>"
+                       "<th class=\"num\">MAdds M</th><th class=\"num\">MAC MB</th><th class=\"num\">FLOP/B</th>");
+        for (size_t c = 0; c < r->column_count; c++)
+            lm_html_raw(h, "<th class=\"num first\">&micro;s</th><th class=\"num\">GFLOP/s</th><th class=\"num\">GB/s</th>"
+                           "<th>roof</th><th class=\"num\">of roof</th>");
+        lm_html_raw(h, "</tr></thead>\n<tbody>\n");
+        size_t i;
+        const json_t *e;
+        json_array_foreach(layers, i, e) {
+            const double madds = lm_report_number(e, "madds");
+            lm_html_raw(h, "<tr>");
+            lm_report_num(h, "%.0f", lm_report_number(e, "layer_index"));
+            lm_report_td(h, lm_report_string(e, "layer"));
+            lm_report_td(h, lm_report_string(e, "category"));
+            lm_html_raw(h, "<td class=\"operator\">");
+            lm_html_text(h, lm_report_string(e, "description"));
+            lm_html_raw(h, "</td>");
+            lm_report_num(h, "%.3f", madds > 0 ? madds / 1e6 : NAN);
+            lm_report_num(h, "%.3f", lm_report_number(e, "mac_bytes") / 1e6);
+            lm_report_num(h, "%.2f", madds > 0 ? lm_report_number(e, "intensity") : NAN);
+            for (size_t c = 0; c < r->column_count; c++) {
+                const json_t *m = lm_report_column_case(&r->columns[c], "nets", lm_report_string(e, "case"), "latmac");
+                lm_html_raw(h, "<td class=\"num first\">");
+                if (m && !lm_report_failed(m)) lm_html_printf(h, "%.2f", 1e6 * lm_report_seconds(m));
+                else lm_html_raw(h, "&ndash;");
+                if (m) lm_report_flags(h, m);
+                lm_html_raw(h, "</td>");
+                lm_report_num(h, "%.1f", m && madds > 0 ? lm_report_number(m, "gflops") : NAN);
+                lm_report_num(h, "%.1f", m ? lm_report_number(m, "gbps") : NAN);
+                lm_report_td(h, m && json_is_true(json_object_get(m, "memory_bound")) ? lm_report_string(m, "roof_level")
+                                : m && json_object_get(m, "roof_fraction") ? "peak" : "");
+                lm_report_roof_cell(h, m);
+            }
+            lm_html_raw(h, "</tr>\n");
+        }
+        lm_html_raw(h, "</tbody>");
+        lm_report_table_end(h);
+        lm_html_raw(h, "</details>\n");
+    }
+    json_decref(layers);
+}
+
 /* Latency against one cost (`key`: "madds" or "mac"), one series per column. */
 static void latency_chart(lm_report *r, const json_t *nets, const char *key, const char *cost_title,
                           const char *caption) {
@@ -92,7 +162,7 @@ static void latency_chart(lm_report *r, const json_t *nets, const char *key, con
         }
     }
     lm_chart_scatter(r->h, caption, (lm_chart_axis){cost_title, true}, (lm_chart_axis){"median latency (ms)", true},
-                     series, r->column_count);
+                     series, r->column_count, NULL, 0);
 done:
     free(series);
     free(points);
@@ -185,6 +255,10 @@ void lm_report_network_sections(lm_report *r) {
                   "Median latency against memory access cost (MAC, elements read and written by the executed steps), "
                   "both axes logarithmic.");
     proxy_note(r);
+    size_t i;
+    const json_t *e;
+    bool heading = false;
+    json_array_foreach(nets, i, e) layer_table(r, e, &heading);
     lm_html_raw(h, "</section>\n<section id=\"decomposition\">\n<h2>Where the time goes</h2>\n<p>The ShuffleNet V2 "
                    "paper's Figure 2 splits run time into convolutions (Conv, including fully connected layers), data "
                    "movement (Data: split, concat), element-wise operators (Elemwise: activations, additions, "

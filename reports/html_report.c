@@ -33,6 +33,7 @@ static const char style[] =
     "svg text{font-size:12px;fill:#222}svg .tick{font-size:11px;fill:#555}svg .axis-title{font-weight:600}\n"
     "svg .grid{stroke:#e6e6e6}svg .axis{stroke:#444}svg .reference{stroke:#333;stroke-dasharray:4 3}\n"
     "svg .mark:hover{stroke:#000;stroke-width:2}svg circle.mark{fill-opacity:.8}svg .note{fill:#444;font-size:11px}\n"
+    "svg .line{fill:none;stroke:#555;stroke-width:1.5}svg .line-label{font-size:11px;fill:#333}\n"
     "details{margin:4px 0}summary{cursor:pointer;color:#0b5394}code{font-size:12.5px}\n"
     "@media print{nav{display:none}main{max-width:none;padding:0}body{font-size:11px}h2{break-after:avoid}"
     "table{font-size:9.5px}.table-wrap{overflow:visible}svg.chart{max-width:100%}}\n";
@@ -73,9 +74,10 @@ static void title(lm_report *r) {
     lm_html_raw(h, "</title>\n");
 }
 
-static void heading(lm_report *r, bool guidelines, bool nets, bool kernels) {
+static void heading(lm_report *r, bool roofline, bool guidelines, bool nets, bool kernels) {
     lm_html *h = r->h;
     lm_html_raw(h, "<nav aria-label=\"sections\"><a href=\"#summary\">Summary</a><a href=\"#host\">Host and method</a>");
+    if (roofline) lm_html_raw(h, "<a href=\"#roofline\">Roofline</a>");
     if (guidelines) lm_html_raw(h, "<a href=\"#guidelines\">Guidelines</a>");
     if (nets) lm_html_raw(h, "<a href=\"#networks\">Networks</a><a href=\"#decomposition\">Where the time goes</a>");
     if (kernels) lm_html_raw(h, "<a href=\"#kernels\">Kernels</a>");
@@ -110,15 +112,16 @@ int lm_html_report_write(FILE *out, lm_report_run *runs, size_t count) {
     lm_report r = {.h = &h, .runs = runs, .run_count = count};
     make_columns(&r);
     const bool guidelines = has_suite(&r, "guidelines"), nets = has_suite(&r, "nets"),
-               kernels = has_suite(&r, "kernels");
+               kernels = has_suite(&r, "kernels"), roofline = lm_report_has_ceilings(&r);
     lm_html_raw(&h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                     "<meta name=\"generator\" content=\"latmac\">\n");
     title(&r);
     lm_html_printf(&h, "<style>\n%s</style>\n</head>\n<body>\n", style);
-    heading(&r, guidelines, nets, kernels);
+    heading(&r, roofline, guidelines, nets, kernels);
     lm_report_summary_section(&r);
     lm_report_host_section(&r);
+    if (roofline) lm_report_roofline_section(&r);
     if (guidelines) lm_report_guideline_section(&r);
     if (nets) lm_report_network_sections(&r);
     if (kernels) lm_report_kernel_section(&r);

@@ -10,6 +10,8 @@
 #include "svg_chart.h"
 
 #define LM_REPORT_MAX_COLUMNS 64
+#define LM_REPORT_MAX_SWEEP 64  /* working sets of a bandwidth sweep drawn */
+#define LM_REPORT_MAX_LEVELS 8  /* memory levels drawn as roofs */
 
 /* A column of the report's tables and a series of its charts: one run at one thread count. */
 typedef struct lm_report_column {
@@ -46,18 +48,24 @@ void lm_report_td(lm_html *h, const char *text);
 void lm_report_th(lm_html *h, const char *text, bool num);
 /* A header cell over `span` columns: a run and thread count's group of columns. */
 void lm_report_group_th(lm_html *h, const char *text, size_t span);
+/* The case's fraction of the roofline, its binding roof on hover; a dash when not placed. */
+void lm_report_roof_cell(lm_html *h, const json_t *entry);
 /* The case's flags ("noisy", "load") and "error" as small badges. */
 void lm_report_flags(lm_html *h, const json_t *entry);
 /* The entry of a list (e.g. context.latmac.verdicts) whose `key` is `value` at `threads`, or NULL. */
 const json_t *lm_report_find(const json_t *list, const char *key, const char *value, int threads);
 /* A guideline verdict as a coloured badge with its count of confirming comparisons. */
 void lm_report_verdict(lm_html *h, const json_t *verdict);
+/* Bytes in KiB, MiB or GiB, three significant digits. */
+void lm_report_bytes_text(char *buf, size_t size, double bytes);
 /* Opens a <table> inside a scrolling wrapper; lm_report_table_end closes both. */
 void lm_report_table_begin(lm_html *h, const char *caption);
 void lm_report_table_end(lm_html *h);
 
 void lm_report_summary_section(lm_report *r);    /* html_summary.c */
 void lm_report_host_section(lm_report *r);       /* html_host.c */
+bool lm_report_has_ceilings(const lm_report *r); /* html_roofline.c */
+void lm_report_roofline_section(lm_report *r);
 void lm_report_guideline_section(lm_report *r);  /* html_guidelines.c */
 void lm_report_network_sections(lm_report *r);   /* html_networks.c: networks, then decomposition */
 void lm_report_kernel_section(lm_report *r);     /* html_kernels.c */

@@ -78,6 +78,13 @@ void lm_report_flags(lm_html *h, const json_t *entry) {
     }
 }
 
+void lm_report_bytes_text(char *buf, size_t size, double b) {
+    if (!isfinite(b)) snprintf(buf, size, "-");
+    else if (b >= 1 << 30) snprintf(buf, size, "%.3g GiB", b / (1 << 30));
+    else if (b >= 1 << 20) snprintf(buf, size, "%.4g MiB", b / (1 << 20));
+    else snprintf(buf, size, "%.4g KiB", b / 1024);
+}
+
 void lm_report_table_begin(lm_html *h, const char *caption) {
     lm_html_raw(h, "<div class=\"table-wrap\"><table>");
     if (caption) {
@@ -109,4 +116,20 @@ void lm_report_verdict(lm_html *h, const json_t *verdict) {
     const double contradicts = lm_report_number(verdict, "contradicts");
     if (contradicts > 0) lm_html_printf(h, ", %.0f contradict", contradicts);
     lm_html_raw(h, "</span>");
+}
+
+void lm_report_roof_cell(lm_html *h, const json_t *entry) {
+    const double fraction = lm_report_number(entry, "roof_fraction");
+    if (!isfinite(fraction)) {
+        lm_html_raw(h, "<td class=\"num\">&ndash;</td>");
+        return;
+    }
+    lm_html_raw(h, "<td class=\"num\" title=\"");
+    if (json_is_true(json_object_get(entry, "memory_bound")))
+        lm_html_textf(h, "memory bound: held to %.1f GB/s, measured at its working set (in %s)",
+                      lm_report_number(entry, "roof_gbps"), lm_report_string(entry, "roof_level"));
+    else
+        lm_html_textf(h, "compute bound: held to the peak, %.1f GFLOP/s attainable",
+                      lm_report_number(entry, "attainable_gflops"));
+    lm_html_printf(h, "\">%.2f</td>", fraction);
 }

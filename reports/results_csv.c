@@ -11,7 +11,7 @@ const char *const lm_results_csv_columns[] = {
     "cv", "madds", "mac_bytes", "params", "intensity", "gflops", "gbps", "ratio_to_onednn", "ratio_to_xnnpack",
     "copy_bandwidth_fraction", "flags", "network", "input", "batch", "layer", "images_per_second",
     "peak_activation_bytes", "experiment", "group", "label", "rank", "scale", "paper_gpu_batches_per_second",
-    "paper_arm_images_per_second", NULL,
+    "paper_arm_images_per_second", "roof_level", "attainable_gflops", "roof_fraction", NULL,
 };
 
 int lm_csv_write_field(FILE *out, const char *field) {
@@ -89,6 +89,12 @@ static int write_row(FILE *out, const lm_results *r, const lm_result_case *c) {
     else cells[i++][0] = '\0';
     number(cells[i++], sizeof cells[0], c->paper_gpu > 0, c->paper_gpu);
     number(cells[i++], sizeof cells[0], c->paper_arm > 0, c->paper_arm);
+    /* under the host's measured roofline, when it was measured */
+    lm_roof_placement roof;
+    const bool placed = lm_result_roof(r, c, &roof);
+    snprintf(cells[i++], sizeof cells[0], "%s", placed ? roof.level->name : "");
+    number(cells[i++], sizeof cells[0], placed && c->madds > 0, roof.attainable_gflops);
+    number(cells[i++], sizeof cells[0], placed, roof.fraction);
     for (int k = 0; k < i; k++)
         if ((k && fputc(',', out) == EOF) || lm_csv_write_field(out, cells[k]) != 0) return -1;
     return fputc('\n', out) == EOF ? -1 : 0;

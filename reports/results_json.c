@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ceilings_report.h"
 #include "guideline_verdicts.h"
 #include "host_report.h"
 #include "proxy.h"
@@ -246,8 +247,16 @@ static json_t *run_json(const lm_results *r, const lm_result_case *c, const lm_r
         }
         if (lm_result_copy_fraction(r, c, &v)) set_real(b, "copy_bandwidth_fraction", v);
     }
+    lm_roof_placement roof;
+    if (run->is_aggregate && strcmp(run->aggregate_name, "median") == 0 && lm_result_roof(r, c, &roof)) {
+        set_string(b, "roof_level", roof.level->name);
+        set_real(b, "roof_gbps", roof.roof_gbps);
+        if (c->madds) set_real(b, "attainable_gflops", roof.attainable_gflops);
+        json_object_set_new(b, "memory_bound", json_boolean(roof.memory_bound));
+        set_real(b, "roof_fraction", roof.fraction);
+    }
     if (run->is_aggregate && strcmp(run->aggregate_name, "median") == 0) {
-        char flags[64];
+        char flags[80];
         lm_result_flags(r, c, flags, sizeof flags);
         json_t *list = json_array();
         for (char *save = NULL, *f = strtok_r(flags, " ", &save); f; f = strtok_r(NULL, " ", &save))
@@ -326,6 +335,7 @@ json_t *lm_results_to_json(const lm_results *r) {
     }
     json_object_set_new(latmac, "verdicts", verdicts);
     json_object_set_new(latmac, "proxies", proxies_json(r));
+    if (r->ceilings) json_object_set_new(latmac, "ceilings", lm_ceilings_to_json(r->ceilings));
     json_object_set_new(ctx, "latmac", latmac);
     for (size_t i = 0; i < r->case_count; i++)
         for (size_t j = 0; j < r->cases[i].run_count; j++)

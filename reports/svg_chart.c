@@ -68,8 +68,10 @@ static double to_px(const scale *s, double v) {
     return s->p0 + t * (s->p1 - s->p0);
 }
 
+/* Ticks are round numbers: whole ones written out up to a million, the rest short. */
 static void tick_label(char *buf, size_t size, double v) {
-    if (v != 0 && (fabs(v) >= 1e5 || fabs(v) < 1e-3)) snprintf(buf, size, "%.0e", v);
+    if (v != 0 && (fabs(v) >= 1e6 || fabs(v) < 1e-3)) snprintf(buf, size, "%.0e", v);
+    else if (v == floor(v)) snprintf(buf, size, "%.0f", v);
     else snprintf(buf, size, "%.4g", v);
 }
 
@@ -186,8 +188,30 @@ static void mark_title(lm_html *h, const char *tip) {
     lm_html_raw(h, "</title>");
 }
 
+/* A labelled polyline (e.g. a roof), drawn under the points; its label above its first or last point. */
+static void draw_line(lm_html *h, const scale *x, const scale *y, const lm_chart_line *line) {
+    lm_html_raw(h, "<polyline class=\"line\" points=\"");
+    size_t last = line->count;
+    for (size_t i = 0; i < line->count; i++) {
+        if (!usable(line->x[i], x->log) || !usable(line->y[i], y->log)) continue;
+        lm_html_printf(h, "%s%.2f,%.2f", last == line->count ? "" : " ", to_px(x, line->x[i]), to_px(y, line->y[i]));
+        last = i;
+    }
+    lm_html_raw(h, "\"/>");
+    if (last == line->count) return;
+    size_t first = 0;
+    while (!usable(line->x[first], x->log) || !usable(line->y[first], y->log)) first++;
+    const size_t at = line->label_at_start ? first : last;
+    lm_html_printf(h, "<text class=\"line-label\" x=\"%.2f\" y=\"%.2f\" text-anchor=\"%s\">",
+                   to_px(x, line->x[at]) + (line->label_at_start ? 4 : -4), to_px(y, line->y[at]) - 5,
+                   line->label_at_start ? "start" : "end");
+    lm_html_text(h, line->label);
+    lm_html_raw(h, "</text>\n");
+}
+
 void lm_chart_scatter(lm_html *h, const char *caption, lm_chart_axis xa, lm_chart_axis ya,
-                      const lm_chart_series *series, size_t series_count) {
+                      const lm_chart_series *series, size_t series_count, const lm_chart_line *lines,
+                      size_t line_count) {
     double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
     const char *names[MAX_SERIES];
     const size_t shown = series_count < MAX_SERIES ? series_count : MAX_SERIES;
@@ -199,6 +223,11 @@ void lm_chart_scatter(lm_html *h, const char *caption, lm_chart_axis xa, lm_char
             xlo = fmin(xlo, p->x), xhi = fmax(xhi, p->x), ylo = fmin(ylo, p->y), yhi = fmax(yhi, p->y);
         }
     }
+    for (size_t l = 0; l < line_count; l++)
+        for (size_t i = 0; i < lines[l].count; i++)
+            if (usable(lines[l].x[i], xa.log) && usable(lines[l].y[i], ya.log))
+                xlo = fmin(xlo, lines[l].x[i]), xhi = fmax(xhi, lines[l].x[i]), ylo = fmin(ylo, lines[l].y[i]),
+                yhi = fmax(yhi, lines[l].y[i]);
     const double plot_height = 340, left = 70, right = WIDTH - 20;
     const double top = 14 + legend_height(left, names, shown), bottom = top + plot_height;
     open_chart(h, caption, bottom + 44);
@@ -208,6 +237,7 @@ void lm_chart_scatter(lm_html *h, const char *caption, lm_chart_axis xa, lm_char
     make_scale(&y, ylo, yhi, ya.log, bottom, top);
     x_axis(h, &x, top, bottom, xa.title);
     y_axis(h, &y, left, right, ya.title);
+    for (size_t l = 0; l < line_count; l++) draw_line(h, &x, &y, &lines[l]);
     for (size_t s = 0; s < shown; s++) {
         lm_html_printf(h, "<g fill=\"%s\">", palette[s % PALETTE_SIZE]);
         for (size_t i = 0; i < series[s].count; i++) {

@@ -5,6 +5,7 @@
 #ifndef LM_REPORTS_SVG_CHART_H
 #define LM_REPORTS_SVG_CHART_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "html.h"
@@ -33,9 +34,18 @@ typedef struct lm_chart_axis {
     bool log;
 } lm_chart_axis;
 
-/* A scatter plot of series of points. */
+/* A labelled line through a few points (e.g. a roof of a roofline). */
+typedef struct lm_chart_line {
+    char label[64];
+    bool label_at_start; /* the label above the first point, else above the last */
+    size_t count;
+    double x[4], y[4];
+} lm_chart_line;
+
+/* A scatter plot of series of points, over `line_count` lines (which are not marks). */
 void lm_chart_scatter(lm_html *h, const char *caption, lm_chart_axis x, lm_chart_axis y,
-                      const lm_chart_series *series, size_t series_count);
+                      const lm_chart_series *series, size_t series_count, const lm_chart_line *lines,
+                      size_t line_count);
 
 /* Horizontal bars: per row, one bar per bar series, and the last `marker_series` series drawn as
  * markers (e.g. the paper's figures) over the row. values[row * series + s]. A dashed line marks

@@ -38,12 +38,19 @@ static void add_case(json_t *benchmarks, const char *suite, const char *shape, c
     json_decref(extra);
 }
 
-static void add_kernels(json_t *b, int threads, double k) {
-    add_case(b, "kernels", "pw_58x58_28", "latmac", threads, 70 * k / threads,
-             json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:[s]}", "category", "conv", "description",
-                       "conv 1x1, 28x28x58 -> 28x28x58", "kernel", "lm_f32_pwconv", "madds", (json_int_t)2637376,
-                       "mac", (json_int_t)94424, "mac_bytes", (json_int_t)377696, "intensity", 13.97, "gflops", 70.0,
-                       "gbps", 5.0, "ratio_to_onednn", 1.02, "flags", "noisy"));
+/* The fields of a case placed under the roofline. */
+static json_t *roof(const char *level, bool memory_bound, double fraction) {
+    return json_pack("{s:s, s:f, s:f, s:b, s:f}", "roof_level", level, "roof_gbps", 150.0, "attainable_gflops", 120.0,
+                     "memory_bound", memory_bound, "roof_fraction", fraction);
+}
+
+static void add_kernels(json_t *b, int threads, double k, bool placed) {
+    json_t *pw = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:[s]}", "category", "conv",
+                           "description", "conv 1x1, 28x28x58 -> 28x28x58", "kernel", "lm_f32_pwconv", "madds",
+                           (json_int_t)2637376, "mac", (json_int_t)94424, "mac_bytes", (json_int_t)377696, "intensity",
+                           13.97, "gflops", 70.0, "gbps", 5.0, "ratio_to_onednn", 1.02, "flags", "noisy");
+    if (placed) json_object_update(pw, roof("L2", false, 0.583));
+    add_case(b, "kernels", "pw_58x58_28", "latmac", threads, 70 * k / threads, pw);
     add_case(b, "kernels", "pw_58x58_28", "onednn", threads, 68 * k / threads,
              json_pack("{s:s, s:s, s:I, s:I}", "category", "conv", "kernel", "onednn 2.6.3", "madds",
                        (json_int_t)2637376, "mac", (json_int_t)94424));
@@ -51,6 +58,41 @@ static void add_kernels(json_t *b, int threads, double k) {
              json_pack("{s:s, s:s, s:I, s:I, s:I, s:f, s:f}", "category", "elementwise", "description",
                        "relu, 28x28x116", "madds", (json_int_t)0, "mac", (json_int_t)181888, "mac_bytes",
                        (json_int_t)727552, "gbps", 145.0, "copy_bandwidth_fraction", 0.8));
+}
+
+/* Three steps of the first network timed alone. */
+static void add_layers(json_t *b, int threads, bool placed) {
+    static const char *const names[] = {"conv1.0", "stage2.0.branch2.0", "fc"};
+    for (int i = 0; i < 3; i++) {
+        char shape[160];
+        snprintf(shape, sizeof shape, "shufflenet_v2_x1_0@1x224x224/layer:%03d:%s", i, names[i]);
+        json_t *e = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:f, s:f, s:f, s:f, s:f}", "category", "Conv",
+                              "network", "shufflenet_v2_x1_0", "input", "224x224", "layer_index", i, "layer", names[i],
+                              "description", "conv", "madds", 1e6 * (i + 1), "mac", 1e5, "mac_bytes", 4e5, "intensity",
+                              5.0 * (i + 1), "gflops", 30.0 + i);
+        if (placed) json_object_update(e, roof(i ? "L2" : "L1", i == 0, 0.25 * (i + 1)));
+        add_case(b, "nets", shape, "latmac", threads, 60.0 / threads, e);
+    }
+}
+
+/* Peak 150 GFLOP/s a thread; L1 and DRAM; a sweep of three working sets. */
+static json_t *ceilings(int thread_counts) {
+    json_t *at = json_array();
+    for (int t = 1; t <= thread_counts; t++)
+        json_array_append_new(
+            at, json_pack("{s:i, s:f, s:[{s:s, s:s, s:f}, {s:s, s:s, s:f}], s:[{s:s, s:I, s:I, s:f, s:f, s:f, s:f}, "
+                          "{s:s, s:I, s:f, s:f, s:f, s:f}], s:[{s:I, s:f, s:f, s:f}, {s:I, s:f, s:f, s:f}, {s:I, s:f, "
+                          "s:f, s:f}]}",
+                          "threads", t, "peak_gflops", 150.0 * t, "peaks", "isa", "avx512", "mix", "fma", "gflops",
+                          150.0 * t, "isa", "avx512", "mix", "fma+add", "gflops", 100.0 * t, "levels", "name", "L1",
+                          "capacity_bytes", (json_int_t)32768 * t, "working_set_bytes", (json_int_t)16384 * t,
+                          "read_gbps", 300.0 * t, "write_gbps", 150.0 * t, "copy_gbps", 200.0 * t, "roof_gbps",
+                          300.0 * t, "name", "DRAM", "working_set_bytes", (json_int_t)1 << 27, "read_gbps", 12.0,
+                          "write_gbps", 8.0, "copy_gbps", 10.0, "roof_gbps", 12.0, "sweep", "bytes", (json_int_t)8192,
+                          "read_gbps", 280.0 * t, "write_gbps", 140.0, "copy_gbps", 190.0, "bytes",
+                          (json_int_t)1 << 20, "read_gbps", 90.0, "write_gbps", 50.0, "copy_gbps", 60.0, "bytes",
+                          (json_int_t)1 << 27, "read_gbps", 12.0, "write_gbps", 8.0, "copy_gbps", 10.0));
+    return json_pack("{s:i, s:f, s:o}", "repetitions", 3, "min_time_seconds", 0.002, "at", at);
 }
 
 static void add_nets(json_t *b, int threads, double k, const char *second) {
@@ -90,7 +132,8 @@ json_t *fixture_results(const fixture_options *o) {
     json_t *threads = json_array(), *verdicts = json_array(), *proxies = json_array(), *b = json_array();
     for (int t = 1; t <= o->thread_counts; t++) {
         json_array_append_new(threads, json_pack("{s:i, s:[i]}", "threads", t, "placement", t - 1));
-        if (o->kernels) add_kernels(b, t, k);
+        if (o->kernels) add_kernels(b, t, k, o->ceilings);
+        if (o->layers) add_layers(b, t, o->ceilings);
         if (o->nets) {
             add_nets(b, t, k, o->net_name ? o->net_name : "mobilenet_v2");
             json_array_append_new(proxies, json_pack("{s:s, s:i, s:i, s:f, s:f, s:f, s:f, s:f, s:f}", "cases",
@@ -125,6 +168,7 @@ json_t *fixture_results(const fixture_options *o) {
                              "max_mhz", "unknown", "governor", "unknown", "build", "compiler", "gcc 12.2.0", "flags",
                              "-O3 -std=c17");
     json_object_set_new(latmac, "host", host);
+    if (o->ceilings) json_object_set_new(latmac, "ceilings", ceilings(o->thread_counts));
     json_t *context = json_pack("{s:s, s:s, s:b, s:s, s:o}", "date", "2026-11-27T23:07:16+00:00", "host_name",
                                 o->host_name ? o->host_name : "box", "cpu_scaling_enabled", 0, "library_build_type",
                                 "debug", "latmac", latmac);

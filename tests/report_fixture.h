@@ -10,6 +10,8 @@ typedef struct fixture_options {
     int thread_counts;       /* 1 or 2 (threads 1 and 2) */
     bool kernels, nets, guidelines;
     bool partial;
+    bool ceilings;           /* the host's roofline in the context, cases placed under it */
+    bool layers;             /* per-layer cases of the first network */
     const char *host_name;   /* NULL: "box" */
     double slowdown;         /* every time multiplied by this; 0: 1 */
     const char *net_name;    /* the second network's name (for escaping tests); NULL: "mobilenet_v2" */

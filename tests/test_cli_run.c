@@ -193,6 +193,14 @@ static void test_a_tiny_run_writes_both_files(void **state) {
     assert_non_null(median);
     assert_true(json_number_value(json_object_get(median, "real_time")) > 0);
     assert_true(json_number_value(json_object_get(median, "copy_bandwidth_fraction")) > 0);
+    /* the host's ceilings, measured first, and the case placed under them */
+    json_t *at = json_object_get(json_object_get(latmac, "ceilings"), "at");
+    assert_int_equal(json_array_size(at), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(at, 0), "threads")), 1);
+    assert_true(json_number_value(json_object_get(json_array_get(at, 0), "peak_gflops")) > 0);
+    assert_true(json_is_string(json_object_get(median, "roof_level")));
+    assert_true(json_number_value(json_object_get(median, "roof_fraction")) > 0);
+    assert_true(json_is_true(json_object_get(median, "memory_bound"))); /* a ReLU has no FLOP */
     for (size_t i = 0; i < json_array_size(benchmarks); i++) {
         const char *name = json_string_value(json_object_get(json_array_get(benchmarks, i), "name"));
         assert_non_null(strstr(name, "relu_116_28")); /* prelu_116_28 matches too: a regular expression */
@@ -411,6 +419,21 @@ static void test_the_default_out_is_a_new_folder_per_run(void **state) {
     outcome_free(&o);
 }
 
+/* --no-roofline: no ceilings measured, so no case is placed under them. */
+static void test_no_roofline_leaves_the_ceilings_out(void **state) {
+    (void)state;
+    outcome o = RUN("--suite", "kernels", "--filter", "^kernels/relu_116_28/latmac/", "--repetitions", "2", "--min-time",
+                    "0.001", "--threads", "1", "--out", out_dir, "--no-roofline");
+    if (o.status != 0) fail_msg("exit %d, stderr: %s", o.status, o.err);
+    outcome_free(&o);
+    json_t *root = load_results_json();
+    assert_null(json_object_get(json_object_get(json_object_get(root, "context"), "latmac"), "ceilings"));
+    json_t *median = benchmark_named(json_object_get(root, "benchmarks"), "kernels/relu_116_28/latmac/threads:1_median");
+    assert_non_null(median);
+    assert_null(json_object_get(median, "roof_fraction"));
+    json_decref(root);
+}
+
 /* --quiet: no notes and no progress, so a run that succeeds prints nothing on stderr. */
 static void test_quiet_prints_nothing_on_stderr(void **state) {
     (void)state;
@@ -423,7 +446,7 @@ static void test_quiet_prints_nothing_on_stderr(void **state) {
 
 /* Many short cases, timed long enough that a signal a second in lands in the middle. */
 #define LONG_RUN "run", "--suite", "kernels", "--filter", "/(latmac|memcpy)/", "--threads", "1", "--repetitions", "3", \
-                 "--min-time", "0.04"
+                 "--min-time", "0.04", "--no-roofline"
 
 /* A run stopped by `signo` exits `status` with the cases that finished, marked partial. */
 static void check_an_interrupted_run(int signo, int status) {
@@ -513,6 +536,7 @@ int main(void) {
         TEST(test_force_replaces_latmac_files_only),
         TEST(test_an_out_that_is_a_file_is_refused),
         TEST(test_the_default_out_is_a_new_folder_per_run),
+        TEST(test_no_roofline_leaves_the_ceilings_out),
         TEST(test_quiet_prints_nothing_on_stderr),
         TEST(test_sigterm_writes_partial_results),
         TEST(test_sigint_writes_partial_results),

@@ -179,12 +179,44 @@ static void test_a_run_gets_every_section_and_chart(void **state) {
     assert_non_null(strstr(html, ">1.02</td>"));                  /* latmac over oneDNN */
     assert_non_null(strstr(html, ">0.83</td>"));                  /* G1 1:2 relative to 1:1: 20000/24000 */
     assert_null(strstr(html, "Partial results"));
+    assert_null(strstr(html, "id=\"roofline\"")); /* no ceilings measured */
     /* self-contained, and no number the browser cannot draw */
     assert_null(strstr(html, "<script"));
     assert_null(strstr(html, "src="));
     assert_int_equal(occurrences(html, "http"), occurrences(html, "xmlns=\"http://www.w3.org/2000/svg\""));
     assert_null(strstr(html, "nan"));
     assert_null(strstr(html, "inf\""));
+    free(html);
+}
+
+static void test_the_roofline_and_the_layers(void **state) {
+    (void)state;
+    json_t *doc = fixture_results(
+        &(fixture_options){.thread_counts = 2, .kernels = true, .nets = true, .layers = true, .ceilings = true});
+    char *html = page(&doc, 1);
+    assert_int_equal(occurrences(html, "<section id=\"roofline\">"), 1);
+    assert_non_null(strstr(html, "<a href=\"#roofline\">"));
+    /* the ceilings, per thread count */
+    assert_non_null(strstr(html, "<td>peak GFLOP/s, avx512, fma+add</td><td class=\"num\">100.0</td><td class=\"num\">200.0</td>"));
+    assert_non_null(strstr(html, "<td>L1 read GB/s</td><td class=\"num\">300.0</td><td class=\"num\">600.0</td>"));
+    assert_non_null(strstr(html, "<td>DRAM roof GB/s</td>"));
+    /* charts: the sweep, a roofline per thread count, two latency scatters, two decompositions */
+    assert_int_equal(occurrences(html, "<svg class=\"chart\""), 1 + 2 + 2 + 2);
+    /* roofs: L1, DRAM and the peak in each roofline */
+    assert_int_equal(occurrences(html, "<polyline class=\"line\""), 2 * 3);
+    assert_non_null(strstr(html, ">peak 300 GFLOP/s</text>"));
+    assert_non_null(strstr(html, ">L1 600 GB/s</text>"));
+    /* points: rooflines (the conv, not the relu without FLOP, and 3 layers), sweep (2 x 3 kinds x 3 sizes),
+     * latency scatters (2 x 3 networks x 2) */
+    assert_int_equal(occurrences(html, "<circle class=\"mark\""), 2 * 4 + 18 + 12);
+    assert_non_null(strstr(html, "pw_58x58_28 (2 threads): 13.97 FLOP/B, 70.0 GFLOP/s; 0.58 of the compute roof"));
+    /* fractions of roof in the kernels' and the layers' tables */
+    assert_non_null(strstr(html, ">of roof</th>"));
+    assert_non_null(strstr(html, "title=\"compute bound: held to the peak, 120.0 GFLOP/s attainable\">0.58</td>"));
+    assert_int_equal(occurrences(html, "Layers timed alone</h3>"), 1);
+    assert_non_null(strstr(html, "shufflenet_v2_x1_0@1x224x224: 3 steps timed alone"));
+    assert_non_null(strstr(html, "title=\"memory bound: held to 150.0 GB/s, measured at its working set (in L1)\">0.25</td>"));
+    assert_null(strstr(html, "nan"));
     free(html);
 }
 
@@ -243,7 +275,7 @@ static void test_charts_leave_out_what_they_cannot_place(void **state) {
     lm_html h = {.out = out};
     lm_chart_point points[] = {{3, 2, "a"}, {30, 20, "b"}, {0, 5, "zero on a log axis"}, {NAN, 1, "nan"}, {INFINITY, 1, "inf"}};
     lm_chart_series s = {.name = "one", .count = 5, .points = points};
-    lm_chart_scatter(&h, "caption", (lm_chart_axis){"x (units)", true}, (lm_chart_axis){"y (ms)", true}, &s, 1);
+    lm_chart_scatter(&h, "caption", (lm_chart_axis){"x (units)", true}, (lm_chart_axis){"y (ms)", true}, &s, 1, NULL, 0);
     fclose(out);
     assert_false(h.failed);
     assert_int_equal(occurrences(text, "class=\"mark\""), 2);
@@ -274,6 +306,7 @@ int main(void) {
         cmocka_unit_test(test_bad_files_are_named_with_their_problem),
         cmocka_unit_test(test_each_case_is_read_at_its_median),
         cmocka_unit_test(test_a_run_gets_every_section_and_chart),
+        cmocka_unit_test(test_the_roofline_and_the_layers),
         cmocka_unit_test(test_text_from_the_file_is_escaped),
         cmocka_unit_test(test_runs_are_compared_side_by_side),
         cmocka_unit_test(test_sections_without_cases_are_left_out),

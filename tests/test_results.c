@@ -307,7 +307,7 @@ static void test_csv_columns_rows_and_arithmetic(void **state) {
                            "mac_bytes,params,intensity,gflops,gbps,ratio_to_onednn,ratio_to_xnnpack,"
                            "copy_bandwidth_fraction,flags,network,input,batch,layer,images_per_second,"
                            "peak_activation_bytes,experiment,group,label,rank,scale,paper_gpu_batches_per_second,"
-                           "paper_arm_images_per_second\n";
+                           "paper_arm_images_per_second,roof_level,attainable_gflops,roof_fraction\n";
     assert_memory_equal(text, expected, strlen(expected));
     char rows[5][48][128];
     for (int i = 0; i < 5; i++) assert_int_equal(parse_record(&p, rows[i], 48), columns);
@@ -379,6 +379,84 @@ static void test_summary_lists_every_case(void **state) {
     assert_non_null(strstr(text, "copy 0.75"));
     assert_non_null(strstr(text, "error"));
     free(text);
+    free_results(r);
+}
+
+/* ---- the roofline ---- */
+
+/* One thread: peak 100 GFLOP/s, L1 64 KiB at 200 GB/s, DRAM 10 GB/s; two: twice the peak, L1 128 KiB
+ * at 400 GB/s, L2 4 MiB at 150 GB/s, DRAM 20 GB/s. */
+static void add_ceilings(lm_ceilings *c) {
+    memset(c, 0, sizeof *c);
+    c->count = 2;
+    for (int t = 0; t < 2; t++) {
+        lm_ceilings_at *at = &c->at[t];
+        at->threads = t + 1;
+        at->peak_gflops = 100.0 * (t + 1);
+        const char *names[] = {"L1", "L2", "DRAM"};
+        const size_t capacity[] = {(size_t)64 << (10 + t), (size_t)4 << 20, SIZE_MAX};
+        const double gbps[] = {200.0 * (t + 1), 150, 10.0 * (t + 1)};
+        for (int k = 0; k < 3; k++) {
+            if (t == 0 && k == 1) continue; /* one thread: no L2 */
+            lm_memory_level *l = &at->levels[at->level_count++];
+            snprintf(l->name, sizeof l->name, "%s", names[k]);
+            l->capacity_bytes = capacity[k];
+            l->roof_gbps = gbps[k];
+        }
+    }
+}
+
+static void test_cases_are_placed_under_the_roofline(void **state) {
+    (void)state;
+    lm_results *r = make_results();
+    lm_ceilings ceilings;
+    add_ceilings(&ceilings);
+    r->ceilings = &ceilings;
+    json_t *root = lm_results_to_json(r);
+    json_t *benchmarks = json_object_get(root, "benchmarks");
+    /* relu, 1 thread: 4000 bytes in L1 in 2 us: 2 GB/s of L1's 200, memory bound, no FLOP */
+    json_t *relu = find_row(benchmarks, "kernels/relu_116_28/latmac/threads:1_median");
+    assert_string_equal(json_string_value(json_object_get(relu, "roof_level")), "L1");
+    assert_true(json_is_true(json_object_get(relu, "memory_bound")));
+    assert_float_equal(real(relu, "roof_fraction"), 0.01, 1e-12);
+    assert_float_equal(real(relu, "roof_gbps"), 200, 0);
+    assert_null(json_object_get(relu, "attainable_gflops"));
+    /* the conv, 2 threads: 4 MFLOP over 400 KB (L2) in 4 us is 1000 GFLOP/s, 5x the peak: flagged */
+    json_t *conv = find_row(benchmarks, "kernels/pw_58x58_28/latmac/threads:2_median");
+    assert_string_equal(json_string_value(json_object_get(conv, "roof_level")), "L2");
+    assert_false(json_is_true(json_object_get(conv, "memory_bound")));
+    assert_float_equal(real(conv, "attainable_gflops"), 200, 1e-9);
+    assert_float_equal(real(conv, "roof_fraction"), 5, 1e-9);
+    json_t *flags = json_object_get(conv, "flags");
+    assert_string_equal(json_string_value(json_array_get(flags, json_array_size(flags) - 1)), "above_roof");
+    /* repetitions carry no placement; the failed case none at all */
+    assert_null(json_object_get(find_row(benchmarks, "kernels/pw_58x58_28/latmac/threads:2"), "roof_fraction"));
+    assert_null(json_object_get(find_row(benchmarks, "kernels/bn_116_28/latmac/threads:1"), "roof_fraction"));
+    json_decref(root);
+
+    char *text = write_to_string(lm_results_write_csv, r);
+    const char *p = text;
+    char fields[48][128], rows[5][48][128];
+    parse_record(&p, fields, 48);
+    for (int i = 0; i < 5; i++) parse_record(&p, rows[i], 48);
+    assert_string_equal(rows[0][column("roof_level")], "L1");
+    assert_string_equal(rows[0][column("attainable_gflops")], "");
+    assert_float_equal(atof(rows[0][column("roof_fraction")]), 0.01, 1e-9);
+    assert_string_equal(rows[3][column("roof_level")], "L2");
+    assert_float_equal(atof(rows[3][column("attainable_gflops")]), 200, 1e-9);
+    assert_float_equal(atof(rows[3][column("roof_fraction")]), 5, 1e-9);
+    assert_non_null(strstr(rows[3][column("flags")], "above_roof"));
+    assert_string_equal(rows[4][column("roof_fraction")], ""); /* failed */
+    free(text);
+    /* a layer of a network is placed like a kernel; the whole network is not: its MAC is no working set */
+    lm_roof_placement roof;
+    lm_result_case *layer = &r->cases[3];
+    snprintf(layer->network, sizeof layer->network, "net");
+    layer->layer_index = 7;
+    assert_true(lm_result_roof(r, layer, &roof));
+    layer->layer_index = -1;
+    assert_false(lm_result_roof(r, layer, &roof));
+    r->ceilings = NULL;
     free_results(r);
 }
 
@@ -546,6 +624,7 @@ int main(void) {
         cmocka_unit_test(test_json_writes_a_parsable_document),
         cmocka_unit_test(test_csv_columns_rows_and_arithmetic),
         cmocka_unit_test(test_csv_quoting),
+        cmocka_unit_test(test_cases_are_placed_under_the_roofline),
         cmocka_unit_test(test_summary_lists_every_case),
         cmocka_unit_test(test_atomic_write_replaces_or_keeps_the_old_file),
         cmocka_unit_test(test_atomic_write_into_an_unwritable_directory),

@@ -3,7 +3,9 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,4 +61,40 @@ int lm_cli_parse_choice(const char *text, const char *const *choices) {
 void lm_cli_reset_getopt(void) {
     optind = 0; /* glibc: 0 re-initialises the scanner completely */
     opterr = 0;
+}
+
+bool lm_cli_parse_seconds(const char *text, double max, double *seconds) {
+    char *end;
+    errno = 0;
+    const double v = text ? strtod(text, &end) : 0;
+    if (!text || end == text || *end || errno || !isfinite(v) || !(v > 0) || v > max) return false;
+    *seconds = v;
+    return true;
+}
+
+int lm_cli_parse_threads(const char *command, const char *text, unsigned long max, unsigned long hardware,
+                         int *threads, size_t capacity, size_t *count) {
+    const size_t length = strlen(text);
+    *count = 0;
+    if (strstr(text, ",,")) return lm_cli_usage_error(command, "--threads: '%s' has an empty item", text);
+    if (!length || text[0] == ',' || text[length - 1] == ',')
+        return lm_cli_usage_error(command, "--threads: '%s' is not a comma-separated list of thread counts", text);
+    for (const char *item = text; item; item = strchr(item, ',') ? strchr(item, ',') + 1 : NULL) {
+        char buf[32];
+        const size_t n = strcspn(item, ",");
+        snprintf(buf, sizeof buf, "%.*s", (int)(n < sizeof buf ? n : sizeof buf - 1), item);
+        unsigned long v;
+        if (n >= sizeof buf || !lm_cli_parse_uint(buf, 1, ULONG_MAX, &v))
+            return lm_cli_usage_error(command, "--threads: '%.*s' is not a positive whole number", (int)n, item);
+        if (v > hardware)
+            return lm_cli_usage_error(command, "--threads: %lu is more than the %lu hardware threads of this machine", v,
+                                      hardware);
+        if (v > max) return lm_cli_usage_error(command, "--threads: %lu is more than latmac's limit of %lu", v, max);
+        bool seen = false;
+        for (size_t i = 0; i < *count; i++) seen |= threads[i] == (int)v;
+        if (seen) continue;
+        if (*count == capacity) return lm_cli_usage_error(command, "--threads: more than %zu thread counts", capacity);
+        threads[(*count)++] = (int)v;
+    }
+    return LM_EXIT_OK;
 }

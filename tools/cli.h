@@ -3,6 +3,7 @@
 #define LM_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum {
     LM_EXIT_OK = 0,
@@ -30,6 +31,15 @@ bool lm_cli_parse_uint(const char *text, unsigned long min, unsigned long max, u
 
 /* Parses "HEIGHTxWIDTH" (e.g. "224x224"), each a whole number in [1, max]; false if malformed. */
 bool lm_cli_parse_hxw(const char *text, unsigned long max, unsigned long *height, unsigned long *width);
+
+/* Parses a number of seconds above 0 and at most `max`; false if malformed. */
+bool lm_cli_parse_seconds(const char *text, double max, double *seconds);
+
+/* Parses a --threads list ("1,2"): whole numbers from 1 to `max` (latmac's limit) and at most
+ * `hardware` (the machine's), each kept once, into threads[0..*count), at most `capacity` of them.
+ * Returns LM_EXIT_OK, or a usage error of `command` (printed) naming the bad item. */
+int lm_cli_parse_threads(const char *command, const char *text, unsigned long max, unsigned long hardware,
+                         int *threads, size_t capacity, size_t *count);
 
 /* Index of `text` in the NULL-terminated `choices`, or -1. */
 int lm_cli_parse_choice(const char *text, const char *const *choices);

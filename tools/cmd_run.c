@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ceilings.h"
 #include "cli.h"
 #include "commands.h"
 #include "gbench_shim.h"
@@ -26,7 +27,7 @@
 static const char usage[] =
     "Usage: latmac run [--suite all|kernels|nets|guidelines] [--quick] [--filter REGEX] [--threads LIST]\n"
     "                  [--repetitions N] [--min-time SECONDS] [--out DIR] [--force] [--quiet]\n"
-    "                  [--benchmark_*=VALUE ...]\n"
+    "                  [--no-roofline] [--benchmark_*=VALUE ...]\n"
     "                  [--nets LIST] [--input HxW] [--batch N] [--per-layer] [--only LIST] [--scale LIST]\n"
     "\n"
     "Time suites of cases on this machine and write DIR/results.json (Google Benchmark's JSON layout,\n"
@@ -59,6 +60,8 @@ static const char usage[] =
     "  -o, --out DIR            where to write the results, created if missing; it must not hold\n"
     "                           files (default: a new results/YYYY-MM-DD_HHMMSS, local time)\n"
     "      --force              write into an --out that holds files, replacing latmac's own there\n"
+    "      --no-roofline        do not measure the host's ceilings first (peak FLOP/s, bandwidth per\n"
+    "                           cache level; 15 to 30 s), so cases get no fraction of roof\n"
     "  -Q, --quiet              no progress and no notes on stderr; errors are still printed\n"
     "  -n, --nets LIST          nets: comma-separated networks (default: the whole zoo; see\n"
     "                           'latmac list nets')\n"
@@ -89,6 +92,11 @@ static const char usage[] =
 #define MAX_MIN_TIME 3600.0
 #define HELP_SHOWN (-1) /* parse_options: --help was answered */
 
+/* The ceilings of the roofline: at most as many and as long repetitions as the cases get, and no
+ * more than these (a ceiling is steadier than a case, and there are a hundred of them). */
+#define CEILING_REPETITIONS 9.0
+#define CEILING_MIN_TIME 0.02
+
 #define MAX_INPUT_SIDE 16384
 #define MAX_BATCH 1024
 #define MAX_NETS 256
@@ -96,7 +104,7 @@ static const char usage[] =
 typedef struct options {
     const char *suite, *filter_text, *threads_text, *out;
     char default_out[64];           /* results/YYYY-MM-DD_HHMMSS, when --out is not given */
-    bool force, quiet;              /* --force, --quiet */
+    bool force, quiet, no_roofline; /* --force, --quiet, --no-roofline */
     char *nets_text;                /* --nets, copied: the names point into it */
     const char *nets[MAX_NETS];
     size_t net_count;
@@ -136,45 +144,6 @@ static char *command_line(int argc, char **argv) {
     }
     *p = '\0';
     return s;
-}
-
-/* "1,2,4": each a whole number from 1 to max; duplicates dropped. */
-static int parse_threads(options *o, const char *text, unsigned long max, unsigned long hardware) {
-    char buf[256];
-    if (snprintf(buf, sizeof buf, "%s", text) >= (int)sizeof buf)
-        return lm_cli_usage_error("run", "--threads: list too long");
-    o->thread_count = 0;
-    if (strstr(text, ",,")) return lm_cli_usage_error("run", "--threads: '%s' has an empty item", text);
-    char *save = NULL;
-    const char *item = buf[0] == ',' || !buf[0] || buf[strlen(buf) - 1] == ',' ? NULL : strtok_r(buf, ",", &save);
-    if (!item) return lm_cli_usage_error("run", "--threads: '%s' is not a comma-separated list of thread counts", text);
-    for (; item; item = strtok_r(NULL, ",", &save)) {
-        unsigned long n;
-        if (!lm_cli_parse_uint(item, 1, ULONG_MAX, &n))
-            return lm_cli_usage_error("run", "--threads: '%s' is not a positive whole number", item);
-        if (n > max) {
-            if (n > hardware)
-                return lm_cli_usage_error("run", "--threads: %lu is more than the %lu hardware threads of this machine",
-                                          n, hardware);
-            return lm_cli_usage_error("run", "--threads: %lu is more than latmac's limit of %lu", n, max);
-        }
-        bool seen = false;
-        for (size_t i = 0; i < o->thread_count; i++) seen |= o->threads[i] == (int)n;
-        if (seen) continue;
-        if (o->thread_count == LM_RESULT_MAX_THREAD_COUNTS)
-            return lm_cli_usage_error("run", "--threads: more than %d thread counts", LM_RESULT_MAX_THREAD_COUNTS);
-        o->threads[o->thread_count++] = (int)n;
-    }
-    return LM_EXIT_OK;
-}
-
-static bool parse_seconds(const char *text, double *seconds) {
-    char *end;
-    errno = 0;
-    const double v = strtod(text, &end);
-    if (end == text || *end || errno || !isfinite(v) || !(v > 0) || v > MAX_MIN_TIME) return false;
-    *seconds = v;
-    return true;
 }
 
 /* "LIST" of zoo names, checked against the zoo. */
@@ -277,6 +246,7 @@ static int parse_options(int argc, char **argv, options *o) {
         {"only", required_argument, NULL, 'G'},    {"scale", required_argument, NULL, 'S'},
         {"quick", no_argument, NULL, 'q'},         {"quiet", no_argument, NULL, 'Q'},
         {"force", no_argument, NULL, 'F'}, /* long only: replacing files should be spelled out */
+        {"no-roofline", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},          {0, 0, 0, 0},
     };
     lm_cli_reset_getopt();
@@ -291,7 +261,7 @@ static int parse_options(int argc, char **argv, options *o) {
                 return lm_cli_usage_error("run", "--repetitions: '%s' is not a whole number from 1 to 1000", optarg);
             break;
         case 'm':
-            if (!parse_seconds(optarg, &o->min_time))
+            if (!lm_cli_parse_seconds(optarg, MAX_MIN_TIME, &o->min_time))
                 return lm_cli_usage_error("run", "--min-time: '%s' is not a number of seconds above 0 and at most %g",
                                           optarg, MAX_MIN_TIME);
             break;
@@ -312,6 +282,7 @@ static int parse_options(int argc, char **argv, options *o) {
         case 'S': rc = parse_scales(o, optarg); break;
         case 'q': o->quick = true; break;
         case 'Q': o->quiet = true; break;
+        case 'R': o->no_roofline = true; break;
         case 'F': o->force = true; break;
         case 'h': fputs(usage, stdout); return HELP_SHOWN;
         default: return lm_cli_bad_option("run", c, argv);
@@ -393,7 +364,8 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
     const unsigned long hardware = hardware_threads(host);
     const unsigned long max = hardware < LM_RESULT_MAX_THREADS ? hardware : LM_RESULT_MAX_THREADS;
     if (o->threads_text) {
-        const int rc = parse_threads(o, o->threads_text, max, hardware);
+        const int rc = lm_cli_parse_threads("run", o->threads_text, max, hardware, o->threads,
+                                            LM_RESULT_MAX_THREAD_COUNTS, &o->thread_count);
         if (rc != LM_EXIT_OK) return rc;
     } else {
         const unsigned long cores = host->cores ? host->cores : hardware;
@@ -410,6 +382,7 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
     const size_t suite_count = suites_of(o, suites);
     lm_run_config configs[3];
     lm_results *parts[3] = {NULL};
+    lm_ceilings *ceilings = NULL; /* measured once for the whole run */
     char err[512];
     int status = LM_EXIT_FAILURE;
     size_t planned = 0;
@@ -463,6 +436,25 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
     if (notes && r->cores && r->load_at_start > r->cores)
         fprintf(notes, "latmac run: the load average (%.2f) exceeds the %u cores; results are flagged 'load'\n",
                 r->load_at_start, r->cores);
+    if (!o->no_roofline) {
+        if (progress.terminal) fputs("latmac run: measuring the host's ceilings for the roofline\n", stderr);
+        if (!(ceilings = calloc(1, sizeof *ceilings)) ||
+            lm_ceilings_measure(&(lm_ceilings_config){.host = host, .usable_isas = r->usable_isas,
+                                                      .threads = o->threads, .thread_count = o->thread_count,
+                                                      .repetitions = (int)fmin((double)o->repetitions, CEILING_REPETITIONS),
+                                                      .min_time = fmin(o->min_time, CEILING_MIN_TIME), .notes = notes,
+                                                      .interrupted = &stop_signal},
+                                ceilings, err, sizeof err) != 0) {
+            if (stop_signal) {
+                fputs("latmac run: interrupted before any case finished; nothing was written\n", stderr);
+                status = 128 + stop_signal;
+            } else {
+                fprintf(stderr, "latmac run: %s\n", ceilings ? err : "out of memory");
+            }
+            goto done;
+        }
+        r->ceilings = ceilings;
+    }
     bool ran = true; /* false: a suite could not be run (err says why) */
     lm_progress_start(&progress);
     for (size_t i = 0; i < suite_count && ran; i++) {
@@ -516,6 +508,7 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
     status = stop_signal ? 128 + stop_signal : failed ? LM_EXIT_FAILURE : LM_EXIT_OK;
 done:
     if (caught) restore_stop_signals(saved_actions);
+    free(ceilings);
     for (size_t i = 0; i < suite_count; i++) {
         if (parts[i]) lm_results_free(parts[i]);
         free(parts[i]);

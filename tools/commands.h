@@ -6,5 +6,6 @@ int lm_cmd_info(int argc, char **argv); /* cmd_info.c */
 int lm_cmd_run(int argc, char **argv);  /* cmd_run.c */
 int lm_cmd_list(int argc, char **argv); /* cmd_list.c */
 int lm_cmd_report(int argc, char **argv); /* cmd_report.c */
+int lm_cmd_roofline(int argc, char **argv); /* cmd_roofline.c */
 
 #endif

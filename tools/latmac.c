@@ -15,6 +15,7 @@ static const struct command {
     {"info", lm_cmd_info, "describe this machine: CPU, SIMD features, cores, caches, clock, build"},
     {"list", lm_cmd_list, "list the suites, the zoo's networks with their costs, or the kernel cases"},
     {"run", lm_cmd_run, "time the suites (kernels, nets, guidelines); write results.json, results.csv, index.html"},
+    {"roofline", lm_cmd_roofline, "measure this machine's ceilings: peak FLOP/s and bandwidth of each memory level"},
     {"report", lm_cmd_report, "write the HTML report of results files, one run or several side by side"},
 };
 
