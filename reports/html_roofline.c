@@ -137,7 +137,7 @@ static bool placed_case(const json_t *e, const void *context) {
 static void roofline_chart(lm_report *r, const lm_report_column *col, const json_t *cases) {
     const json_t *at = ceilings_at(col);
     const double peak = lm_report_number(at, "peak_gflops");
-    lm_chart_series series[2] = {{.name = "kernel cases"}, {.name = "network layers"}};
+    lm_chart_series series[2] = {{.name = "kernel cases"}, {.name = "network layers"}}; /* the empty one is left out */
     const size_t count = json_array_size(cases);
     lm_chart_point *points = calloc(2 * (count ? count : 1), sizeof *points);
     if (!points) {
@@ -182,11 +182,13 @@ static void roofline_chart(lm_report *r, const lm_report_column *col, const json
     char caption[256];
     snprintf(caption, sizeof caption,
              "%s: the roofline, both axes logarithmic. Each line is the roof of a memory level (bandwidth x "
-             "intensity, capped by the peak); a case is held to the roof of the level its working set fits in.",
+             "intensity, capped by the peak); a case is held to the bandwidth measured at its own working set.",
              col->name);
     lm_html_printf(r->h, "<h3>%s</h3>\n", col->name);
+    const bool kernels = series[0].count > 0 || !series[1].count;
     lm_chart_scatter(r->h, caption, (lm_chart_axis){"arithmetic intensity (FLOP per MAC byte, log scale)", true},
-                     (lm_chart_axis){"GFLOP/s (log scale)", true}, series, series[1].count ? 2 : 1, lines, line_count);
+                     (lm_chart_axis){"GFLOP/s (log scale)", true}, kernels ? series : series + 1,
+                     kernels && series[1].count ? 2 : 1, lines, line_count);
     free(points);
 }
 
@@ -196,8 +198,8 @@ void lm_report_roofline_section(lm_report *r) {
                    "before the cases, at each thread count with the threads pinned as the cases' are: peak FP32 "
                    "FLOP/s for each instruction set, with FMAs alone and with as many adds, and the bandwidth of "
                    "reading, writing and copying working sets from inside L1 out to DRAM. A case's fraction of roof "
-                   "is its GB/s over its level's roof when it is memory bound (left of the ridge), else its GFLOP/s "
-                   "over the peak; a fraction above 1.05 is flagged <span class=\"badge flag\">above_roof</span>: "
+                   "is its GB/s over the bandwidth measured at its working set when it is memory bound (left of the "
+                   "ridge), else its GFLOP/s over the peak; a fraction above 1.05 is flagged <span class=\"badge flag\">above_roof</span>: "
                    "its counts or its timing are wrong, since no case beats the machine.</p>\n");
     ceilings_table(r);
     sweep_chart(r);

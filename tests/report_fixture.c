@@ -38,10 +38,12 @@ static void add_case(json_t *benchmarks, const char *suite, const char *shape, c
     json_decref(extra);
 }
 
-/* The fields of a case placed under the roofline. */
-static json_t *roof(const char *level, bool memory_bound, double fraction) {
-    return json_pack("{s:s, s:f, s:f, s:b, s:f}", "roof_level", level, "roof_gbps", 150.0, "attainable_gflops", 120.0,
-                     "memory_bound", memory_bound, "roof_fraction", fraction);
+/* Adds the fields of a case placed under the roofline to entry e. */
+static void add_roof(json_t *e, const char *level, bool memory_bound, double fraction) {
+    json_t *fields = json_pack("{s:s, s:f, s:f, s:b, s:f}", "roof_level", level, "roof_gbps", 150.0,
+                               "attainable_gflops", 120.0, "memory_bound", memory_bound, "roof_fraction", fraction);
+    json_object_update(e, fields);
+    json_decref(fields);
 }
 
 static void add_kernels(json_t *b, int threads, double k, bool placed) {
@@ -49,7 +51,7 @@ static void add_kernels(json_t *b, int threads, double k, bool placed) {
                            "description", "conv 1x1, 28x28x58 -> 28x28x58", "kernel", "lm_f32_pwconv", "madds",
                            (json_int_t)2637376, "mac", (json_int_t)94424, "mac_bytes", (json_int_t)377696, "intensity",
                            13.97, "gflops", 70.0, "gbps", 5.0, "ratio_to_onednn", 1.02, "flags", "noisy");
-    if (placed) json_object_update(pw, roof("L2", false, 0.583));
+    if (placed) add_roof(pw, "L2", false, 0.583);
     add_case(b, "kernels", "pw_58x58_28", "latmac", threads, 70 * k / threads, pw);
     add_case(b, "kernels", "pw_58x58_28", "onednn", threads, 68 * k / threads,
              json_pack("{s:s, s:s, s:I, s:I}", "category", "conv", "kernel", "onednn 2.6.3", "madds",
@@ -70,7 +72,7 @@ static void add_layers(json_t *b, int threads, bool placed) {
                               "network", "shufflenet_v2_x1_0", "input", "224x224", "layer_index", i, "layer", names[i],
                               "description", "conv", "madds", 1e6 * (i + 1), "mac", 1e5, "mac_bytes", 4e5, "intensity",
                               5.0 * (i + 1), "gflops", 30.0 + i);
-        if (placed) json_object_update(e, roof(i ? "L2" : "L1", i == 0, 0.25 * (i + 1)));
+        if (placed) add_roof(e, i ? "L2" : "L1", i == 0, 0.25 * (i + 1));
         add_case(b, "nets", shape, "latmac", threads, 60.0 / threads, e);
     }
 }

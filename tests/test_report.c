@@ -218,6 +218,13 @@ static void test_the_roofline_and_the_layers(void **state) {
     assert_non_null(strstr(html, "title=\"memory bound: held to 150.0 GB/s, measured at its working set (in L1)\">0.25</td>"));
     assert_null(strstr(html, "nan"));
     free(html);
+
+    /* a run of networks alone: the layers, and no empty "kernel cases" series */
+    doc = fixture_results(&(fixture_options){.thread_counts = 1, .nets = true, .layers = true, .ceilings = true});
+    html = page(&doc, 1);
+    assert_int_equal(occurrences(html, "class=\"legend\">network layers</text>"), 1);
+    assert_null(strstr(html, "kernel cases"));
+    free(html);
 }
 
 static void test_text_from_the_file_is_escaped(void **state) {
