@@ -1,13 +1,13 @@
 /* Reading and checking results.json for the report (see report_run.h). */
 #include "report_run.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "error.h"
+#include "json_file.h"
 
 double lm_report_number(const json_t *entry, const char *key) {
     const json_t *v = json_object_get(entry, key);
@@ -151,21 +151,8 @@ int lm_report_run_adopt(lm_report_run *run, json_t *root, const char *label, cha
 
 int lm_report_run_load(lm_report_run *run, const char *path, char *err, size_t err_size) {
     memset(run, 0, sizeof *run);
-    FILE *f = fopen(path, "rb");
-    if (!f) return lm_error(err, err_size, "cannot read %s: %s", path, strerror(errno));
-    json_error_t why;
-    json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &why);
-    const bool read_failed = ferror(f);
-    fclose(f);
-    if (read_failed) {
-        json_decref(root);
-        return lm_error(err, err_size, "cannot read %s: read error", path);
-    }
-    if (!root) {
-        const bool truncated = json_error_code(&why) == json_error_premature_end_of_input;
-        return lm_error(err, err_size, "%s is not valid JSON%s: line %d, column %d: %s", path,
-                        truncated ? " (it ends too early: truncated?)" : "", why.line, why.column, why.text);
-    }
+    json_t *root = lm_json_file_load(path, err, err_size);
+    if (!root) return -1;
     return lm_report_run_adopt(run, root, path, err, err_size);
 }
 
