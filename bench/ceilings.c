@@ -6,13 +6,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ceilings_loops.h"
 #include "error.h"
 #include "isa.h"
 #include "kernel.h"
 #include "threadpool.h"
+#include "timing.h"
 
 const char *const lm_bandwidth_kind_names[LM_BW_KINDS] = {"read", "write", "copy"};
 
@@ -167,24 +167,14 @@ static void run_share(void *context, size_t task, int thread) {
     j->sinks[thread] = r;
 }
 
-static double now_seconds(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 /* Wall time of one parallel region running `count` iterations or passes on every thread. */
 static double run_timed(lm_threadpool *pool, job *j, uint64_t count) {
     j->count = count;
     atomic_store(&j->arrived, 0);
-    const double start = now_seconds();
+    const double start = lm_now_seconds();
     lm_threadpool_parallelize(pool, (size_t)j->threads, run_share, j);
-    return now_seconds() - start;
-}
-
-static int compare_doubles(const void *a, const void *b) {
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    return lm_now_seconds() - start;
 }
 
 /* Where the sinks end up: the compiler must assume someone reads it. */
@@ -204,8 +194,7 @@ static double median_rate(lm_threadpool *pool, job *j, double work_per_count, in
     }
     for (int r = 0; r < repetitions; r++) rates[r] = work_per_count * (double)count / run_timed(pool, j, count);
     for (int t = 0; t < j->threads; t++) sink += j->sinks[t];
-    qsort(rates, (size_t)repetitions, sizeof *rates, compare_doubles);
-    return (rates[(repetitions - 1) / 2] + rates[repetitions / 2]) / 2;
+    return lm_median_in_place(rates, (size_t)repetitions);
 }
 
 /* ---- Measuring ---------------------------------------------------------------------------------- */

@@ -3,12 +3,12 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include <string.h>
 
 #include "case_data.h"
 #include "error.h"
 #include "kernel_suite.h"
+#include "timing.h"
 #include "zoo.h"
 
 static void network_shape(char *buf, size_t size, const char *network, int batch, int height, int width) {
@@ -158,17 +158,6 @@ void lm_net_cache_clear(lm_net_cache *cache) {
     memset(cache, 0, sizeof *cache);
 }
 
-static double now_seconds(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int compare_doubles(const void *a, const void *b) {
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 _Static_assert(LM_LAYER_CATEGORY_COUNT == LM_RESULT_LAYER_CATEGORIES, "one list of Figure 2's categories");
 
 int lm_net_profile(lm_plan *p, lm_threadpool *pool, int runs, double seconds[LM_LAYER_CATEGORY_COUNT]) {
@@ -177,19 +166,16 @@ int lm_net_profile(lm_plan *p, lm_threadpool *pool, int runs, double seconds[LM_
     double *t = malloc((size_t)steps * (size_t)runs * sizeof *t);
     if (!t) return -1;
     for (int r = 0; r < runs; r++) {
-        double before = now_seconds();
+        double before = lm_now_seconds();
         for (int i = 0; i < steps; i++) {
             lm_plan_run_step(p, i, pool);
-            const double after = now_seconds();
+            const double after = lm_now_seconds();
             t[(size_t)i * (size_t)runs + (size_t)r] = after - before;
             before = after;
         }
     }
     for (int i = 0; i < steps; i++) {
-        double *mine = t + (size_t)i * (size_t)runs;
-        qsort(mine, (size_t)runs, sizeof *mine, compare_doubles);
-        const double median = runs % 2 ? mine[runs / 2] : (mine[runs / 2 - 1] + mine[runs / 2]) / 2;
-        seconds[lm_plan_step_at(p, i)->category] += median;
+        seconds[lm_plan_step_at(p, i)->category] += lm_median_in_place(t + (size_t)i * (size_t)runs, (size_t)runs);
     }
     free(t);
     return 0;

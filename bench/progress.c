@@ -1,17 +1,13 @@
 /* Progress of a run on a terminal (see progress.h). */
 #include "progress.h"
 
+#include "timing.h"
+
 #include <math.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 /* The terminal's width in characters; 0 when unknown. Asked at each line, so a resize is followed. */
 static size_t columns(FILE *terminal) {
@@ -28,10 +24,10 @@ static size_t digits(size_t n) {
 void lm_progress_init(lm_progress *p, FILE *terminal) {
     memset(p, 0, sizeof *p);
     p->terminal = terminal;
-    p->start = now();
+    p->start = lm_now_seconds();
 }
 
-void lm_progress_start(lm_progress *p) { p->start = now(); }
+void lm_progress_start(lm_progress *p) { p->start = lm_now_seconds(); }
 
 void lm_progress_add(lm_progress *p, double expected_seconds) {
     p->total++;
@@ -45,7 +41,7 @@ void lm_progress_remove(lm_progress *p, double expected_seconds) {
 
 void lm_progress_case_started(lm_progress *p, const char *name) {
     if (!p->terminal) return;
-    const double elapsed = now() - p->start;
+    const double elapsed = lm_now_seconds() - p->start;
     const size_t width = columns(p->terminal);
     char line[512];
     /* one character short of the width: a full line would wrap on some terminals, and "\r" then
@@ -77,7 +73,7 @@ void lm_progress_clear(lm_progress *p) {
 void lm_progress_end(lm_progress *p) {
     if (!p->terminal) return;
     char elapsed[32];
-    lm_progress_format_duration(now() - p->start, elapsed, sizeof elapsed);
+    lm_progress_format_duration(lm_now_seconds() - p->start, elapsed, sizeof elapsed);
     fprintf(p->terminal, "\r\033[K[%*zu/%zu] %s elapsed\n", (int)digits(p->total), p->done, p->total, elapsed);
     fflush(p->terminal);
     p->line_open = false;

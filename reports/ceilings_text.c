@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "units.h"
+
 #define MAX_COLUMNS 7
 #define MAX_ROWS (LM_CEILING_MAX_SWEEP > LM_CEILING_MAX_PEAKS ? LM_CEILING_MAX_SWEEP : LM_CEILING_MAX_PEAKS)
 #define CELL 24
@@ -40,15 +42,6 @@ static void rate_text(double v, char *cell) {
     snprintf(cell, CELL, "%.*f", decimals, v);
 }
 
-/* "16 KiB", "17.9 MiB": binary units, one decimal when not whole. */
-static void bytes_text(size_t bytes, char *cell) {
-    static const char units[][4] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    int u = 0;
-    while (u < 4 && bytes >> (10 * u) >= 1024) u++;
-    const double v = ldexp((double)bytes, -10 * u);
-    snprintf(cell, CELL, "%.*f %s", v == floor(v) ? 0 : 1, v, units[u]);
-}
-
 static void set_titles(table *t, const char *const *titles) {
     for (t->columns = 0; titles[t->columns]; t->columns++) t->titles[t->columns] = titles[t->columns];
 }
@@ -82,8 +75,8 @@ static void write_levels(FILE *out, const lm_ceilings_at *at) {
         const lm_memory_level *l = &at->levels[i];
         snprintf(t.cells[i][0], CELL, "%s", l->name);
         if (l->capacity_bytes == SIZE_MAX) snprintf(t.cells[i][1], CELL, "unbounded");
-        else bytes_text(l->capacity_bytes, t.cells[i][1]);
-        bytes_text(l->working_set, t.cells[i][2]);
+        else lm_bytes_text(l->capacity_bytes, t.cells[i][1], CELL);
+        lm_bytes_text(l->working_set, t.cells[i][2], CELL);
         for (int k = 0; k < LM_BW_KINDS; k++) rate_text(l->gbps[k], t.cells[i][3 + k]);
         rate_text(l->roof_gbps, t.cells[i][6]);
     }
@@ -96,7 +89,7 @@ static void write_sweep(FILE *out, const lm_ceilings_at *at) {
     table t = {.text_columns = 1, .rows = (int)at->sweep_count};
     set_titles(&t, titles);
     for (size_t i = 0; i < at->sweep_count; i++) {
-        bytes_text(at->sweep[i].bytes, t.cells[i][0]);
+        lm_bytes_text(at->sweep[i].bytes, t.cells[i][0], CELL);
         for (int k = 0; k < LM_BW_KINDS; k++) rate_text(at->sweep[i].gbps[k], t.cells[i][1 + k]);
     }
     write_table(out, &t);

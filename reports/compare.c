@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "timing.h"
 #include "verdict.h"
 
 const char *lm_compare_status_name(lm_compare_status s) {
@@ -15,18 +16,12 @@ const char *lm_compare_status_name(lm_compare_status s) {
     return (unsigned)s < LM_COMPARE_STATUS_COUNT ? names[s] : "?";
 }
 
-static int compare_doubles(const void *x, const void *y) {
-    const double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
 /* NaN for an empty sample (or when memory runs out: nothing is then claimed about the case). */
 static double median(const double *x, size_t n) {
     double *sorted = n ? malloc(n * sizeof *sorted) : NULL;
     if (!sorted) return NAN;
     memcpy(sorted, x, n * sizeof *sorted);
-    qsort(sorted, n, sizeof *sorted, compare_doubles);
-    const double m = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+    const double m = lm_median_in_place(sorted, n);
     free(sorted);
     return m;
 }

@@ -3,15 +3,11 @@
 
 #include <string.h>
 
-/* "32 KiB", "2 MiB", "35.8 MiB", or "unknown" for 0. */
+#include "units.h"
+
+/* A size, or "unknown" for 0 (the probe's "not revealed"). */
 static const char *human_bytes(uint64_t bytes, char *buf, size_t n) {
-    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    if (bytes == 0) return LM_HOST_UNKNOWN;
-    double v = (double)bytes;
-    int u = 0;
-    while (v >= 1024.0 && u < 4) { v /= 1024.0; u++; }
-    snprintf(buf, n, v == (double)(uint64_t)v ? "%.0f %s" : "%.1f %s", v, units[u]);
-    return buf;
+    return bytes ? lm_bytes_text(bytes, buf, n) : LM_HOST_UNKNOWN;
 }
 
 static const char *mhz_text(double mhz, char *buf, size_t n) {

@@ -5,6 +5,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "units.h"
+
 #define HOST(run) json_object_get((run)->latmac, "host")
 
 /* A JSON value as text: strings as they are, numbers as short as exact, a dash when missing. */
@@ -18,8 +20,8 @@ static void value(lm_html *h, const json_t *v) {
 
 static void bytes(lm_html *h, double b) {
     char text[32];
-    lm_report_bytes_text(text, sizeof text, b);
-    lm_html_text(h, text);
+    if (isfinite(b) && b >= 0) lm_html_text(h, lm_bytes_text((uint64_t)b, text, sizeof text));
+    else lm_html_raw(h, "&ndash;");
 }
 
 static void row_run(lm_html *h, const lm_report_run *run) {

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "units.h"
+
 static const char *const kinds[] = {"read", "write", "copy"};
 
 /* The ceilings measured at column c's thread count, or NULL. */
@@ -111,7 +113,7 @@ static void sweep_chart(lm_report *r) {
                 char size[32];
                 p->x = lm_report_number(e, "bytes") / 1024;
                 p->y = lm_report_number(e, key);
-                lm_report_bytes_text(size, sizeof size, lm_report_number(e, "bytes"));
+                lm_bytes_text((uint64_t)lm_report_number(e, "bytes"), size, sizeof size);
                 snprintf(p->tip, sizeof p->tip, "%s: %s at %s: %.1f GB/s", r->columns[c].name, kinds[k], size, p->y);
             }
         }

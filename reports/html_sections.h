@@ -56,8 +56,6 @@ void lm_report_flags(lm_html *h, const json_t *entry);
 const json_t *lm_report_find(const json_t *list, const char *key, const char *value, int threads);
 /* A guideline verdict as a coloured badge with its count of confirming comparisons. */
 void lm_report_verdict(lm_html *h, const json_t *verdict);
-/* Bytes in KiB, MiB or GiB, three significant digits. */
-void lm_report_bytes_text(char *buf, size_t size, double bytes);
 /* Opens a <table> inside a scrolling wrapper; lm_report_table_end closes both. */
 void lm_report_table_begin(lm_html *h, const char *caption);
 void lm_report_table_end(lm_html *h);

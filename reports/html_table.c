@@ -78,13 +78,6 @@ void lm_report_flags(lm_html *h, const json_t *entry) {
     }
 }
 
-void lm_report_bytes_text(char *buf, size_t size, double b) {
-    if (!isfinite(b)) snprintf(buf, size, "-");
-    else if (b >= 1 << 30) snprintf(buf, size, "%.3g GiB", b / (1 << 30));
-    else if (b >= 1 << 20) snprintf(buf, size, "%.4g MiB", b / (1 << 20));
-    else snprintf(buf, size, "%.4g KiB", b / 1024);
-}
-
 void lm_report_table_begin(lm_html *h, const char *caption) {
     lm_html_raw(h, "<div class=\"table-wrap\"><table>");
     if (caption) {

@@ -1,18 +1,16 @@
 /* `latmac roofline`: measures the host's ceilings (peak FLOP/s, bandwidth per memory level) and prints
  * them. */
-#include <errno.h>
 #include <limits.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ceilings.h"
 #include "ceilings_report.h"
 #include "cli.h"
 #include "commands.h"
+#include "thread_counts.h"
 #include "host.h"
 #include "isa.h"
 
@@ -95,19 +93,6 @@ static int parse_options(int argc, char **argv, options *o) {
     return LM_EXIT_OK;
 }
 
-/* The thread counts: --threads, else 1 and the physical core count, as `latmac run` chooses them. */
-static int choose_threads(options *o, const lm_host *host) {
-    const long online = sysconf(_SC_NPROCESSORS_ONLN);
-    const unsigned long hardware = host->hw_threads ? host->hw_threads : online > 0 ? (unsigned long)online : 1;
-    if (o->threads_text)
-        return lm_cli_parse_threads("roofline", o->threads_text, hardware, hardware, o->threads,
-                                    LM_CEILING_MAX_THREAD_COUNTS, &o->thread_count);
-    const unsigned long cores = host->cores ? host->cores : hardware;
-    o->threads[o->thread_count++] = 1;
-    if (cores > 1) o->threads[o->thread_count++] = (int)cores;
-    return LM_EXIT_OK;
-}
-
 static int write_output(const options *o, const lm_ceilings *c) {
     int failed;
     if (o->format == FORMAT_JSON) {
@@ -136,7 +121,8 @@ int lm_cmd_roofline(int argc, char **argv) {
         free(ceilings);
         return LM_EXIT_FAILURE;
     }
-    int status = choose_threads(&o, host);
+    int status = lm_choose_thread_counts("roofline", host, o.threads_text, ULONG_MAX, o.threads,
+                                         LM_CEILING_MAX_THREAD_COUNTS, &o.thread_count);
     if (status == LM_EXIT_OK) {
         const lm_ceilings_config config = {
             .host = host,

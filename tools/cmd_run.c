@@ -21,6 +21,7 @@
 #include "host.h"
 #include "results.h"
 #include "runner.h"
+#include "thread_counts.h"
 #include "guideline_suite.h"
 #include "zoo.h"
 
@@ -319,13 +320,6 @@ static int parse_options(int argc, char **argv, options *o) {
     return check_out(o);
 }
 
-/* Hardware threads of this machine: the probe's count, else the OS's. */
-static unsigned long hardware_threads(const lm_host *host) {
-    if (host->hw_threads) return host->hw_threads;
-    const long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (unsigned long)n : 1;
-}
-
 /* The suites a run covers: the one named, or all three ("all", the default). */
 static size_t suites_of(const options *o, const char **suites) {
     if (strcmp(o->suite, "all") != 0) {
@@ -361,17 +355,9 @@ static void restore_stop_signals(const struct sigaction saved[2]) {
 }
 
 static int run(options *o, lm_host *host, int argc, char **argv) {
-    const unsigned long hardware = hardware_threads(host);
-    const unsigned long max = hardware < LM_RESULT_MAX_THREADS ? hardware : LM_RESULT_MAX_THREADS;
-    if (o->threads_text) {
-        const int rc = lm_cli_parse_threads("run", o->threads_text, max, hardware, o->threads,
-                                            LM_RESULT_MAX_THREAD_COUNTS, &o->thread_count);
-        if (rc != LM_EXIT_OK) return rc;
-    } else {
-        const unsigned long cores = host->cores ? host->cores : hardware;
-        o->threads[o->thread_count++] = 1;
-        if (cores > 1) o->threads[o->thread_count++] = (int)(cores < max ? cores : max);
-    }
+    const int rc = lm_choose_thread_counts("run", host, o->threads_text, LM_RESULT_MAX_THREADS, o->threads,
+                                           LM_RESULT_MAX_THREAD_COUNTS, &o->thread_count);
+    if (rc != LM_EXIT_OK) return rc;
     if (!o->guidelines.scale_count) { /* the paper's three columns; --quick: the first */
         static const int all_scales[] = {1, 2, 4};
         o->guidelines.scale_count = o->quick ? 1 : 3;
