@@ -37,6 +37,10 @@ const lm_kernel *lm_kernel_select(const lm_op_desc *d, unsigned usable_isas) {
     return lm_kernel_reference(d->kind);
 }
 
+uint64_t lm_kernel_executed_madds(const lm_kernel *k, const lm_op_desc *d) {
+    return k->executed_madds ? k->executed_madds(d) : lm_op_cost_of(d).madds;
+}
+
 const lm_kernel *lm_kernel_find(const char *name) {
     for (int i = 0; i < lm_kernel_count; i++)
         if (strcmp(lm_kernels[i]->name, name) == 0) return lm_kernels[i];

@@ -11,6 +11,7 @@
 #define LM_KERNEL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "op.h"
 #include "threadpool.h"
@@ -42,6 +43,10 @@ typedef struct lm_kernel {
     void (*run)(const lm_op_desc *d, const void *state, const float *const *inputs, float *const *outputs,
                 lm_threadpool *pool);
     void (*release)(void *state); /* frees what prepare returned; NULL: free() */
+    /* Multiply-adds this kernel performs on `d`, from its own tiling: every vector lane of every
+     * multiply-add it issues, lanes of padding or of masked-off tails included, since they take the
+     * same issue slot. NULL: exactly the counted MAdds (lm_op_cost_of), as for the references. */
+    uint64_t (*executed_madds)(const lm_op_desc *d);
 } lm_kernel;
 
 /* The registry, in dispatch order (registry.inc). */
@@ -55,6 +60,10 @@ const lm_kernel *lm_kernel_select(const lm_op_desc *d, unsigned usable_isas);
 
 /* The reference kernel of a kind. */
 const lm_kernel *lm_kernel_reference(lm_op_kind kind);
+
+/* The multiply-adds `k` performs on `d` (see lm_kernel.executed_madds); equal to
+ * lm_op_cost_of(d).madds unless the kernel rounds a tile. */
+uint64_t lm_kernel_executed_madds(const lm_kernel *k, const lm_op_desc *d);
 
 /* Looks a kernel up by name; NULL when there is none. */
 const lm_kernel *lm_kernel_find(const char *name);
