@@ -24,6 +24,11 @@ bool lm_host_simd_usable(const lm_host *host, lm_simd feature) {
     return true;
 }
 
+bool lm_host_libcpuid_disagrees(const lm_host *host, lm_simd feature) {
+    return (unsigned)feature < LM_SIMD_COUNT && host->simd_known && host->libcpuid_known &&
+           host->libcpuid_simd[feature] != host->simd[feature];
+}
+
 void lm_host_copy_field(char *dst, size_t n, const char *src) {
     if (!src) src = "";
     while (isspace((unsigned char)*src)) src++;

@@ -1,6 +1,7 @@
 /* The host probe: the one place that describes the machine latmac runs on.
  *
- * CPU identity and SIMD features come from libcpuid; packages, cores, hardware threads, caches and
+ * CPU identity comes from libcpuid, SIMD features from the architectural CPUID bits (the same for every
+ * vendor; libcpuid's own flags are only compared with them); packages, cores, hardware threads, caches and
  * NUMA nodes from hwloc; clock, governor, load and OS from the kernel; compiler and flags from the
  * build. Whatever the machine does not reveal (virtual machines hide a lot) is "unknown": strings
  * read LM_HOST_UNKNOWN, counts and sizes read 0, frequencies read a negative value. Probing never
@@ -22,7 +23,7 @@ extern "C" {
 
 #define LM_HOST_UNKNOWN "unknown"
 
-/* SIMD features reported by the CPU (via libcpuid). The order matters: from LM_SIMD_AVX on the
+/* SIMD features reported by the CPU (CPUID leaves 1 and 7). The order matters: from LM_SIMD_AVX on the
  * features need the OS to save YMM state, from LM_SIMD_AVX512F on also ZMM state. */
 typedef enum lm_simd {
     LM_SIMD_SSE4_2,
@@ -64,8 +65,10 @@ typedef struct lm_host {
     char brand[80];
     char microarchitecture[64]; /* libcpuid's code name, e.g. "Cascade Lake" */
     int family, model, stepping; /* -1: unknown */
-    bool simd_known;             /* false when libcpuid could not read the CPU */
-    bool simd[LM_SIMD_COUNT];    /* what the CPU reports */
+    bool simd_known;             /* false when CPUID could not be read */
+    bool simd[LM_SIMD_COUNT];    /* what the CPU reports: CPUID's architectural bits */
+    bool libcpuid_known;         /* libcpuid identified the CPU, so libcpuid_simd is filled */
+    bool libcpuid_simd[LM_SIMD_COUNT]; /* libcpuid's flags for the same features, shown where they differ */
     bool os_avx_state;           /* the OS saves YMM state (needed to use AVX/AVX2/FMA) */
     bool os_avx512_state;        /* the OS saves ZMM and mask state (needed to use AVX-512) */
 
@@ -108,6 +111,9 @@ void lm_host_free(lm_host *host); /* NULL is allowed */
 
 /* Short lower-case name of a feature, as used in output: "sse4_2", "avx512f", ... */
 const char *lm_simd_name(lm_simd feature);
+
+/* True when libcpuid's flag for `feature` differs from the CPUID bit (which dispatch follows). */
+bool lm_host_libcpuid_disagrees(const lm_host *host, lm_simd feature);
 
 /* True when code using `feature` can run here: the CPU reports it and the OS saves the register
  * state it needs. Kernels dispatch on this, never on the CPU flag alone. */

@@ -7,6 +7,7 @@
 
 #include "case_data.h"
 #include "error.h"
+#include "isa.h"
 #include "kernel_suite.h"
 #include "timing.h"
 #include "zoo.h"
@@ -41,12 +42,14 @@ static int load(const lm_zoo_net *net, int batch, int height, int width, unsigne
     return -1;
 }
 
-static void set_name(lm_result_case *c) {
-    snprintf(c->name, sizeof c->name, "%s/%s/%s/threads:%d", c->suite, c->shape, c->backend, c->threads);
+/* What dispatch may use for a case: the host's sets up to the case's cap (all of them without one). */
+static unsigned capped(unsigned usable_isas, const lm_result_case *c) {
+    const int cap = lm_isa_from_name(c->isa);
+    return cap < 0 ? usable_isas : lm_isas_up_to(usable_isas, (lm_isa)cap);
 }
 
 static void whole_network_case(lm_result_case *c, const lm_zoo_net *net, const lm_graph *g, const lm_plan *p,
-                               const char *shape) {
+                               const char *shape, unsigned isas) {
     const lm_op_cost def = lm_graph_cost(g), run = lm_plan_cost(p);
     const lm_shape in = lm_graph_shape(g, 0), out = lm_graph_shape(g, lm_graph_output_at(g, 0));
     snprintf(c->shape, sizeof c->shape, "%s", shape);
@@ -57,20 +60,23 @@ static void whole_network_case(lm_result_case *c, const lm_zoo_net *net, const l
              net->name, net->reference, in.n, in.h, in.w, in.c, out.h, out.w, out.c, lm_plan_step_count(p),
              lm_graph_node_count(g));
     c->madds = def.madds;
+    c->executed_madds = lm_plan_executed_madds(p, isas);
     c->mac = run.mac;
     c->params = def.params;
     c->layers = lm_graph_node_count(g);
     c->steps = lm_plan_step_count(p);
     c->peak_activation_bytes = lm_plan_peak_activation_bytes(p);
-    set_name(c);
+    lm_result_case_set_name(c);
 }
 
-static void layer_case(lm_result_case *c, const lm_plan *p, int i, const char *network_shape) {
+static void layer_case(lm_result_case *c, const lm_plan *p, int i, const char *network_shape, unsigned isas) {
     const lm_plan_step *s = lm_plan_step_at(p, i);
+    const lm_kernel *kernel = lm_kernel_select(&s->desc, isas);
     snprintf(c->shape, sizeof c->shape, "%s/layer:%03d:%s", network_shape, i, s->name);
     snprintf(c->category, sizeof c->category, "%s", lm_layer_category_name(s->category));
     snprintf(c->op, sizeof c->op, "%s", lm_op_kind_name(s->desc.kind));
-    snprintf(c->kernel, sizeof c->kernel, "%s", s->kernel->name);
+    snprintf(c->kernel, sizeof c->kernel, "%s", kernel->name);
+    c->executed_madds = lm_kernel_executed_madds(kernel, &s->desc);
     lm_op_describe(&s->desc, c->description, sizeof c->description);
     const size_t used = strlen(c->description);
     if (s->absorbed[0]) snprintf(c->description + used, sizeof c->description - used, ", absorbed %s", s->absorbed);
@@ -79,7 +85,7 @@ static void layer_case(lm_result_case *c, const lm_plan *p, int i, const char *n
     c->madds = s->cost.madds;
     c->mac = s->cost.mac;
     c->params = s->cost.params;
-    set_name(c);
+    lm_result_case_set_name(c);
 }
 
 static bool wanted(const regex_t *filter, const lm_result_case *c) {
@@ -103,13 +109,13 @@ int lm_net_suite_add_cases(lm_results *r, const char *const *names, size_t name_
             lm_result_case c = bases[b];
             snprintf(c.network, sizeof c.network, "%s", net->name);
             c.batch = batch, c.input_h = height, c.input_w = width, c.layer_index = -1;
-            whole_network_case(&c, net, g, p, shape);
+            whole_network_case(&c, net, g, p, shape, capped(usable_isas, &bases[b]));
             if (wanted(filter, &c)) status = lm_results_add_case(r, &c);
             for (int i = 0; per_layer && i < lm_plan_step_count(p) && status == 0; i++) {
                 lm_result_case l = bases[b];
                 snprintf(l.network, sizeof l.network, "%s", net->name);
                 l.batch = batch, l.input_h = height, l.input_w = width;
-                layer_case(&l, p, i, shape);
+                layer_case(&l, p, i, shape, capped(usable_isas, &bases[b]));
                 if (wanted(filter, &l)) status = lm_results_add_case(r, &l);
             }
         }
@@ -126,6 +132,7 @@ lm_plan *lm_net_cache_load(lm_net_cache *cache, const lm_result_case *c, lm_case
     network_shape(key, sizeof key, c->network, c->batch, c->input_h, c->input_w);
     if (c->separate_elementwise) snprintf(key + strlen(key), sizeof key - strlen(key), "/separate");
     if (c->concurrent_branches) snprintf(key + strlen(key), sizeof key - strlen(key), "/concurrent");
+    snprintf(key + strlen(key), sizeof key - strlen(key), "/isas:%x", usable_isas);
     if (cache->plan && strcmp(key, cache->key) == 0) return cache->plan;
     lm_net_cache_clear(cache);
     const lm_zoo_net *net = build ? NULL : lm_zoo_find(c->network);

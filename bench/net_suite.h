@@ -18,9 +18,9 @@
 #include "result_records.h"
 
 /* Adds the cases of `names` (NULL: the whole zoo, in its order) at batch x height x width: for each
- * network, one case per entry of `bases` (one per thread count: suite, backend, threads, placement,
+ * network, one case per entry of `bases` (one per thread count and cap: suite, backend, isa, threads, placement,
  * repetitions and time unit already set), followed, with per_layer, by its layers' cases. Cases
- * whose name does not match `filter` (NULL: all) are left out. `usable_isas` picks the kernels
+ * whose name does not match `filter` (NULL: all) are left out. `usable_isas`, capped by each base's isa, picks the kernels
  * named. Returns 0, or -1 with a reason naming the network (and layer) when a network cannot take
  * the input or memory runs out. */
 int lm_net_suite_add_cases(lm_results *r, const char *const *names, size_t name_count, int batch, int height,

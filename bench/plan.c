@@ -375,5 +375,14 @@ lm_op_cost lm_plan_cost(const lm_plan *p) {
     return total;
 }
 
+uint64_t lm_plan_executed_madds(const lm_plan *p, unsigned isas) {
+    uint64_t total = 0;
+    for (int i = 0; i < p->step_count; i++) {
+        const lm_op_desc *d = &p->steps[i].info.desc;
+        total += lm_kernel_executed_madds(lm_kernel_select(d, isas), d);
+    }
+    return total;
+}
+
 size_t lm_plan_peak_activation_bytes(const lm_plan *p) { return p->peak_bytes; }
 size_t lm_plan_arena_bytes(const lm_plan *p) { return p->arena_bytes; }

@@ -78,6 +78,10 @@ const lm_plan_step *lm_plan_step_at(const lm_plan *p, int i);
 /* The cost as executed: the steps' MAdds, MAC (elements; folded BatchNorm and fused activations
  * no longer read and write their tensors) and params. */
 lm_op_cost lm_plan_cost(const lm_plan *p);
+/* The multiply-adds the kernels dispatch picks under `isas` (an OR of LM_ISA_BIT) perform on the
+ * steps, tile padding included (lm_kernel_executed_madds): the same for any plan of the graph, whatever
+ * kernels it was built with. */
+uint64_t lm_plan_executed_madds(const lm_plan *p, unsigned isas);
 /* Peak activation memory: the largest sum of the bytes of the tensors alive while one step runs
  * (its inputs, its outputs and everything kept for later steps; the input image included). */
 size_t lm_plan_peak_activation_bytes(const lm_plan *p);

@@ -1,9 +1,52 @@
 /* Result records and the arithmetic every writer shares (see result_records.h). */
 #include "result_records.h"
 
+#include "kernel.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+void lm_result_case_set_name(lm_result_case *c) {
+    char variant[128] = "", isa[24] = "";
+    if (c->variant) snprintf(variant, sizeof variant, "/kernel:%s", c->kernel);
+    if (c->isa_in_name) snprintf(isa, sizeof isa, "/isa:%s", c->isa);
+    snprintf(c->name, sizeof c->name, "%s/%s/%s%s%s/threads:%d", c->suite, c->shape, c->backend, variant, isa,
+             c->threads);
+}
+
+/* The caps of r->timed_isas, best first; at least one (an empty name for results without caps). */
+static size_t timed_caps(const lm_results *r, const char **names) {
+    size_t n = 0;
+    for (int isa = LM_ISA_COUNT - 1; isa >= 0; isa--)
+        if (r->timed_isas & LM_ISA_BIT(isa)) names[n++] = lm_isa_name((lm_isa)isa);
+    if (!n) names[n++] = "";
+    return n;
+}
+
+size_t lm_results_columns(const lm_results *r, lm_result_column *columns, size_t capacity) {
+    const char *caps[LM_ISA_COUNT];
+    const size_t cap_count = timed_caps(r, caps);
+    size_t n = 0;
+    for (size_t t = 0; t < r->thread_count_count; t++)
+        for (size_t i = 0; i < cap_count && n < capacity; i++) {
+            columns[n].threads = r->thread_counts[t].threads;
+            snprintf(columns[n].isa, sizeof columns[n].isa, "%s", caps[i]);
+            n++;
+        }
+    return n;
+}
+
+bool lm_result_in_column(const lm_result_case *c, const lm_result_column *column) {
+    return c->threads == column->threads && (!column->isa[0] || strcmp(c->isa, column->isa) == 0);
+}
+
+const char *lm_result_column_label(const lm_results *r, const lm_result_column *column, char *buf, size_t size) {
+    const char *caps[LM_ISA_COUNT];
+    if (timed_caps(r, caps) > 1) snprintf(buf, size, "%dT %s", column->threads, column->isa);
+    else snprintf(buf, size, "%dT", column->threads);
+    return buf;
+}
 
 void lm_results_free(lm_results *r) {
     for (size_t i = 0; i < r->case_count; i++) free(r->cases[i].runs);

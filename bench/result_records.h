@@ -45,6 +45,10 @@ typedef struct lm_result_case {
     char op[32];       /* the operator kind: "conv", "activation", ...; "memcpy" for the yardstick */
     char backend[16];  /* "latmac", a peer's name, or "memcpy" */
     char kernel[96];   /* latmac's kernel, e.g. "lm_f32_conv_nhwc__ref"; a peer's library and version */
+    bool variant;      /* latmac run --variants all: `kernel` was forced rather than picked by dispatch */
+    char isa[12];      /* what latmac's kernels ran under: the instruction-set cap of dispatch ("avx512",
+                          "avx2", "reference"), or a forced variant's own set; "" for peers and memcpy */
+    bool isa_in_name;  /* the name carries "/isa:<isa>" (a run that timed several caps) */
     char description[160]; /* the operator in words, e.g. "conv 1x1 stride 1 pad 0 groups 1, 56x56x128 -> 56x56x128" */
     int threads;
     /* The hardware threads (OS indexes) latmac bound the case's threads to: every thread of latmac and
@@ -52,6 +56,9 @@ typedef struct lm_result_case {
     size_t placement_count;
     unsigned placement[LM_RESULT_MAX_THREADS];
     uint64_t madds, mac, params; /* cost model (kernels/op.h); mac in elements */
+    /* The multiply-adds latmac's chosen kernels perform, from their own tiling (kernels/kernel.h):
+     * madds plus what tile padding adds; 0 for peers, memcpy and cases without MAdds. */
+    uint64_t executed_madds;
     /* Networks (suite "nets"): the zoo's network, its input, and for a per-layer case the step. */
     char network[64];       /* "" for kernel cases */
     int batch, input_h, input_w;
@@ -97,7 +104,8 @@ typedef struct lm_results {
     char *command_line;            /* the invocation, quoted for a shell (owned) */
     const lm_host *host;           /* borrowed; NULL leaves the host out */
     const lm_ceilings *ceilings;   /* the host's measured roofline (borrowed); NULL: not measured */
-    unsigned usable_isas;          /* an OR of LM_ISA_BIT (kernels/kernel.h) */
+    unsigned usable_isas;          /* an OR of LM_ISA_BIT (kernels/kernel.h): what the host can run */
+    unsigned timed_isas;           /* the caps latmac's cases ran under (--isa), an OR of LM_ISA_BIT */
     size_t peer_count;
     lm_result_peer peers[LM_RESULT_MAX_PEERS]; /* compiled in */
     size_t thread_count_count;
@@ -121,6 +129,25 @@ typedef struct lm_results {
     bool partial;
     size_t cases_planned;
 } lm_results;
+
+/* Composes c->name from its suite, shape, backend, forced variant, cap (when isa_in_name) and threads:
+ * "<suite>/<shape>/<backend>[/kernel:<kernel>][/isa:<isa>]/threads:<N>". */
+void lm_result_case_set_name(lm_result_case *c);
+
+/* A column of the tables that set latmac's cases side by side: a thread count and an instruction-set
+ * cap. */
+typedef struct lm_result_column {
+    int threads;
+    char isa[12];
+} lm_result_column;
+#define LM_RESULT_MAX_COLUMNS (LM_RESULT_MAX_THREAD_COUNTS * 3)
+
+/* The run's columns: each thread count with each cap timed (best first). Returns how many. */
+size_t lm_results_columns(const lm_results *r, lm_result_column *columns, size_t capacity);
+/* Whether latmac case c belongs to the column (its threads and cap). */
+bool lm_result_in_column(const lm_result_case *c, const lm_result_column *column);
+/* "4T", or "4T avx2" when the run timed several caps. */
+const char *lm_result_column_label(const lm_results *r, const lm_result_column *column, char *buf, size_t size);
 
 /* Frees what `r` owns (cases, runs, strings) and leaves it empty. */
 void lm_results_free(lm_results *r);
@@ -150,7 +177,8 @@ bool lm_result_seconds(const lm_result_case *c, const char *statistic, double *s
 /* The coefficient of variation of the real time (a ratio), when there were repetitions to compute it. */
 bool lm_result_cv(const lm_result_case *c, double *cv);
 
-/* The case with the same suite, shape and thread count on `backend`, or NULL. */
+/* The case with the same suite, shape and thread count on `backend`, or NULL (a peer has one case for
+ * all of latmac's instruction sets and variants). */
 const lm_result_case *lm_result_sibling(const lm_results *r, const lm_result_case *c, const char *backend);
 
 /* latmac's median over `peer`'s median for the same shape and threads (above 1: latmac is slower).

@@ -66,11 +66,18 @@ __attribute__((format(printf, 2, 3))) static void note(const lm_run_config *cfg,
     va_end(ap);
 }
 
-/* Fills `c` for shape `kc` on `backend` (NULL peer: latmac or memcpy as named) at `threads`. */
+/* The instruction sets dispatch may use for a latmac case: the host's, up to the case's cap. */
+static unsigned case_isas(const lm_results *r, const lm_result_case *c) {
+    const int cap = lm_isa_from_name(c->isa);
+    return cap < 0 ? r->usable_isas : lm_isas_up_to(r->usable_isas, (lm_isa)cap);
+}
+
+/* Fills `c` for shape `kc` on `backend` (NULL peer: latmac or memcpy as named) at `threads`; a latmac
+ * case runs under `cap`, or runs `variant` when not NULL. */
 static void plan_case(const lm_run_config *cfg, const lm_results *r, const lm_kernel_case *kc, const char *backend,
-                      const lm_peer_backend *peer, int threads, lm_result_case *c) {
+                      const lm_peer_backend *peer, int threads, lm_isa cap, const lm_kernel *variant,
+                      lm_result_case *c) {
     memset(c, 0, sizeof *c);
-    snprintf(c->name, sizeof c->name, "%s/%s/%s/threads:%d", cfg->suite, kc->name, backend, threads);
     copy_text(c->suite, sizeof c->suite, cfg->suite);
     copy_text(c->shape, sizeof c->shape, kc->name);
     copy_text(c->category, sizeof c->category, lm_case_category_name(kc->category));
@@ -86,11 +93,20 @@ static void plan_case(const lm_run_config *cfg, const lm_results *r, const lm_ke
         snprintf(c->kernel, sizeof c->kernel, "%s parallel region", backend);
         copy_text(c->op, sizeof c->op, "parallel_region");
         snprintf(c->description, sizeof c->description, "an empty parallel region of %d thread(s)", threads);
+        lm_result_case_set_name(c);
         return;
     }
+    const lm_kernel *kernel = NULL;
     if (peer) snprintf(c->kernel, sizeof c->kernel, "%s %s", peer->name, peer->version);
     else if (copy) copy_text(c->kernel, sizeof c->kernel, LM_BACKEND_MEMCPY);
-    else copy_text(c->kernel, sizeof c->kernel, lm_kernel_select(&kc->desc, r->usable_isas)->name);
+    else {
+        copy_text(c->isa, sizeof c->isa, lm_isa_name(variant ? variant->isa : cap));
+        c->isa_in_name = !variant && cfg->isa_count > 1;
+        c->variant = variant != NULL;
+        kernel = variant ? variant : lm_kernel_select(&kc->desc, case_isas(r, c));
+        copy_text(c->kernel, sizeof c->kernel, kernel->name);
+    }
+    lm_result_case_set_name(c);
     if (copy) {
         uint64_t elements = 0;
         for (int i = 0; i < lm_op_input_count(&kc->desc); i++)
@@ -106,6 +122,7 @@ static void plan_case(const lm_run_config *cfg, const lm_results *r, const lm_ke
         c->madds = cost.madds;
         c->mac = cost.mac;
         c->params = cost.params;
+        if (kernel) c->executed_madds = lm_kernel_executed_madds(kernel, &kc->desc);
     }
 }
 
@@ -114,6 +131,9 @@ static void plan_facts(const lm_run_config *cfg, lm_results *r) {
     copy_text(r->suite, sizeof r->suite, cfg->suite);
     r->host = host;
     r->usable_isas = lm_usable_isas(host);
+    r->timed_isas = 0;
+    for (size_t i = 0; i < cfg->isa_count; i++) r->timed_isas |= LM_ISA_BIT(cfg->isas[i]);
+    if (!r->timed_isas) r->timed_isas = LM_ISA_BIT(lm_isa_best(r->usable_isas));
     for (int i = 0; i < lm_peer_backend_count && r->peer_count < LM_RESULT_MAX_PEERS; i++) {
         copy_text(r->peers[r->peer_count].name, sizeof r->peers[0].name, lm_peer_backends[i]->name);
         copy_text(r->peers[r->peer_count].version, sizeof r->peers[0].version, lm_peer_backends[i]->version);
@@ -133,23 +153,60 @@ static void plan_facts(const lm_run_config *cfg, lm_results *r) {
 /* The nets suite, or a suite defined above bench/: latmac's executor on each network, at each thread
  * count. */
 static int plan_networks(const lm_run_config *cfg, lm_results *r, char *err, size_t err_size) {
-    lm_result_case bases[LM_RESULT_MAX_THREAD_COUNTS];
-    for (size_t t = 0; t < r->thread_count_count; t++) {
-        lm_result_case *c = &bases[t];
-        memset(c, 0, sizeof *c);
-        copy_text(c->suite, sizeof c->suite, cfg->suite);
-        copy_text(c->backend, sizeof c->backend, LM_BACKEND_LATMAC);
-        c->threads = r->thread_counts[t].threads;
-        c->repetitions = cfg->repetitions;
-        copy_text(c->time_unit, sizeof c->time_unit, "us");
-        c->family_index = -1;
-        place(cfg->host, c->threads, &c->placement_count, c->placement);
-    }
+    lm_result_case bases[LM_RESULT_MAX_THREAD_COUNTS * LM_ISA_COUNT];
+    size_t count = 0;
+    for (size_t t = 0; t < r->thread_count_count; t++)
+        for (int isa = LM_ISA_COUNT - 1; isa >= 0; isa--) {
+            if (!(r->timed_isas & LM_ISA_BIT(isa))) continue;
+            lm_result_case *c = &bases[count++];
+            memset(c, 0, sizeof *c);
+            copy_text(c->suite, sizeof c->suite, cfg->suite);
+            copy_text(c->backend, sizeof c->backend, LM_BACKEND_LATMAC);
+            copy_text(c->isa, sizeof c->isa, lm_isa_name((lm_isa)isa));
+            c->isa_in_name = cfg->isa_count > 1;
+            c->threads = r->thread_counts[t].threads;
+            c->repetitions = cfg->repetitions;
+            copy_text(c->time_unit, sizeof c->time_unit, "us");
+            c->family_index = -1;
+            place(cfg->host, c->threads, &c->placement_count, c->placement);
+        }
     if (cfg->source)
-        return cfg->source->add_cases(r, bases, r->thread_count_count, cfg->filter, cfg->source->context, err, err_size);
+        return cfg->source->add_cases(r, bases, count, cfg->filter, cfg->source->context, err, err_size);
     return lm_net_suite_add_cases(r, cfg->nets, cfg->net_count, cfg->batch ? cfg->batch : 1,
                                   cfg->input_h ? cfg->input_h : 224, cfg->input_w ? cfg->input_w : 224, cfg->per_layer,
-                                  bases, r->thread_count_count, cfg->filter, r->usable_isas, err, err_size);
+                                  bases, count, cfg->filter, r->usable_isas, err, err_size);
+}
+
+static int add_planned(const lm_run_config *cfg, lm_results *r, const lm_result_case *c, char *err, size_t err_size) {
+    if (cfg->filter && regexec(cfg->filter, c->name, 0, NULL, 0) != 0) return 0;
+    return lm_results_add_case(r, c) == 0 ? 0 : lm_error(err, err_size, "out of memory while planning");
+}
+
+/* The shape's latmac cases: one per cap, then (--variants all) every other kernel that can run it. */
+static int plan_latmac(const lm_run_config *cfg, lm_results *r, const lm_kernel_case *kc, int threads, char *err,
+                       size_t err_size) {
+    const lm_isa best = lm_isa_best(r->usable_isas);
+    const size_t caps = cfg->isa_count ? cfg->isa_count : 1;
+    const lm_kernel *picked[LM_ISA_COUNT];
+    for (size_t i = 0; i < caps; i++) {
+        const lm_isa cap = cfg->isa_count ? cfg->isas[i] : best;
+        lm_result_case c;
+        plan_case(cfg, r, kc, LM_BACKEND_LATMAC, NULL, threads, cap, NULL, &c);
+        picked[i] = lm_kernel_find(c.kernel);
+        if (add_planned(cfg, r, &c, err, err_size) != 0) return -1;
+    }
+    for (int k = 0; cfg->variants && k < lm_kernel_count; k++) {
+        const lm_kernel *kernel = lm_kernels[k];
+        bool timed = false;
+        for (size_t i = 0; i < caps; i++) timed |= picked[i] == kernel;
+        if (timed || kernel->kind != kc->desc.kind || !(r->usable_isas & LM_ISA_BIT(kernel->isa)) ||
+            (kernel->supports && !kernel->supports(&kc->desc)))
+            continue;
+        lm_result_case c;
+        plan_case(cfg, r, kc, LM_BACKEND_LATMAC, NULL, threads, kernel->isa, kernel, &c);
+        if (add_planned(cfg, r, &c, err, err_size) != 0) return -1;
+    }
+    return 0;
 }
 
 static int plan_cases(const lm_run_config *cfg, lm_results *r, char *err, size_t err_size) {
@@ -177,21 +234,20 @@ static int plan_cases(const lm_run_config *cfg, lm_results *r, char *err, size_t
             if (kc->category == LM_CASE_RUNTIME) { /* each threading runtime, latmac's first */
                 for (int rt = 0; rt < lm_region_runtime_count; rt++) {
                     lm_result_case c;
-                    plan_case(cfg, r, kc, lm_region_runtimes[rt]->name, NULL, threads, &c);
-                    if (cfg->filter && regexec(cfg->filter, c.name, 0, NULL, 0) != 0) continue;
-                    if (lm_results_add_case(r, &c) != 0) return lm_error(err, err_size, "out of memory while planning");
+                    plan_case(cfg, r, kc, lm_region_runtimes[rt]->name, NULL, threads, LM_ISA_REFERENCE, NULL, &c);
+                    if (add_planned(cfg, r, &c, err, err_size) != 0) return -1;
                 }
                 continue;
             }
             /* latmac, then each peer, then the copy yardstick */
-            for (int b = -1; b <= lm_peer_backend_count; b++) {
-                const lm_peer_backend *peer = b >= 0 && b < lm_peer_backend_count ? lm_peer_backends[b] : NULL;
-                const char *backend = b < 0 ? LM_BACKEND_LATMAC : peer ? peer->name : LM_BACKEND_MEMCPY;
-                if (!peer && b >= 0 && !lm_case_category_memory_bound(kc->category)) continue;
+            if (plan_latmac(cfg, r, kc, threads, err, err_size) != 0) return -1;
+            for (int b = 0; b <= lm_peer_backend_count; b++) {
+                const lm_peer_backend *peer = b < lm_peer_backend_count ? lm_peer_backends[b] : NULL;
+                const char *backend = peer ? peer->name : LM_BACKEND_MEMCPY;
+                if (!peer && !lm_case_category_memory_bound(kc->category)) continue;
                 lm_result_case c;
-                plan_case(cfg, r, kc, backend, peer, threads, &c);
-                if (cfg->filter && regexec(cfg->filter, c.name, 0, NULL, 0) != 0) continue;
-                if (lm_results_add_case(r, &c) != 0) return lm_error(err, err_size, "out of memory while planning");
+                plan_case(cfg, r, kc, backend, peer, threads, LM_ISA_REFERENCE, NULL, &c);
+                if (add_planned(cfg, r, &c, err, err_size) != 0) return -1;
             }
         }
     }
@@ -277,7 +333,8 @@ static int prepare(bench_case *c) {
     if (c->kind == BACKEND_NETWORK || c->kind == BACKEND_LAYER) {
         const lm_suite_source *source = c->runner->cfg->source;
         c->plan = lm_net_cache_load(&c->runner->nets, c->result, source ? source->build : NULL,
-                                    source ? source->context : NULL, c->runner->results->usable_isas, why, sizeof why);
+                                    source ? source->context : NULL, case_isas(c->runner->results, c->result), why,
+                                    sizeof why);
         if (!c->plan) goto failed;
         return c->prepared = 1;
     }
@@ -304,7 +361,8 @@ static int prepare(bench_case *c) {
     }
     if (lm_case_data_create(d, lm_seed_of(c->shape->name), &c->data) != 0) goto out_of_memory;
     if (c->kind == BACKEND_LATMAC) {
-        c->op = lm_op_create(d, c->data.params, NULL, c->runner->results->usable_isas, why, sizeof why);
+        const lm_kernel *variant = c->result->variant ? lm_kernel_find(c->result->kernel) : NULL;
+        c->op = lm_op_create(d, c->data.params, variant, case_isas(c->runner->results, c->result), why, sizeof why);
         if (!c->op) goto failed;
         copy_text(c->result->kernel, sizeof c->result->kernel, lm_op_kernel(c->op)->name);
     } else {

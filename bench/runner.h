@@ -5,7 +5,8 @@
  * without running anything. Running registers them with
  * Google Benchmark and collects every repetition and aggregate into the plan's records.
  *
- * Backends: "latmac" (kernel dispatch, lm_op_create with the host's usable instruction sets), every
+ * Backends: "latmac" (kernel dispatch, lm_op_create with the host's usable instruction sets up to the
+ * case's cap, or a forced variant), every
  * compiled-in peer (bench/peer.h) that has an equivalent of the shape, and "memcpy" for memory-bound
  * cases: a copy of the case's input bytes, split across the same threads on the same pool.
  *
@@ -27,6 +28,7 @@
 
 #include "host.h"
 #include "graph.h"
+#include "kernel.h"
 #include "progress.h"
 #include "result_records.h"
 
@@ -51,6 +53,14 @@ typedef struct lm_run_config {
     const regex_t *filter;  /* matched against case names; NULL: every case */
     const int *threads;     /* thread counts, each >= 1 */
     size_t thread_count;
+    /* The instruction-set caps latmac's cases run under, each usable here (bench/isa.h), best first;
+     * none: the best the host can use. With several, each latmac case runs once per cap, named with
+     * "/isa:<cap>". */
+    const lm_isa *isas;
+    size_t isa_count;
+    /* The kernel suite also times every registered kernel this host can run for each shape, not only
+     * the one dispatch picks: "<suite>/<shape>/latmac/kernel:<kernel>/threads:<N>". */
+    bool variants;
     int repetitions;        /* >= 1 */
     double min_time;        /* seconds per repetition, > 0 */
     double warmup_time;     /* seconds before the first repetition, >= 0 */

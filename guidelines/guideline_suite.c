@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "isa.h"
 #include "plan.h"
 
 /* "<a>/<b>" into dst (ids are short: a longer one would be cut, never overflow). */
@@ -42,8 +43,10 @@ static void fill_case(lm_result_case *r, const lm_result_case *base, const lm_gu
 }
 
 /* The executed MAC, steps and peak of a case's plan (the reference kernels pack fastest; costs do not
- * depend on the kernels). */
-static int plan_facts(const lm_graph *g, const lm_guideline_case *c, lm_result_case *r, char *err, size_t err_size) {
+ * depend on the kernels), and the multiply-adds performed under each cap of the run
+ * (executed[isa], for the kernels dispatch would pick there). */
+static int plan_facts(const lm_graph *g, const lm_guideline_case *c, const lm_results *results, lm_result_case *r,
+                      uint64_t executed[LM_ISA_COUNT], char *err, size_t err_size) {
     const lm_plan_options o = {.separate_elementwise = c->separate_elementwise,
                                .concurrent_branches = c->concurrent_branches};
     lm_plan *p = lm_plan_create(g, &o, err, err_size);
@@ -51,6 +54,8 @@ static int plan_facts(const lm_graph *g, const lm_guideline_case *c, lm_result_c
     r->mac = lm_plan_cost(p).mac;
     r->steps = lm_plan_step_count(p);
     r->peak_activation_bytes = lm_plan_peak_activation_bytes(p);
+    for (int isa = 0; isa < LM_ISA_COUNT; isa++)
+        executed[isa] = lm_plan_executed_madds(p, lm_isas_up_to(results->usable_isas, (lm_isa)isa));
     lm_plan_destroy(p);
     return 0;
 }
@@ -75,8 +80,9 @@ static int add_cases(lm_results *results, const lm_result_case *bases, size_t ba
                     return -1;
                 }
                 lm_result_case facts;
+                uint64_t executed[LM_ISA_COUNT];
                 fill_case(&facts, &bases[0], x, &cases[i], scale, g);
-                const int planned = plan_facts(g, &cases[i], &facts, err, err_size);
+                const int planned = plan_facts(g, &cases[i], results, &facts, executed, err, err_size);
                 lm_graph_destroy(g);
                 if (planned != 0) return -1;
                 for (size_t b = 0; b < base_count; b++) {
@@ -84,7 +90,11 @@ static int add_cases(lm_results *results, const lm_result_case *bases, size_t ba
                     r.threads = bases[b].threads;
                     r.placement_count = bases[b].placement_count;
                     memcpy(r.placement, bases[b].placement, sizeof r.placement);
-                    snprintf(r.name, sizeof r.name, "%s/%s/%s/threads:%d", r.suite, r.shape, r.backend, r.threads);
+                    memcpy(r.isa, bases[b].isa, sizeof r.isa);
+                    r.isa_in_name = bases[b].isa_in_name;
+                    const int cap = lm_isa_from_name(r.isa);
+                    r.executed_madds = executed[cap < 0 ? lm_isa_best(results->usable_isas) : (lm_isa)cap];
+                    lm_result_case_set_name(&r);
                     if (filter && regexec(filter, r.name, 0, NULL, 0) != 0) continue;
                     if (lm_results_add_case(results, &r) != 0) return lm_error(err, err_size, "out of memory");
                 }

@@ -18,24 +18,26 @@ static size_t repetition_times(const lm_result_case *c, double *times, size_t ma
 
 static bool same_group(const lm_result_case *a, const lm_result_case *b) {
     return strcmp(a->experiment, b->experiment) == 0 && strcmp(a->group, b->group) == 0 && a->scale == b->scale &&
-           a->threads == b->threads;
+           a->threads == b->threads && strcmp(a->isa, b->isa) == 0;
 }
 
-/* Whether (a, b) is one of the experiment's comparisons at `threads`: a the group's predicted-fastest
- * case, b one it predicts slower. */
-static bool is_pair(const lm_result_case *a, const lm_result_case *b, const char *e, int threads) {
-    return strcmp(a->experiment, e) == 0 && a->threads == threads && a->rank == 0 && same_group(a, b) && b->rank > 0;
+/* Whether (a, b) is one of the experiment's comparisons at `threads` and instruction set `isa`: a the
+ * group's predicted-fastest case, b one it predicts slower. */
+static bool is_pair(const lm_result_case *a, const lm_result_case *b, const char *e, int threads, const char *isa) {
+    return strcmp(a->experiment, e) == 0 && a->threads == threads && strcmp(a->isa, isa) == 0 && a->rank == 0 &&
+           same_group(a, b) && b->rank > 0;
 }
 
-/* Builds the verdict of experiment `e` at `threads`. */
-static int decide(const lm_results *r, const char *e, int threads, lm_guideline_verdict *v) {
+/* Builds the verdict of experiment `e` at `threads` and `isa`. */
+static int decide(const lm_results *r, const char *e, int threads, const char *isa, lm_guideline_verdict *v) {
     memset(v, 0, sizeof *v);
     snprintf(v->experiment, sizeof v->experiment, "%s", e);
+    snprintf(v->isa, sizeof v->isa, "%s", isa);
     v->threads = threads;
     /* every (predicted-fastest, predicted-slower) pair of a group */
     size_t pairs = 0;
     for (size_t i = 0; i < r->case_count; i++)
-        for (size_t j = 0; j < r->case_count; j++) pairs += is_pair(&r->cases[i], &r->cases[j], e, threads);
+        for (size_t j = 0; j < r->case_count; j++) pairs += is_pair(&r->cases[i], &r->cases[j], e, threads, isa);
     if (!pairs) return 0;
     v->comparisons = calloc(pairs, sizeof *v->comparisons);
     lm_comparison *tests = calloc(pairs, sizeof *tests);
@@ -47,7 +49,7 @@ static int decide(const lm_results *r, const char *e, int threads, lm_guideline_
     for (size_t i = 0; i < r->case_count; i++)
         for (size_t j = 0; j < r->case_count; j++) {
             const lm_result_case *a = &r->cases[i], *b = &r->cases[j];
-            if (!is_pair(a, b, e, threads)) continue;
+            if (!is_pair(a, b, e, threads, isa)) continue;
             double *fa = times + 2 * v->count * LM_RESULT_MAX_REPETITIONS, *sl = fa + LM_RESULT_MAX_REPETITIONS;
             const size_t nf = repetition_times(a, fa, LM_RESULT_MAX_REPETITIONS),
                          ns = repetition_times(b, sl, LM_RESULT_MAX_REPETITIONS);
@@ -80,12 +82,13 @@ int lm_guideline_verdicts(const lm_results *r, lm_guideline_verdict **verdicts, 
         if (!c->experiment[0]) continue;
         bool seen = false;
         for (size_t k = 0; k < *count; k++)
-            seen |= strcmp((*verdicts)[k].experiment, c->experiment) == 0 && (*verdicts)[k].threads == c->threads;
+            seen |= strcmp((*verdicts)[k].experiment, c->experiment) == 0 && (*verdicts)[k].threads == c->threads &&
+                    strcmp((*verdicts)[k].isa, c->isa) == 0;
         if (seen) continue;
         lm_guideline_verdict *more = realloc(*verdicts, (*count + 1) * sizeof *more);
         if (!more) goto out_of_memory;
         *verdicts = more;
-        if (decide(r, c->experiment, c->threads, &more[*count]) != 0) {
+        if (decide(r, c->experiment, c->threads, c->isa, &more[*count]) != 0) {
             free(more[*count].comparisons);
             goto out_of_memory;
         }

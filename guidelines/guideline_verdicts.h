@@ -19,12 +19,13 @@ typedef struct lm_guideline_comparison {
 typedef struct lm_guideline_verdict {
     char experiment[8];
     int threads;
+    char isa[12]; /* the cases' instruction-set cap (lm_result_case.isa) */
     lm_verdict verdict;
     size_t count, confirms, contradicts;
     lm_guideline_comparison *comparisons; /* count of them */
 } lm_guideline_verdict;
 
-/* Every experiment x thread count of `r` with at least one comparison whose cases ran without error.
+/* Every experiment x thread count x instruction-set cap of `r` with at least one comparison whose cases ran without error.
  * Returns 0 and the verdicts (free with lm_guideline_verdicts_free), or -1 when memory runs out. */
 int lm_guideline_verdicts(const lm_results *r, lm_guideline_verdict **verdicts, size_t *count);
 void lm_guideline_verdicts_free(lm_guideline_verdict *verdicts, size_t count);

@@ -20,6 +20,7 @@ typedef struct lm_proxy_fit {
 typedef struct lm_proxy_result {
     const char *population; /* "networks" or "kernels" */
     int threads;
+    char isa[12];           /* the cases' instruction-set cap ("" for results that record none) */
     size_t count;           /* cases behind the figures */
     lm_proxy_fit madds, mac;
 } lm_proxy_result;
@@ -31,7 +32,7 @@ double lm_spearman(const double *x, const double *y, size_t n);
 /* The fit of log(y) on log(x) (positive values, n >= 2). */
 void lm_log_fit(const double *x, const double *y, size_t n, double *slope, double *r2);
 
-/* One result per population and thread count with at least 3 cases, into out[0..max); returns how
+/* One result per population, thread count and instruction-set cap with at least 3 cases, into out[0..max); returns how
  * many. */
 size_t lm_proxy_analyse(const lm_results *r, lm_proxy_result *out, size_t max);
 

@@ -9,11 +9,11 @@
 #include "experiment.h"
 #include "guideline_verdicts.h"
 
-/* The first case of experiment e in group g with label l at `threads`, or NULL. */
-static const lm_result_case *find(const lm_results *r, const lm_result_case *like, int threads) {
+/* The first case like `like` (experiment, group, label, scale, plan) in `column`, or NULL. */
+static const lm_result_case *find(const lm_results *r, const lm_result_case *like, const lm_result_column *column) {
     for (size_t i = 0; i < r->case_count; i++) {
         const lm_result_case *c = &r->cases[i];
-        if (c->threads == threads && c->scale == like->scale && strcmp(c->experiment, like->experiment) == 0 &&
+        if (lm_result_in_column(c, column) && c->scale == like->scale && strcmp(c->experiment, like->experiment) == 0 &&
             strcmp(c->group, like->group) == 0 && strcmp(c->label, like->label) == 0 &&
             c->separate_elementwise == like->separate_elementwise && c->concurrent_branches == like->concurrent_branches)
             return c;
@@ -37,28 +37,29 @@ static int write_cases(FILE *out, const lm_results *r, const char *experiment) {
     if (fprintf(out, "%s  %-14s %-*s %9s %8s %9s %9s", experiment, "group", width, "case", "MAdds M", "MAC M",
                 "paper GPU", "paper ARM") < 0)
         return -1;
-    for (size_t t = 0; t < r->thread_count_count; t++)
-        if (fprintf(out, "  %4dT img/s   cv", r->thread_counts[t].threads) < 0) return -1;
+    lm_result_column columns[LM_RESULT_MAX_COLUMNS];
+    const size_t column_count = lm_results_columns(r, columns, LM_RESULT_MAX_COLUMNS);
+    char label[32];
+    for (size_t t = 0; t < column_count; t++)
+        if (fprintf(out, "  %10s img/s   cv", lm_result_column_label(r, &columns[t], label, sizeof label)) < 0) return -1;
     if (fputc('\n', out) == EOF) return -1;
     for (size_t i = 0; i < r->case_count; i++) {
         const lm_result_case *c = &r->cases[i];
-        /* one line per case: its first thread count's record stands for the others */
-        if (strcmp(c->experiment, experiment) != 0 || find(r, c, c->threads) != c ||
-            c->threads != r->thread_counts[0].threads)
-            continue;
+        /* one line per case: its first column's record stands for the others */
+        if (strcmp(c->experiment, experiment) != 0 || !column_count || find(r, c, &columns[0]) != c) continue;
         char gpu[16] = "-", arm[16] = "-";
         if (c->paper_gpu > 0) snprintf(gpu, sizeof gpu, "%.0f", c->paper_gpu);
         if (c->paper_arm > 0) snprintf(arm, sizeof arm, "%.1f", c->paper_arm);
         if (fprintf(out, "%-2s  %-14s %-*s %9.1f %8.2f %9s %9s", "", c->group, width, c->label, c->madds / 1e6,
                     c->mac / 1e6, gpu, arm) < 0)
             return -1;
-        for (size_t t = 0; t < r->thread_count_count; t++) {
-            const lm_result_case *at = find(r, c, r->thread_counts[t].threads);
+        for (size_t t = 0; t < column_count; t++) {
+            const lm_result_case *at = find(r, c, &columns[t]);
             double images = 0, cv = 0;
             if (at && lm_result_images_per_second(at, &images)) {
                 const bool has_cv = lm_result_cv(at, &cv);
-                if (fprintf(out, "  %11.1f %5.1f%%", images, has_cv ? 100 * cv : 0.0) < 0) return -1;
-            } else if (fprintf(out, "  %11s %6s", "-", "") < 0) {
+                if (fprintf(out, "  %16.1f %5.1f%%", images, has_cv ? 100 * cv : 0.0) < 0) return -1;
+            } else if (fprintf(out, "  %16s %6s", "-", "") < 0) {
                 return -1;
             }
         }
@@ -68,8 +69,10 @@ static int write_cases(FILE *out, const lm_results *r, const char *experiment) {
 }
 
 static int write_verdict(FILE *out, const lm_results *r, const lm_guideline_verdict *v) {
-    if (fprintf(out, "%s at %d thread(s): %s (%zu of %zu comparisons confirm, %zu contradict)\n", v->experiment,
-                v->threads, lm_verdict_name(v->verdict), v->confirms, v->count, v->contradicts) < 0)
+    const bool several_caps = (r->timed_isas & (r->timed_isas - 1)) != 0;
+    if (fprintf(out, "%s at %d thread(s)%s%s: %s (%zu of %zu comparisons confirm, %zu contradict)\n", v->experiment,
+                v->threads, several_caps ? ", " : "", several_caps ? v->isa : "", lm_verdict_name(v->verdict),
+                v->confirms, v->count, v->contradicts) < 0)
         return -1;
     const int width = label_width(r, v->experiment);
     for (size_t k = 0; k < v->count; k++) {

@@ -1,6 +1,8 @@
 /* The host probe as JSON (see host_report.h for the conventions). */
 #include "host_report.h"
 
+#include "isa.h"
+
 #include <math.h>
 #include <stdbool.h>
 
@@ -11,18 +13,24 @@ static json_t *real_or_unknown(double v) { return v >= 0 ? json_real(v) : json_s
 static json_t *int_or_unknown(int v) { return v >= 0 ? json_integer(v) : json_string(LM_HOST_UNKNOWN); }
 
 static json_t *cpu_json(const lm_host *h) {
-    json_t *simd = json_object(), *usable = json_array();
+    json_t *simd = json_object(), *usable = json_array(), *disagreements = json_array(), *isas = json_array();
     for (int f = 0; f < LM_SIMD_COUNT; f++) {
         json_object_set_new(simd, lm_simd_name(f), json_boolean(h->simd[f]));
         if (lm_host_simd_usable(h, f)) json_array_append_new(usable, json_string(lm_simd_name(f)));
+        if (lm_host_libcpuid_disagrees(h, f))
+            json_array_append_new(disagreements, json_pack("{s:s, s:b, s:b}", "feature", lm_simd_name(f), "cpuid",
+                                                           h->simd[f], "libcpuid", h->libcpuid_simd[f]));
     }
-    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b, s:b, s:o}",
+    const unsigned usable_isas = lm_usable_isas(h);
+    for (int isa = LM_ISA_COUNT - 1; isa >= 0; isa--)
+        if (usable_isas & LM_ISA_BIT(isa)) json_array_append_new(isas, json_string(lm_isa_name(isa)));
+    return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:b, s:b, s:o, s:o, s:o}",
                      "vendor", h->vendor, "brand", h->brand, "microarchitecture", h->microarchitecture,
                      "family", int_or_unknown(h->family), "model", int_or_unknown(h->model),
-                     "stepping", int_or_unknown(h->stepping),
+                     "stepping", int_or_unknown(h->stepping), "simd_source", "cpuid",
                      "simd", h->simd_known ? simd : (json_decref(simd), json_string(LM_HOST_UNKNOWN)),
                      "os_avx_state", h->os_avx_state, "os_avx512_state", h->os_avx512_state,
-                     "usable_simd", usable);
+                     "usable_simd", usable, "libcpuid_disagrees", disagreements, "kernel_isas", isas);
 }
 
 static json_t *caches_json(const lm_host *h) {

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "isa.h"
 #include "units.h"
 
 /* A size, or "unknown" for 0 (the probe's "not revealed"). */
@@ -37,6 +38,27 @@ static void write_cpu(FILE *out, const lm_host *h) {
         sep = " ";
     }
     fputc('\n', out);
+    /* Where libcpuid's flags differ from the CPUID bits, say so: dispatch follows the bits. */
+    for (int pass = 0; pass < 2; pass++) {
+        const bool set = pass == 0; /* features CPUID sets and libcpuid misses, then the reverse */
+        bool any = false;
+        for (int f = 0; f < LM_SIMD_COUNT; f++) {
+            if (!lm_host_libcpuid_disagrees(h, f) || h->simd[f] != set) continue;
+            fprintf(out, "%s %s", any ? "" : set ? "  note            libcpuid misses" : "  note            libcpuid adds",
+                    lm_simd_name(f));
+            any = true;
+        }
+        if (any) fprintf(out, " (CPUID %s); latmac follows CPUID\n", set ? "sets them" : "does not set them");
+    }
+    fputs("  kernel ISAs     ", out);
+    const unsigned isas = lm_usable_isas(h);
+    sep = "";
+    for (int isa = LM_ISA_COUNT - 1; isa >= 0; isa--) {
+        if (!(isas & LM_ISA_BIT(isa))) continue;
+        fprintf(out, "%s%s", sep, lm_isa_name(isa));
+        sep = " ";
+    }
+    fputs(" (usable here, best first; cap with --isa or LATMAC_ISA)\n", out);
 }
 
 static void write_topology(FILE *out, const lm_host *h) {

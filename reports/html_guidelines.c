@@ -168,7 +168,7 @@ static void verdicts(lm_report *r, const char *id) {
     lm_html_raw(h, "<ul class=\"verdicts\">\n");
     for (size_t c = 0; c < r->column_count; c++) {
         const json_t *v = lm_report_find(json_object_get(r->columns[c].run->latmac, "verdicts"), "experiment", id,
-                                         r->columns[c].threads);
+                                         &r->columns[c]);
         lm_html_raw(h, "<li>");
         lm_html_text(h, r->columns[c].name);
         lm_html_raw(h, ": ");

@@ -232,7 +232,7 @@ static void proxy_note(lm_report *r) {
     bool any = false;
     for (size_t c = 0; c < r->column_count; c++) {
         const json_t *p = lm_report_find(json_object_get(r->columns[c].run->latmac, "proxies"), "cases", "networks",
-                                         r->columns[c].threads);
+                                         &r->columns[c]);
         if (!p) continue;
         lm_html_printf(h, "%s", any ? "; " : "");
         lm_html_text(h, r->columns[c].name);

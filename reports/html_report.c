@@ -38,18 +38,24 @@ static const char style[] =
     "@media print{nav{display:none}main{max-width:none;padding:0}body{font-size:11px}h2{break-after:avoid}"
     "table{font-size:9.5px}.table-wrap{overflow:visible}svg.chart{max-width:100%}}\n";
 
-/* One column per run and thread count, in the runs' order. */
+/* One column per run, thread count and cap, in the runs' order. */
 static void make_columns(lm_report *r) {
     for (size_t i = 0; i < r->run_count; i++) {
         const lm_report_run *run = &r->runs[i];
-        for (size_t t = 0; t < run->thread_count && r->column_count < LM_REPORT_MAX_COLUMNS; t++) {
-            lm_report_column *c = &r->columns[r->column_count++];
-            c->run = run, c->run_index = i, c->threads = run->threads[t];
-            if (r->run_count > 1)
-                snprintf(c->name, sizeof c->name, "%c, %d thread%s", run->letter, c->threads, c->threads == 1 ? "" : "s");
-            else
-                snprintf(c->name, sizeof c->name, "%d thread%s", c->threads, c->threads == 1 ? "" : "s");
-        }
+        const size_t caps = run->isa_count ? run->isa_count : 1;
+        for (size_t t = 0; t < run->thread_count; t++)
+            for (size_t k = 0; k < caps && r->column_count < LM_REPORT_MAX_COLUMNS; k++) {
+                lm_report_column *c = &r->columns[r->column_count++];
+                c->run = run, c->run_index = i, c->threads = run->threads[t];
+                snprintf(c->isa, sizeof c->isa, "%s", run->isa_count ? run->isas[k] : "");
+                char cap[24] = "";
+                if (run->isa_count > 1) snprintf(cap, sizeof cap, ", %s", c->isa);
+                if (r->run_count > 1)
+                    snprintf(c->name, sizeof c->name, "%c, %d thread%s%s", run->letter, c->threads,
+                             c->threads == 1 ? "" : "s", cap);
+                else
+                    snprintf(c->name, sizeof c->name, "%d thread%s%s", c->threads, c->threads == 1 ? "" : "s", cap);
+            }
     }
 }
 

@@ -13,12 +13,15 @@
 #define LM_REPORT_MAX_SWEEP 64  /* working sets of a bandwidth sweep drawn */
 #define LM_REPORT_MAX_LEVELS 8  /* memory levels drawn as roofs */
 
-/* A column of the report's tables and a series of its charts: one run at one thread count. */
+/* A column of the report's tables and a series of its charts: one run at one thread count and one
+ * instruction-set cap. */
 typedef struct lm_report_column {
     const lm_report_run *run;
     size_t run_index;
     int threads;
-    char name[48]; /* "2 threads", or "B, 2 threads" when comparing runs */
+    char isa[12];  /* the cap of latmac's cases; "" for a run that records none */
+    char name[64]; /* "2 threads", "2 threads, avx2" when the run timed several caps, "B, 2 threads" when
+                      comparing runs */
 } lm_report_column;
 
 typedef struct lm_report {
@@ -36,7 +39,7 @@ json_t *lm_report_column_case(const lm_report_column *c, const char *suite, cons
  * files' order; the caller owns the list (empty when out of memory). */
 json_t *lm_report_distinct_cases(const lm_report *r, bool (*keep)(const json_t *entry, const void *context),
                                  const void *context);
-/* The first run's column at c's thread count, when c belongs to a later run: what "vs A" compares
+/* The first run's column at c's thread count and cap, when c belongs to a later run: what "vs A" compares
  * with. NULL otherwise. */
 const lm_report_column *lm_report_baseline(const lm_report *r, const lm_report_column *c);
 
@@ -52,8 +55,9 @@ void lm_report_group_th(lm_html *h, const char *text, size_t span);
 void lm_report_roof_cell(lm_html *h, const json_t *entry);
 /* The case's flags ("noisy", "load") and "error" as small badges. */
 void lm_report_flags(lm_html *h, const json_t *entry);
-/* The entry of a list (e.g. context.latmac.verdicts) whose `key` is `value` at `threads`, or NULL. */
-const json_t *lm_report_find(const json_t *list, const char *key, const char *value, int threads);
+/* The entry of a list (e.g. context.latmac.verdicts) whose `key` is `value` at c's threads and cap, or
+ * NULL. */
+const json_t *lm_report_find(const json_t *list, const char *key, const char *value, const lm_report_column *c);
 /* A guideline verdict as a coloured badge with its count of confirming comparisons. */
 void lm_report_verdict(lm_html *h, const json_t *verdict);
 /* Opens a <table> inside a scrolling wrapper; lm_report_table_end closes both. */

@@ -14,7 +14,7 @@ static bool proxies(lm_report *r) {
     for (size_t c = 0; c < r->column_count; c++)
         for (int p = 0; p < 2; p++)
             any |= lm_report_find(json_object_get(r->columns[c].run->latmac, "proxies"), "cases", populations[p],
-                                  r->columns[c].threads) != NULL;
+                                  &r->columns[c]) != NULL;
     if (!any) return false;
     lm_html_raw(h, "<h3>Do FLOPs predict speed here?</h3>\n<p>How well each proxy orders the measured median latency: "
                    "Spearman's rank correlation (1: the proxy sorts the cases exactly as their latency does), and the "
@@ -30,7 +30,7 @@ static bool proxies(lm_report *r) {
     for (int p = 0; p < 2; p++)
         for (size_t c = 0; c < r->column_count; c++) {
             const json_t *e = lm_report_find(json_object_get(r->columns[c].run->latmac, "proxies"), "cases", populations[p],
-                                   r->columns[c].threads);
+                                   &r->columns[c]);
             if (!e) continue;
             lm_html_printf(h, "<tr><td>%s</td><td>", populations[p]);
             lm_html_text(h, r->columns[c].name);
@@ -67,14 +67,14 @@ static bool verdicts(lm_report *r) {
         bool present = false;
         for (size_t c = 0; c < r->column_count; c++)
             present |= lm_report_find(json_object_get(r->columns[c].run->latmac, "verdicts"), "experiment", e->id,
-                            r->columns[c].threads) != NULL;
+                            &r->columns[c]) != NULL;
         if (!present) continue;
         lm_html_printf(h, "<tr><td><a href=\"#%s\">%s</a></td><td>", e->id, e->id);
         lm_html_text(h, e->title);
         lm_html_raw(h, "</td>");
         for (size_t c = 0; c < r->column_count; c++) {
             const json_t *v = lm_report_find(json_object_get(r->columns[c].run->latmac, "verdicts"), "experiment", e->id,
-                                   r->columns[c].threads);
+                                   &r->columns[c]);
             lm_html_raw(h, "<td>");
             if (v) lm_report_verdict(h, v);
             lm_html_raw(h, "</td>");

@@ -5,7 +5,7 @@
 #include <string.h>
 
 json_t *lm_report_column_case(const lm_report_column *c, const char *suite, const char *shape, const char *backend) {
-    return lm_report_case(c->run, suite, shape, backend, c->threads);
+    return lm_report_case(c->run, suite, shape, backend, c->threads, strcmp(backend, LM_BACKEND_LATMAC) == 0 ? c->isa : "");
 }
 
 json_t *lm_report_distinct_cases(const lm_report *r, bool (*keep)(const json_t *entry, const void *context),
@@ -27,7 +27,9 @@ json_t *lm_report_distinct_cases(const lm_report *r, bool (*keep)(const json_t *
 
 const lm_report_column *lm_report_baseline(const lm_report *r, const lm_report_column *c) {
     for (size_t k = 0; c->run_index > 0 && k < r->column_count; k++)
-        if (r->columns[k].run_index == 0 && r->columns[k].threads == c->threads) return &r->columns[k];
+        if (r->columns[k].run_index == 0 && r->columns[k].threads == c->threads &&
+            (strcmp(r->columns[k].isa, c->isa) == 0 || !r->columns[k].isa[0] || !c->isa[0]))
+            return &r->columns[k];
     return NULL;
 }
 
@@ -90,11 +92,14 @@ void lm_report_table_begin(lm_html *h, const char *caption) {
 
 void lm_report_table_end(lm_html *h) { lm_html_raw(h, "</table></div>\n"); }
 
-const json_t *lm_report_find(const json_t *list, const char *key, const char *value, int threads) {
+const json_t *lm_report_find(const json_t *list, const char *key, const char *value, const lm_report_column *c) {
     size_t i;
     const json_t *e;
     json_array_foreach(list, i, e) {
-        if (strcmp(lm_report_string(e, key), value) == 0 && lm_report_number(e, "threads") == threads) return e;
+        const char *isa = lm_report_string(e, "isa"); /* absent from runs before caps: any */
+        if (strcmp(lm_report_string(e, key), value) == 0 && lm_report_number(e, "threads") == c->threads &&
+            (!c->isa[0] || !isa[0] || strcmp(isa, c->isa) == 0))
+            return e;
     }
     return NULL;
 }

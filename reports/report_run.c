@@ -1,6 +1,8 @@
 /* Reading and checking results.json for the report (see report_run.h). */
 #include "report_run.h"
 
+#include "isa.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,9 +37,10 @@ double lm_report_images_per_second(const json_t *entry) {
 }
 
 json_t *lm_report_case(const lm_report_run *run, const char *suite, const char *shape, const char *backend,
-                       int threads) {
-    char name[512];
-    snprintf(name, sizeof name, "%s/%s/%s/threads:%d", suite, shape, backend, threads);
+                       int threads, const char *isa) {
+    char name[512], cap[24] = "";
+    if (isa[0] && run->isa_count > 1) snprintf(cap, sizeof cap, "/isa:%s", isa);
+    snprintf(name, sizeof name, "%s/%s/%s%s/threads:%d", suite, shape, backend, cap, threads);
     return json_object_get(run->results, name);
 }
 
@@ -126,6 +129,12 @@ static int read_thread_counts(lm_report_run *run, const char *file, char *err, s
         if (n < 1 || n > LM_RESULT_MAX_THREADS || run->thread_count == LM_RESULT_MAX_THREAD_COUNTS)
             return lm_error(err, err_size, "%s: context.latmac.thread_counts[%zu] is not a thread count", file, i);
         run->threads[run->thread_count++] = (int)n;
+    }
+    const json_t *isas = json_object_get(run->latmac, "timed_isas"); /* absent before caps */
+    json_array_foreach(isas, i, t) {
+        if (!json_is_string(t) || lm_isa_from_name(json_string_value(t)) < 0 || run->isa_count == 3)
+            return lm_error(err, err_size, "%s: context.latmac.timed_isas[%zu] is not an instruction set", file, i);
+        snprintf(run->isas[run->isa_count++], sizeof run->isas[0], "%s", json_string_value(t));
     }
     return 0;
 }

@@ -21,6 +21,8 @@ typedef struct lm_report_run {
     json_t *cvs;         /* run_name -> the case's "cv" aggregate (owned object; entries borrowed) */
     int threads[LM_RESULT_MAX_THREAD_COUNTS]; /* context.latmac.thread_counts, in order */
     size_t thread_count;
+    char isas[3][12];    /* context.latmac.timed_isas, best first (none in files before caps) */
+    size_t isa_count;
 } lm_report_run;
 
 /* Reads and checks a results.json. 0, or -1 with a one-line reason naming the file and the problem
@@ -30,9 +32,10 @@ int lm_report_run_load(lm_report_run *run, const char *path, char *err, size_t e
 int lm_report_run_adopt(lm_report_run *run, json_t *root, const char *label, char *err, size_t err_size);
 void lm_report_run_free(lm_report_run *run);
 
-/* The result of the case "<suite>/<shape>/<backend>/threads:<threads>", or NULL. */
+/* The result of the case "<suite>/<shape>/<backend>[/isa:<isa>]/threads:<threads>", or NULL; the cap
+ * is part of the name only in a run that timed several (`isa` "" for peers). */
 json_t *lm_report_case(const lm_report_run *run, const char *suite, const char *shape, const char *backend,
-                       int threads);
+                       int threads, const char *isa);
 
 /* Fields of an entry: a number (NaN when missing or not a number), a string ("" when missing). */
 double lm_report_number(const json_t *entry, const char *key);

@@ -1,4 +1,4 @@
-/* results.csv: one row per case (shape x backend x threads), aggregated over repetitions; columns in
+/* results.csv: one row per case (shape x backend x instruction set or variant x threads), aggregated over repetitions; columns in
  * lm_results_csv_columns, documented in reports/README.md. */
 #include "results.h"
 
@@ -11,7 +11,8 @@ const char *const lm_results_csv_columns[] = {
     "cv", "madds", "mac_bytes", "params", "intensity", "gflops", "gbps", "ratio_to_onednn", "ratio_to_xnnpack",
     "copy_bandwidth_fraction", "flags", "network", "input", "batch", "layer", "images_per_second",
     "peak_activation_bytes", "experiment", "group", "label", "rank", "scale", "paper_gpu_batches_per_second",
-    "paper_arm_images_per_second", "roof_level", "attainable_gflops", "roof_fraction", NULL,
+    "paper_arm_images_per_second", "roof_level", "attainable_gflops", "roof_fraction", "isa", "variant",
+    "executed_madds", NULL,
 };
 
 int lm_csv_write_field(FILE *out, const char *field) {
@@ -95,6 +96,11 @@ static int write_row(FILE *out, const lm_results *r, const lm_result_case *c) {
     snprintf(cells[i++], sizeof cells[0], "%s", placed ? roof.level->name : "");
     number(cells[i++], sizeof cells[0], placed && c->madds > 0, roof.attainable_gflops);
     number(cells[i++], sizeof cells[0], placed, roof.fraction);
+    /* latmac's cases: the instruction-set cap (or a forced variant) and the work its kernels performed */
+    snprintf(cells[i++], sizeof cells[0], "%s", c->isa);
+    snprintf(cells[i++], sizeof cells[0], "%s", c->isa[0] ? (c->variant ? "true" : "false") : "");
+    if (c->isa[0]) snprintf(cells[i++], sizeof cells[0], "%" PRIu64, c->executed_madds);
+    else cells[i++][0] = '\0';
     for (int k = 0; k < i; k++)
         if ((k && fputc(',', out) == EOF) || lm_csv_write_field(out, cells[k]) != 0) return -1;
     return fputc('\n', out) == EOF ? -1 : 0;

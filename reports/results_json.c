@@ -109,6 +109,10 @@ static json_t *latmac_context(const lm_results *r) {
     for (int i = 0; i < LM_ISA_COUNT; i++)
         if (r->usable_isas & LM_ISA_BIT(i)) json_array_append_new(isas, json_string(lm_isa_name((lm_isa)i)));
     json_object_set_new(l, "usable_isas", isas);
+    json_t *timed = json_array();
+    for (int i = LM_ISA_COUNT - 1; i >= 0; i--)
+        if (r->timed_isas & LM_ISA_BIT(i)) json_array_append_new(timed, json_string(lm_isa_name((lm_isa)i)));
+    json_object_set_new(l, "timed_isas", timed);
     for (size_t i = 0; i < r->peer_count; i++)
         json_array_append_new(peers, json_pack("{s:s, s:s}", "name", r->peers[i].name, "version", r->peers[i].version));
     json_object_set_new(l, "peers", peers);
@@ -222,10 +226,13 @@ static json_t *run_json(const lm_results *r, const lm_result_case *c, const lm_r
     set_string(b, "case", c->shape);
     set_string(b, "backend", c->backend);
     set_string(b, "kernel", c->kernel);
+    if (c->isa[0]) set_string(b, "isa", c->isa);
+    if (c->variant) json_object_set_new(b, "variant", json_true());
     set_string(b, "category", c->category);
     set_string(b, "op", c->op);
     set_string(b, "description", c->description);
     json_object_set_new(b, "madds", json_integer((json_int_t)c->madds));
+    if (c->isa[0]) json_object_set_new(b, "executed_madds", json_integer((json_int_t)c->executed_madds));
     json_object_set_new(b, "mac", json_integer((json_int_t)c->mac));
     json_object_set_new(b, "mac_bytes", json_integer((json_int_t)lm_result_mac_bytes(c)));
     json_object_set_new(b, "params", json_integer((json_int_t)c->params));
@@ -287,8 +294,8 @@ static json_t *verdicts_json(const lm_results *r) {
             set_string(o, "outcome", lm_outcome_name(c->outcome));
             json_array_append_new(comparisons, o);
         }
-        json_array_append_new(list, json_pack("{s:s, s:i, s:s, s:I, s:I, s:I, s:o}", "experiment", v[i].experiment,
-                                              "threads", v[i].threads, "verdict", lm_verdict_name(v[i].verdict),
+        json_array_append_new(list, json_pack("{s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:o}", "experiment", v[i].experiment,
+                                              "threads", v[i].threads, "isa", v[i].isa, "verdict", lm_verdict_name(v[i].verdict),
                                               "comparisons_count", (json_int_t)v[i].count, "confirms",
                                               (json_int_t)v[i].confirms, "contradicts", (json_int_t)v[i].contradicts,
                                               "comparisons", comparisons));
@@ -303,8 +310,8 @@ static json_t *proxies_json(const lm_results *r) {
     lm_proxy_result p[8];
     const size_t n = lm_proxy_analyse(r, p, sizeof p / sizeof p[0]);
     for (size_t i = 0; i < n; i++) {
-        json_t *o = json_pack("{s:s, s:i, s:I}", "cases", p[i].population, "threads", p[i].threads, "count",
-                              (json_int_t)p[i].count);
+        json_t *o = json_pack("{s:s, s:i, s:s, s:I}", "cases", p[i].population, "threads", p[i].threads, "isa",
+                              p[i].isa, "count", (json_int_t)p[i].count);
         set_real(o, "madds_spearman", p[i].madds.spearman);
         set_real(o, "madds_log_slope", p[i].madds.slope);
         set_real(o, "madds_log_r2", p[i].madds.r2);

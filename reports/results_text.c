@@ -27,8 +27,8 @@ static int write_networks(FILE *out, const lm_results *r) {
         const int w = (int)strlen(r->cases[i].network);
         if (r->cases[i].layer_index < 0 && !r->cases[i].experiment[0] && w > width) width = w;
     }
-    if (fprintf(out, "%-*s  %-9s %5s %7s %11s %9s %6s %10s %9s %10s\n", width, "network", "input", "batch", "threads",
-                "median ms", "min ms", "cv", "images/s", "MAdds M", "params") < 0)
+    if (fprintf(out, "%-*s  %-9s %5s %-9s %7s %11s %9s %6s %10s %9s %10s\n", width, "network", "input", "batch", "isa",
+                "threads", "median ms", "min ms", "cv", "images/s", "MAdds M", "params") < 0)
         return -1;
     for (size_t i = 0; i < r->case_count; i++) {
         const lm_result_case *c = &r->cases[i];
@@ -40,8 +40,8 @@ static int write_networks(FILE *out, const lm_results *r) {
         if (lm_result_seconds(c, "min", &v)) snprintf(min, sizeof min, "%.3f", v * 1e3);
         if (lm_result_cv(c, &v)) snprintf(cv, sizeof cv, "%.3f", v);
         if (lm_result_images_per_second(c, &v)) snprintf(images, sizeof images, "%.1f", v);
-        if (fprintf(out, "%-*s  %-9s %5d %7d %11s %9s %6s %10s %9.2f %10llu\n", width, c->network, input, c->batch,
-                    c->threads, median, min, cv, images, c->madds / 1e6, (unsigned long long)c->params) < 0)
+        if (fprintf(out, "%-*s  %-9s %5d %-9s %7d %11s %9s %6s %10s %9.2f %10llu\n", width, c->network, input, c->batch,
+                    c->isa, c->threads, median, min, cv, images, c->madds / 1e6, (unsigned long long)c->params) < 0)
             return -1;
     }
     return 0;
@@ -114,12 +114,12 @@ static int write_proxies(FILE *out, const lm_results *r) {
     if (fputs("\ndoes FLOPs predict latency here? (Spearman's rank correlation with the median latency; the\n"
               "slope and R^2 of log(latency) fitted on log(proxy))\n",
               out) == EOF ||
-        fprintf(out, "%-10s %7s %6s  %14s %10s %8s  %14s %10s %8s\n", "cases", "threads", "count", "MAdds Spearman",
-                "slope", "R^2", "MAC Spearman", "slope", "R^2") < 0)
+        fprintf(out, "%-10s %-9s %7s %6s  %14s %10s %8s  %14s %10s %8s\n", "cases", "isa", "threads", "count",
+                "MAdds Spearman", "slope", "R^2", "MAC Spearman", "slope", "R^2") < 0)
         return -1;
     for (size_t i = 0; i < n; i++)
-        if (fprintf(out, "%-10s %7d %6zu  %14.3f %10.3f %8.3f  %14.3f %10.3f %8.3f\n", p[i].population, p[i].threads,
-                    p[i].count, p[i].madds.spearman, p[i].madds.slope, p[i].madds.r2, p[i].mac.spearman, p[i].mac.slope,
+        if (fprintf(out, "%-10s %-9s %7d %6zu  %14.3f %10.3f %8.3f  %14.3f %10.3f %8.3f\n", p[i].population, p[i].isa,
+                    p[i].threads, p[i].count, p[i].madds.spearman, p[i].madds.slope, p[i].madds.r2, p[i].mac.spearman, p[i].mac.slope,
                     p[i].mac.r2) < 0)
             return -1;
     return 0;
@@ -143,8 +143,8 @@ static int write_tables(FILE *out, const lm_results *r) {
         const int w = (int)strlen(r->cases[i].shape);
         if (!r->cases[i].network[0] && w > width) width = w;
     }
-    if (fprintf(out, "%-*s  %-11s %7s %11s %9s %8s  %s\n", width, "case", "backend", "threads", "median ms", "GFLOP/s",
-                "GB/s", "ratio") < 0)
+    if (fprintf(out, "%-*s  %-11s %-9s %7s %11s %9s %8s %5s  %s\n", width, "case", "backend", "isa", "threads",
+                "median ms", "GFLOP/s", "GB/s", "exec", "ratio") < 0)
         return -1;
     for (size_t i = 0; i < r->case_count; i++) {
         const lm_result_case *c = &r->cases[i];
@@ -157,13 +157,18 @@ static int write_tables(FILE *out, const lm_results *r) {
             if (c->madds) snprintf(gflops, sizeof gflops, "%.2f", lm_result_gflops(c, seconds));
             if (c->mac) snprintf(gbps, sizeof gbps, "%.2f", lm_result_gbps(c, seconds));
         }
+        char executed[16] = "-";
+        if (c->isa[0] && c->madds) snprintf(executed, sizeof executed, "%.2f", (double)c->executed_madds / (double)c->madds);
         ratios(r, c, ratio, sizeof ratio);
-        if (fprintf(out, "%-*s  %-11s %7d %11s %9s %8s%s%s\n", width, c->shape, c->backend, c->threads, median, gflops,
-                    gbps, ratio[0] ? "  " : "", ratio) < 0)
+        if (fprintf(out, "%-*s  %-11s %-9s %7d %11s %9s %8s %5s%s%s%s%s\n", width, c->shape, c->backend,
+                    c->isa[0] ? c->isa : "-", c->threads, median, gflops, gbps, executed, ratio[0] ? "  " : "", ratio,
+                    c->variant ? "  variant " : "", c->variant ? c->kernel : "") < 0)
             return -1;
     }
-    if (fputs("ratio: latmac's median over the peer's (above 1: latmac is slower); copy: memcpy's median over\n"
-              "latmac's, the fraction of copy bandwidth reached (1: as fast as copying the input)\n",
+    if (fputs("isa: the instruction-set cap latmac's kernels ran under (a variant: its own); exec: multiply-adds\n"
+              "the kernel performed (tile padding included) over MAdds; ratio: latmac's median over the peer's\n"
+              "(above 1: latmac is slower); copy: memcpy's median over latmac's, the fraction of copy bandwidth\n"
+              "reached (1: as fast as copying the input)\n",
               out) == EOF)
         return -1;
     return write_proxies(out, r);

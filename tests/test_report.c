@@ -111,16 +111,16 @@ static void test_each_case_is_read_at_its_median(void **state) {
     assert_int_equal(run.thread_count, 2);
     assert_int_equal(run.threads[1], 2);
     assert_int_equal(json_array_size(run.order), 3 * 2 + 2); /* three cases at two thread counts, x, y */
-    const json_t *pw = lm_report_case(&run, "kernels", "pw_58x58_28", "latmac", 2);
+    const json_t *pw = lm_report_case(&run, "kernels", "pw_58x58_28", "latmac", 2, "");
     assert_non_null(pw);
     assert_string_equal(lm_report_string(pw, "aggregate_name"), "median");
     assert_float_equal(lm_report_seconds(pw), 35e-6, 1e-12);
     assert_float_equal(lm_report_cv(&run, pw), 0.06, 1e-12);
-    assert_float_equal(lm_report_seconds(lm_report_case(&run, "kernels", "x", "latmac", 1)), 3e-3, 1e-12);
-    const json_t *y = lm_report_case(&run, "kernels", "y", "latmac", 1);
+    assert_float_equal(lm_report_seconds(lm_report_case(&run, "kernels", "x", "latmac", 1, "")), 3e-3, 1e-12);
+    const json_t *y = lm_report_case(&run, "kernels", "y", "latmac", 1, "");
     assert_true(lm_report_failed(y));
     assert_true(isnan(lm_report_seconds(y)));
-    assert_null(lm_report_case(&run, "kernels", "pw_58x58_28", "latmac", 4));
+    assert_null(lm_report_case(&run, "kernels", "pw_58x58_28", "latmac", 4, ""));
     lm_report_run_free(&run);
 }
 

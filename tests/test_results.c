@@ -96,6 +96,8 @@ static lm_results *make_results(void) {
     r->cases[3] = make_case("pw_58x58_28", "latmac", "a \"quoted\", kernel", 2, 4.0, 0.01, false);
     r->cases[4] = make_case("bn_116_28", "latmac", "lm_f32_batchnorm_nhwc__ref", 1, 0, 0, true);
     r->cases[3].madds = 2000000;
+    snprintf(r->cases[3].isa, sizeof r->cases[3].isa, "avx512"); /* latmac's: its cap and the work it did */
+    r->cases[3].executed_madds = 2200000;
     r->cases[3].mac = 100000;
     snprintf(r->cases[3].category, sizeof r->cases[3].category, "conv");
     for (size_t i = 0; i < r->case_count; i++) r->cases[i].family_index = (int64_t)i;
@@ -160,7 +162,11 @@ static void test_json_keeps_google_benchmark_layout(void **state) {
     assert_null(json_object_get(rep, "aggregate_name"));
     assert_string_equal(json_string_value(json_object_get(rep, "time_unit")), "us");
     assert_null(json_object_get(rep, "gflops")); /* relu has no MAdds */
-    assert_non_null(json_object_get(find_row(benchmarks, "kernels/pw_58x58_28/latmac/threads:2"), "gflops"));
+    json_t *conv_row = find_row(benchmarks, "kernels/pw_58x58_28/latmac/threads:2");
+    assert_non_null(json_object_get(conv_row, "gflops"));
+    assert_string_equal(json_string_value(json_object_get(conv_row, "isa")), "avx512");
+    assert_int_equal(json_integer_value(json_object_get(conv_row, "executed_madds")), 2200000);
+    assert_null(json_object_get(rep, "executed_madds")); /* relu records no cap: nothing counted */
 
     json_t *median = find_row(benchmarks, "kernels/relu_116_28/latmac/threads:1_median");
     assert_string_equal(json_string_value(json_object_get(median, "run_name")), "kernels/relu_116_28/latmac/threads:1");
@@ -307,7 +313,8 @@ static void test_csv_columns_rows_and_arithmetic(void **state) {
                            "mac_bytes,params,intensity,gflops,gbps,ratio_to_onednn,ratio_to_xnnpack,"
                            "copy_bandwidth_fraction,flags,network,input,batch,layer,images_per_second,"
                            "peak_activation_bytes,experiment,group,label,rank,scale,paper_gpu_batches_per_second,"
-                           "paper_arm_images_per_second,roof_level,attainable_gflops,roof_fraction\n";
+                           "paper_arm_images_per_second,roof_level,attainable_gflops,roof_fraction,isa,variant,"
+                           "executed_madds\n";
     assert_memory_equal(text, expected, strlen(expected));
     char rows[5][48][128];
     for (int i = 0; i < 5; i++) assert_int_equal(parse_record(&p, rows[i], 48), columns);
@@ -336,6 +343,11 @@ static void test_csv_columns_rows_and_arithmetic(void **state) {
     assert_non_null(strstr(text, ",\"a \"\"quoted\"\", kernel\","));
     assert_string_equal(conv[column("placement")], "0 2");
     assert_string_equal(conv[column("madds")], "2000000");
+    assert_string_equal(conv[column("isa")], "avx512");
+    assert_string_equal(conv[column("variant")], "false");
+    assert_string_equal(conv[column("executed_madds")], "2200000");
+    assert_string_equal(onednn[column("isa")], ""); /* a peer's own dispatch: no cap, no count */
+    assert_string_equal(onednn[column("executed_madds")], "");
     assert_string_equal(conv[column("mac_bytes")], "400000");
     assert_float_equal(atof(conv[column("gflops")]), 1000.0, 1e-6);
     assert_float_equal(atof(conv[column("intensity")]), 10.0, 1e-12);

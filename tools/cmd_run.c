@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "gbench_shim.h"
 #include "host.h"
+#include "isa_caps.h"
 #include "results.h"
 #include "runner.h"
 #include "thread_counts.h"
@@ -28,7 +29,7 @@
 static const char usage[] =
     "Usage: latmac run [--suite all|kernels|nets|guidelines] [--quick] [--filter REGEX] [--threads LIST]\n"
     "                  [--repetitions N] [--min-time SECONDS] [--out DIR] [--force] [--quiet]\n"
-    "                  [--no-roofline] [--benchmark_*=VALUE ...]\n"
+    "                  [--no-roofline] [--isa LIST] [--variants all] [--benchmark_*=VALUE ...]\n"
     "                  [--nets LIST] [--input HxW] [--batch N] [--per-layer] [--only LIST] [--scale LIST]\n"
     "\n"
     "Time suites of cases on this machine and write DIR/results.json (Google Benchmark's JSON layout,\n"
@@ -55,6 +56,11 @@ static const char usage[] =
     "                           unless given\n"
     "  -f, --filter REGEX       only cases whose name matches this POSIX extended regular expression\n"
     "  -t, --threads LIST       comma-separated thread counts (default: 1 and the physical core count)\n"
+    "      --isa LIST           comma-separated instruction-set caps of latmac's kernels, each timed in\n"
+    "                           turn: avx512, avx2, reference (default: LATMAC_ISA, else the best this\n"
+    "                           host can run); with several, latmac's cases are named .../isa:<cap>/...\n"
+    "      --variants all       kernels: also time every other registered kernel this host can run on\n"
+    "                           each shape, named kernels/<case>/latmac/kernel:<kernel>/threads:<N>\n"
     "  -r, --repetitions N      repetitions per case, 1 to 1000 (default 9)\n"
     "  -m, --min-time SECONDS   minimum duration of each repetition and of the warm-up (default 0.05;\n"
     "                           a layer timed alone gets a tenth of it)\n"
@@ -121,6 +127,10 @@ typedef struct options {
     bool has_filter;
     int threads[LM_RESULT_MAX_THREAD_COUNTS];
     size_t thread_count;
+    const char *isa_text;           /* --isa */
+    lm_isa isas[LM_ISA_COUNT];
+    size_t isa_count;
+    bool variants;                  /* --variants all */
 } options;
 
 /* The invocation ("latmac" and the command's argv), re-quoted for a shell where needed, for the record. */
@@ -248,6 +258,7 @@ static int parse_options(int argc, char **argv, options *o) {
         {"quick", no_argument, NULL, 'q'},         {"quiet", no_argument, NULL, 'Q'},
         {"force", no_argument, NULL, 'F'}, /* long only: replacing files should be spelled out */
         {"no-roofline", no_argument, NULL, 'R'},
+        {"isa", required_argument, NULL, 'I'},     {"variants", required_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},          {0, 0, 0, 0},
     };
     lm_cli_reset_getopt();
@@ -285,6 +296,12 @@ static int parse_options(int argc, char **argv, options *o) {
         case 'Q': o->quiet = true; break;
         case 'R': o->no_roofline = true; break;
         case 'F': o->force = true; break;
+        case 'I': o->isa_text = optarg; break;
+        case 'V':
+            if (strcmp(optarg, "all") != 0)
+                return lm_cli_usage_error("run", "--variants: '%s' is not 'all' (every kernel this host can run)", optarg);
+            o->variants = true;
+            break;
         case 'h': fputs(usage, stdout); return HELP_SHOWN;
         default: return lm_cli_bad_option("run", c, argv);
         }
@@ -298,6 +315,8 @@ static int parse_options(int argc, char **argv, options *o) {
     const bool all = strcmp(o->suite, "all") == 0;
     if (lm_cli_parse_choice(o->suite, lm_run_suites) < 0 && strcmp(o->suite, "guidelines") != 0 && !all)
         return lm_cli_usage_error("run", "unknown suite '%s' (expected kernels, nets, guidelines or all)", o->suite);
+    if (o->variants && strcmp(o->suite, "kernels") != 0 && !all)
+        return lm_cli_usage_error("run", "--variants applies to --suite kernels");
     if (o->guideline_options && strcmp(o->suite, "guidelines") != 0 && !all)
         return lm_cli_usage_error("run", "--only and --scale apply to --suite guidelines");
     if (o->quick) { /* fewer and shorter repetitions, unless given */
@@ -358,6 +377,8 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
     const int rc = lm_choose_thread_counts("run", host, o->threads_text, LM_RESULT_MAX_THREADS, o->threads,
                                            LM_RESULT_MAX_THREAD_COUNTS, &o->thread_count);
     if (rc != LM_EXIT_OK) return rc;
+    const int isa_rc = lm_choose_isa_caps("run", host, o->isa_text, o->isas, LM_ISA_COUNT, &o->isa_count);
+    if (isa_rc != LM_EXIT_OK) return isa_rc;
     if (!o->guidelines.scale_count) { /* the paper's three columns; --quick: the first */
         static const int all_scales[] = {1, 2, 4};
         o->guidelines.scale_count = o->quick ? 1 : 3;
@@ -388,6 +409,9 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
             .filter = o->has_filter ? &o->filter : NULL,
             .threads = o->threads,
             .thread_count = o->thread_count,
+            .isas = o->isas,
+            .isa_count = o->isa_count,
+            .variants = o->variants,
             .repetitions = (int)o->repetitions,
             .min_time = o->min_time,
             .warmup_time = o->min_time,
