@@ -53,11 +53,51 @@ static void test_simd_usable_needs_cpu_and_os(void **state) {
     assert_string_equal(lm_simd_name(LM_SIMD_COUNT), LM_HOST_UNKNOWN);
     if (lm_host_simd_usable(h, LM_SIMD_AVX2)) assert_true(h->os_avx_state);
     if (lm_host_simd_usable(h, LM_SIMD_AVX512F)) assert_true(h->os_avx512_state);
-    /* The same answer the compiler's own check gives (it also consults the OS). */
+    /* The same answer the compiler's own check gives, feature by feature (it reads the same CPUID bits
+     * on every vendor and also consults the OS), so a probe that trusts a vendor table fails here. */
     __builtin_cpu_init();
-    assert_int_equal(lm_host_simd_usable(h, LM_SIMD_AVX2), __builtin_cpu_supports("avx2") != 0);
-    assert_int_equal(lm_host_simd_usable(h, LM_SIMD_FMA), __builtin_cpu_supports("fma") != 0);
-    assert_int_equal(lm_host_simd_usable(h, LM_SIMD_AVX512F), __builtin_cpu_supports("avx512f") != 0);
+    const struct {
+        lm_simd feature;
+        int compiler;
+    } same[] = {
+        {LM_SIMD_SSE4_2, __builtin_cpu_supports("sse4.2")},     {LM_SIMD_AVX, __builtin_cpu_supports("avx")},
+        {LM_SIMD_AVX2, __builtin_cpu_supports("avx2")},         {LM_SIMD_FMA, __builtin_cpu_supports("fma")},
+        {LM_SIMD_F16C, __builtin_cpu_supports("f16c")},         {LM_SIMD_AVX512F, __builtin_cpu_supports("avx512f")},
+        {LM_SIMD_AVX512DQ, __builtin_cpu_supports("avx512dq")}, {LM_SIMD_AVX512CD, __builtin_cpu_supports("avx512cd")},
+        {LM_SIMD_AVX512BW, __builtin_cpu_supports("avx512bw")}, {LM_SIMD_AVX512VL, __builtin_cpu_supports("avx512vl")},
+        {LM_SIMD_AVX512VNNI, __builtin_cpu_supports("avx512vnni")},
+        {LM_SIMD_AVX512VBMI, __builtin_cpu_supports("avx512vbmi")},
+        {LM_SIMD_AVX512VBMI2, __builtin_cpu_supports("avx512vbmi2")},
+    };
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        const bool ours = lm_host_simd_usable(h, same[i].feature);
+        if (ours != (same[i].compiler != 0))
+            fail_msg("%s: latmac says %s, the compiler's check %s", lm_simd_name(same[i].feature), ours ? "usable" : "not usable",
+                     same[i].compiler ? "usable" : "not usable");
+    }
+}
+
+/* libcpuid's flags are compared with the CPUID bits, never used: a disagreement is reported, whichever
+ * way it goes, and only where both sources answered. */
+static void test_libcpuid_disagreements_are_reported(void **state) {
+    (void)state;
+    lm_host h = {.simd_known = true, .libcpuid_known = true};
+    h.simd[LM_SIMD_AVX512F] = true;               /* CPUID sets it, libcpuid misses it (AMD Zen 5) */
+    h.libcpuid_simd[LM_SIMD_AVX2] = true;         /* libcpuid reports one CPUID does not set */
+    h.simd[LM_SIMD_FMA] = h.libcpuid_simd[LM_SIMD_FMA] = true;
+    assert_true(lm_host_libcpuid_disagrees(&h, LM_SIMD_AVX512F));
+    assert_true(lm_host_libcpuid_disagrees(&h, LM_SIMD_AVX2));
+    assert_false(lm_host_libcpuid_disagrees(&h, LM_SIMD_FMA));
+    assert_false(lm_host_libcpuid_disagrees(&h, LM_SIMD_SSE4_2));
+    assert_false(lm_host_libcpuid_disagrees(&h, LM_SIMD_COUNT));
+    h.libcpuid_known = false; /* libcpuid could not identify the CPU: nothing to compare */
+    assert_false(lm_host_libcpuid_disagrees(&h, LM_SIMD_AVX512F));
+    /* dispatch follows the bits: usable with the OS's ZMM state, whatever libcpuid said */
+    h.os_avx_state = h.os_avx512_state = true;
+    assert_true(lm_host_simd_usable(&h, LM_SIMD_AVX512F));
+    assert_false(lm_host_simd_usable(&h, LM_SIMD_AVX2));
+    h.os_avx512_state = false;
+    assert_false(lm_host_simd_usable(&h, LM_SIMD_AVX512F));
 }
 
 static void test_topology_is_consistent(void **state) {
@@ -159,6 +199,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_identity_fields_are_filled_or_unknown, probe, release),
         cmocka_unit_test_setup_teardown(test_simd_usable_needs_cpu_and_os, probe, release),
+        cmocka_unit_test(test_libcpuid_disagreements_are_reported),
         cmocka_unit_test_setup_teardown(test_topology_is_consistent, probe, release),
         cmocka_unit_test_setup_teardown(test_placement_takes_each_core_once_first, probe, release),
         cmocka_unit_test_setup_teardown(test_binding_moves_the_thread, probe, release),
