@@ -12,6 +12,7 @@
 #include "graph.h"
 #include "host.h"
 #include "isa.h"
+#include "isa_caps.h"
 #include "kernel.h"
 #include "kernel_suite.h"
 #include "plan.h"
@@ -21,6 +22,7 @@
 
 static const char usage[] =
     "Usage: latmac list [suites|nets|kernels] [--format text|csv|json] [--input HxW] [--batch N]\n"
+    "                   [--isa LIST]\n"
     "\n"
     "List what latmac can time (default: suites).\n"
     "  suites   the suites 'latmac run --suite' takes\n"
@@ -29,12 +31,17 @@ static const char usage[] =
     "           mac_unfused counts every layer separately), params (as the papers count them), peak\n"
     "           activation memory, layers (graph nodes) and steps (after folding and fusion), the\n"
     "           published figures the tests hold it to, and the implementation it follows\n"
-    "  kernels  the kernel suite's cases, with their costs and the kernel dispatch picks on this machine\n"
+    "  kernels  the kernel suite's cases, with their costs, the kernel dispatch picks on this machine\n"
+    "           under each instruction-set cap and the multiply-adds that kernel performs (executed:\n"
+    "           MAdds plus what its tiles round up)\n"
     "\n"
     "Options:\n"
     "  -f, --format FORMAT   text (default), csv or json\n"
     "  -i, --input HxW       nets: input height x width, each 1 to 16384 (default 224x224)\n"
     "  -b, --batch N         nets: images per inference, 1 to 1024 (default 1)\n"
+    "      --isa LIST        kernels: comma-separated instruction-set caps, a row per case and cap:\n"
+    "                        avx512, avx2, reference (default: LATMAC_ISA, else the best this host can\n"
+    "                        run)\n"
     "  -h, --help            show this help\n";
 
 enum { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON };
@@ -67,7 +74,8 @@ static const column net_columns[] = {
 
 static const column kernel_columns[] = {
     {"name", "case", 0},   {"category", "category", 0}, {"madds", "MAdds", 0}, {"mac", "MAC", 0},
-    {"params", "params", 0}, {"kernel", "kernel here", 0}, {"description", "description", 0}, {0},
+    {"params", "params", 0}, {"isa", "isa", 0}, {"kernel", "kernel here", 0}, {"executed_madds", "executed", 0},
+    {"description", "description", 0}, {0},
 };
 
 static json_t *suites_rows(void) {
@@ -124,28 +132,38 @@ static json_t *nets_rows(int batch, int height, int width) {
     return rows;
 }
 
-static json_t *kernels_rows(void) {
+/* One row per case and cap; NULL (after a usage error) when --isa names a set this host cannot run. */
+static json_t *kernels_rows(const char *isa_text, int *status) {
     lm_host *host = lm_host_probe();
     if (!host) {
         fputs("latmac list: out of memory while probing the host\n", stderr);
+        *status = LM_EXIT_FAILURE;
         return NULL;
     }
-    const unsigned isas = lm_usable_isas(host);
+    const unsigned usable = lm_usable_isas(host);
+    lm_isa caps[LM_ISA_COUNT];
+    size_t cap_count;
+    *status = lm_choose_isa_caps("list", host, isa_text, caps, LM_ISA_COUNT, &cap_count);
     lm_host_free(host);
+    if (*status != LM_EXIT_OK) return NULL;
     json_t *rows = json_array();
-    for (int i = 0; i < lm_kernel_suite_count; i++) {
-        const lm_kernel_case *kc = &lm_kernel_suite[i];
-        const bool region = kc->category == LM_CASE_RUNTIME;
-        const lm_op_cost cost = region ? (lm_op_cost){0} : lm_op_cost_of(&kc->desc);
-        char description[160] = "an empty parallel region";
-        if (!region) lm_op_describe(&kc->desc, description, sizeof description);
-        json_array_append_new(rows, json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:s}", "name", kc->name, "category",
-                                              lm_case_category_name(kc->category), "madds", (json_int_t)cost.madds,
-                                              "mac", (json_int_t)cost.mac, "params", (json_int_t)cost.params,
-                                              "kernel", region ? "(each threading runtime)"
-                                                               : lm_kernel_select(&kc->desc, isas)->name,
-                                              "description", description));
-    }
+    for (int i = 0; i < lm_kernel_suite_count; i++)
+        for (size_t k = 0; k < cap_count; k++) {
+            const lm_kernel_case *kc = &lm_kernel_suite[i];
+            const bool region = kc->category == LM_CASE_RUNTIME;
+            const lm_op_cost cost = region ? (lm_op_cost){0} : lm_op_cost_of(&kc->desc);
+            const lm_kernel *kernel = region ? NULL : lm_kernel_select(&kc->desc, lm_isas_up_to(usable, caps[k]));
+            char description[160] = "an empty parallel region";
+            if (!region) lm_op_describe(&kc->desc, description, sizeof description);
+            json_array_append_new(
+                rows, json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:I, s:s}", "name", kc->name, "category",
+                                lm_case_category_name(kc->category), "madds", (json_int_t)cost.madds, "mac",
+                                (json_int_t)cost.mac, "params", (json_int_t)cost.params, "isa",
+                                lm_isa_name(caps[k]), "kernel", kernel ? kernel->name : "(each threading runtime)",
+                                "executed_madds",
+                                (json_int_t)(kernel ? lm_kernel_executed_madds(kernel, &kc->desc) : 0),
+                                "description", description));
+        }
     return rows;
 }
 
@@ -212,13 +230,14 @@ int lm_cmd_list(int argc, char **argv) {
     static const struct option options[] = {
         {"format", required_argument, NULL, 'f'}, {"input", required_argument, NULL, 'i'},
         {"batch", required_argument, NULL, 'b'},  {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0},
+        {"isa", required_argument, NULL, 'I'},    {0, 0, 0, 0},
     };
     static const char *const formats[] = {"text", "csv", "json", NULL};
     static const char *const what[] = {"suites", "nets", "kernels", NULL};
     int format = FORMAT_TEXT;
     unsigned long height = 224, width = 224, batch = 1;
     bool net_options = false;
+    const char *isa_text = NULL;
     lm_cli_reset_getopt();
     for (int c; (c = getopt_long(argc, argv, ":f:i:b:h", options, NULL)) != -1;) {
         switch (c) {
@@ -236,6 +255,7 @@ int lm_cmd_list(int argc, char **argv) {
                 return lm_cli_usage_error("list", "--batch: '%s' is not a whole number from 1 to 1024", optarg);
             net_options = true;
             break;
+        case 'I': isa_text = optarg; break;
         case 'h': fputs(usage, stdout); return LM_EXIT_OK;
         default: return lm_cli_bad_option("list", c, argv);
         }
@@ -248,10 +268,14 @@ int lm_cmd_list(int argc, char **argv) {
     }
     if (lm_cli_no_operands("list", argc, argv) != LM_EXIT_OK) return LM_EXIT_USAGE;
     if (net_options && list != 1) return lm_cli_usage_error("list", "--input and --batch apply to 'list nets'");
+    if (isa_text && list != 2) return lm_cli_usage_error("list", "--isa applies to 'list kernels'");
 
     const column *cols = list == 0 ? suite_columns : list == 1 ? net_columns : kernel_columns;
-    json_t *rows = list == 0 ? suites_rows() : list == 1 ? nets_rows((int)batch, (int)height, (int)width) : kernels_rows();
-    if (!rows) return list == 1 ? LM_EXIT_USAGE : LM_EXIT_FAILURE; /* nets: an input a network cannot take */
+    int status = LM_EXIT_FAILURE;
+    json_t *rows = list == 0   ? suites_rows()
+                   : list == 1 ? nets_rows((int)batch, (int)height, (int)width)
+                               : kernels_rows(isa_text, &status);
+    if (!rows) return list == 1 ? LM_EXIT_USAGE : status; /* nets: an input a network cannot take */
     int failed;
     if (format == FORMAT_JSON) failed = json_dumpf(rows, stdout, JSON_INDENT(2)) != 0 || fputc('\n', stdout) == EOF;
     else if (format == FORMAT_CSV) failed = write_csv(stdout, rows, cols) != 0;

@@ -13,10 +13,11 @@
 #include "thread_counts.h"
 #include "host.h"
 #include "isa.h"
+#include "isa_caps.h"
 
 static const char usage[] =
     "Usage: latmac roofline [--format text|json] [--threads LIST] [--repetitions N] [--min-time SECONDS]\n"
-    "                       [--quick]\n"
+    "                       [--quick] [--isa LIST]\n"
     "\n"
     "Measure this machine's ceilings, the roofs a case is held to: the peak FP32 rate of each usable\n"
     "instruction set (AVX2 with FMA, AVX-512), with FMAs alone and with as many adds as FMAs, and the\n"
@@ -32,6 +33,9 @@ static const char usage[] =
     "  -r, --repetitions N      repetitions per figure, 1 to 1000 (default 9)\n"
     "  -m, --min-time SECONDS   minimum duration of each repetition, above 0 and at most 10 (default 0.02)\n"
     "  -q, --quick              5 repetitions of at least 0.005 s, unless given\n"
+    "      --isa LIST           comma-separated instruction sets whose peaks to measure, each runnable\n"
+    "                           here: avx512, avx2, reference (default: LATMAC_ISA and every set below\n"
+    "                           it, else every set this host can run); bandwidth uses the best of them\n"
     "  -h, --help               show this help\n";
 
 enum { FORMAT_TEXT, FORMAT_JSON };
@@ -44,7 +48,7 @@ enum { FORMAT_TEXT, FORMAT_JSON };
 
 typedef struct options {
     int format;
-    const char *threads_text;
+    const char *threads_text, *isa_text;
     unsigned long repetitions;
     double min_time;
     bool quick, repetitions_given, min_time_given;
@@ -59,7 +63,7 @@ static int parse_options(int argc, char **argv, options *o) {
         {"format", required_argument, NULL, 'f'},      {"threads", required_argument, NULL, 't'},
         {"repetitions", required_argument, NULL, 'r'}, {"min-time", required_argument, NULL, 'm'},
         {"quick", no_argument, NULL, 'q'},             {"help", no_argument, NULL, 'h'},
-        {0, 0, 0, 0},
+        {"isa", required_argument, NULL, 'I'},         {0, 0, 0, 0},
     };
     static const char *const formats[] = {"text", "json", NULL};
     lm_cli_reset_getopt();
@@ -83,6 +87,7 @@ static int parse_options(int argc, char **argv, options *o) {
             o->min_time_given = true;
             break;
         case 'q': o->quick = true; break;
+        case 'I': o->isa_text = optarg; break;
         case 'h': fputs(usage, stdout); return HELP_SHOWN;
         default: return lm_cli_bad_option("roofline", c, argv);
         }
@@ -124,9 +129,15 @@ int lm_cmd_roofline(int argc, char **argv) {
     int status = lm_choose_thread_counts("roofline", host, o.threads_text, ULONG_MAX, o.threads,
                                          LM_CEILING_MAX_THREAD_COUNTS, &o.thread_count);
     if (status == LM_EXIT_OK) {
+        lm_isa caps[LM_ISA_COUNT];
+        size_t cap_count;
+        status = lm_choose_isa_caps("roofline", host, o.isa_text, caps, LM_ISA_COUNT, &cap_count);
+        unsigned isas = 0; /* with --isa, exactly the sets listed; else every one up to the cap */
+        for (size_t i = 0; i < cap_count; i++)
+            isas |= o.isa_text ? LM_ISA_BIT(caps[i]) : lm_isas_up_to(lm_usable_isas(host), caps[i]);
         const lm_ceilings_config config = {
             .host = host,
-            .usable_isas = lm_usable_isas(host),
+            .usable_isas = isas,
             .threads = o.threads,
             .thread_count = o.thread_count,
             .repetitions = (int)o.repetitions,
@@ -134,7 +145,9 @@ int lm_cmd_roofline(int argc, char **argv) {
             .notes = stderr,
         };
         char err[256];
-        if (lm_ceilings_measure(&config, ceilings, err, sizeof err) != 0) {
+        if (status != LM_EXIT_OK) {
+            /* the usage error is printed */
+        } else if (lm_ceilings_measure(&config, ceilings, err, sizeof err) != 0) {
             fprintf(stderr, "latmac roofline: %s\n", err);
             status = LM_EXIT_FAILURE;
         } else {
