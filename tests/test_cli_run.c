@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
+
 #include <dirent.h>
 #include <jansson.h>
 #include <signal.h>
@@ -141,6 +143,17 @@ static void test_bad_invocations(void **state) {
     assert_usage_error(RUN("--out"), "latmac run: option '--out' needs a value");
     assert_usage_error(RUN("extra"), "latmac run: unexpected argument 'extra'");
     assert_usage_error(RUN("--benchmark_bogus=1"), "Google Benchmark does not accept '--benchmark_bogus=1'");
+    assert_usage_error(RUN("--isa", "avx9", "--out", o), "--isa: 'avx9': unknown instruction set");
+    assert_usage_error(RUN("--isa", "avx2,ref,avx2", "--out", o), "--isa: avx2 is listed twice");
+    assert_usage_error(RUN("--isa", "", "--out", o), "--isa: '': expected instruction sets");
+    assert_usage_error(RUN("--variants", "some", "--out", o), "--variants: 'some' is not 'all'");
+    assert_usage_error(RUN("--suite", "nets", "--variants", "all", "--out", o), "--variants applies to --suite kernels");
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("avx512f")) /* an instruction set this host cannot run is refused */
+        assert_usage_error(RUN("--isa", "avx512", "--out", o), "--isa: this host cannot run avx512 kernels");
+    assert_int_equal(setenv("LATMAC_ISA", "sse9", 1), 0);
+    assert_usage_error(RUN("--out", o), "latmac run: LATMAC_ISA=sse9: expected avx512, avx2 or reference");
+    assert_int_equal(unsetenv("LATMAC_ISA"), 0);
     /* nothing was written by any of them */
     assert_int_equal(files_in_out_dir(""), 0);
 }
@@ -215,6 +228,62 @@ static void test_a_tiny_run_writes_both_files(void **state) {
     assert_non_null(strstr(csv, "\nkernels,relu_116_28,memcpy,memcpy,1,"));
     free(csv);
     assert_int_not_equal(access(in_out("results.json.tmp"), F_OK), 0);
+}
+
+/* Several caps side by side, and every variant: each latmac case says what it ran and what it
+ * executed; the host's lower sets are timed whatever it has (the reference always, AVX2 where the
+ * host has it). */
+static void test_caps_and_variants_side_by_side(void **state) {
+    (void)state;
+    __builtin_cpu_init();
+    const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    outcome o = RUN("--suite", "kernels", "--filter", "^kernels/pw_58x58_28/latmac/", "--isa", avx2 ? "ref,avx2" : "ref",
+                    "--variants", "all", "--repetitions", "2", "--min-time", "0.001", "--threads", "1", "--no-roofline",
+                    "--out", out_dir, "--benchmark_min_warmup_time=0");
+    if (o.status != 0) fail_msg("exit %d, stderr: %s", o.status, o.err);
+    assert_non_null(strstr(o.out, "isa: the instruction-set cap"));
+    assert_non_null(strstr(o.out, "variant lm_f32_"));
+    outcome_free(&o);
+    json_t *root = load_results_json(), *benchmarks = json_object_get(root, "benchmarks");
+    json_t *timed = json_object_get(json_object_get(json_object_get(root, "context"), "latmac"), "timed_isas");
+    assert_int_equal(json_array_size(timed), avx2 ? 2 : 1);
+    assert_string_equal(json_string_value(json_array_get(timed, 0)), avx2 ? "avx2" : "reference");
+    /* the plain cases: with several caps the name carries the cap; dispatch's pick under it */
+    json_t *ref = benchmark_named(benchmarks, avx2 ? "kernels/pw_58x58_28/latmac/isa:reference/threads:1_median"
+                                                   : "kernels/pw_58x58_28/latmac/threads:1_median");
+    assert_non_null(ref);
+    assert_string_equal(json_string_value(json_object_get(ref, "isa")), "reference");
+    assert_string_equal(json_string_value(json_object_get(ref, "kernel")), "lm_f32_conv_nhwc__ref");
+    const json_int_t madds = json_integer_value(json_object_get(ref, "madds"));
+    assert_int_equal(json_integer_value(json_object_get(ref, "executed_madds")), madds); /* plain C: no tiles */
+    if (avx2) {
+        json_t *a = benchmark_named(benchmarks, "kernels/pw_58x58_28/latmac/isa:avx2/threads:1_median");
+        assert_non_null(a);
+        assert_string_equal(json_string_value(json_object_get(a, "isa")), "avx2");
+        assert_string_equal(json_string_value(json_object_get(a, "kernel")), "lm_f32_pwconv_nhwc__avx2");
+        /* 58 output channels in vectors of 8: 64 lanes, the one vector's rounding */
+        assert_int_equal(json_integer_value(json_object_get(a, "executed_madds")), madds / 58 * 64);
+        json_t *v = benchmark_named(benchmarks, "kernels/pw_58x58_28/latmac/kernel:lm_f32_conv_nhwc__avx2/threads:1_median");
+        assert_non_null(v); /* a variant dispatch does not pick, named by its kernel */
+        assert_true(json_is_true(json_object_get(v, "variant")));
+        assert_string_equal(json_string_value(json_object_get(v, "isa")), "avx2");
+    }
+    /* every latmac case: at least the counted work, a time */
+    size_t latmac_cases = 0;
+    for (size_t i = 0; i < json_array_size(benchmarks); i++) {
+        json_t *b = json_array_get(benchmarks, i);
+        if (strcmp(json_string_value(json_object_get(b, "run_type")), "aggregate") != 0) continue;
+        if (strcmp(json_string_value(json_object_get(b, "aggregate_name")), "median") != 0) continue;
+        latmac_cases++;
+        assert_true(json_integer_value(json_object_get(b, "executed_madds")) >= madds);
+        assert_true(json_is_string(json_object_get(b, "isa")));
+    }
+    assert_true(latmac_cases >= (avx2 ? 3u : 1u));
+    json_decref(root);
+    char *csv = read_text(in_out("results.csv"));
+    assert_non_null(csv);
+    assert_non_null(strstr(csv, ",isa,variant,executed_madds\n"));
+    free(csv);
 }
 
 static void test_a_tiny_network_run(void **state) {
@@ -527,6 +596,7 @@ int main(void) {
         TEST(test_help),
         TEST(test_bad_invocations),
         TEST(test_a_tiny_run_writes_both_files),
+        TEST(test_caps_and_variants_side_by_side),
         TEST(test_a_tiny_network_run),
         TEST(test_a_tiny_guideline_run),
         TEST(test_every_experiment_runs),
