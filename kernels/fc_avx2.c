@@ -14,7 +14,8 @@
  *
  * There is no AVX-512 variant: each weight is loaded once for one multiply-add per image, so at batch
  * 1 (latmac's case) AVX2's two 8-lane FMAs per cycle already ask for 64 bytes of weights per cycle,
- * several times what L3 or DRAM deliver to one core; wider FMAs would wait on the same stream. */
+ * more than L3 or DRAM deliver to one core (arithmetic from the specifications, not a
+ * measurement); wider FMAs would wait on the same stream. */
 #include "act_avx2.h"
 #include "kernel.h"
 #include "partition.h"
