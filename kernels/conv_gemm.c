@@ -1,6 +1,6 @@
 /* Convolutions as GEMM: pointwise (1x1, stride 1, no padding: NHWC rows are already A's rows) and
- * every other convolution as an indirect GEMM over its windows. One definition per ISA; the work is in gemm.c and the
- * micro-kernels in gemm_<isa>.c. */
+ * every other convolution as an indirect GEMM over its windows. One definition per ISA; the work is in
+ * gemm.c and the micro-kernels in gemm_<isa>.c. */
 #include <stdlib.h>
 
 #include "gemm.h"
@@ -70,19 +70,29 @@ static void run(const lm_op_desc *d, const void *state, const float *const *inpu
     lm_gemm_run(&p, pool);
 }
 
+/* The engine's own count (gemm.h): every output pixel times K times each group's N rounded up to a
+ * vector. Taps in the padding multiply zeros, as the counted MAdds assume; nothing else is rounded. */
+static uint64_t executed_madds(const lm_op_desc *d, const lm_gemm_isa *isa) {
+    const lm_shape o = lm_op_output_shape(d, 0);
+    const int groups = d->conv.groups, k = d->conv.kernel_h * d->conv.kernel_w * (d->in.c / groups);
+    return lm_gemm_executed_madds(isa, lm_shape_elements(o) / (size_t)o.c, groups, k, o.c / groups);
+}
+static uint64_t executed_madds_avx2(const lm_op_desc *d) { return executed_madds(d, &lm_gemm_avx2); }
+static uint64_t executed_madds_avx512(const lm_op_desc *d) { return executed_madds(d, &lm_gemm_avx512); }
+
 const lm_kernel lm_f32_pwconv_nhwc__avx512 = {
     .name = "lm_f32_pwconv_nhwc__avx512", .kind = LM_OP_CONV, .isa = LM_ISA_AVX512, .supports = is_pointwise,
-    .prepare = prepare_avx512, .run = run, .release = release,
+    .prepare = prepare_avx512, .run = run, .release = release, .executed_madds = executed_madds_avx512,
 };
 const lm_kernel lm_f32_pwconv_nhwc__avx2 = {
     .name = "lm_f32_pwconv_nhwc__avx2", .kind = LM_OP_CONV, .isa = LM_ISA_AVX2, .supports = is_pointwise,
-    .prepare = prepare_avx2, .run = run, .release = release,
+    .prepare = prepare_avx2, .run = run, .release = release, .executed_madds = executed_madds_avx2,
 };
 const lm_kernel lm_f32_conv_nhwc__avx512 = {
     .name = "lm_f32_conv_nhwc__avx512", .kind = LM_OP_CONV, .isa = LM_ISA_AVX512, .prepare = prepare_avx512,
-    .run = run, .release = release,
+    .run = run, .release = release, .executed_madds = executed_madds_avx512,
 };
 const lm_kernel lm_f32_conv_nhwc__avx2 = {
     .name = "lm_f32_conv_nhwc__avx2", .kind = LM_OP_CONV, .isa = LM_ISA_AVX2, .prepare = prepare_avx2, .run = run,
-    .release = release,
+    .release = release, .executed_madds = executed_madds_avx2,
 };

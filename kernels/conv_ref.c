@@ -36,8 +36,19 @@ static void conv_ref_run(const lm_op_desc *d, const void *state, const float *co
                 }
 }
 
+/* The loops above skip every tap outside the input, so with padding the reference does fewer
+ * multiply-adds than the counted MAdds (which count every tap of every output). */
+static uint64_t conv_ref_executed_madds(const lm_op_desc *d) {
+    const lm_shape o = lm_op_output_shape(d, 0);
+    const __typeof__(d->conv) *c = &d->conv;
+    const uint64_t rows = lm_op_taps_inside(o.h, d->in.h, c->kernel_h, c->stride_h, c->pad_top, c->dilation_h);
+    const uint64_t cols = lm_op_taps_inside(o.w, d->in.w, c->kernel_w, c->stride_w, c->pad_left, c->dilation_w);
+    return (uint64_t)o.n * rows * cols * (uint64_t)(d->in.c / c->groups) * (uint64_t)o.c;
+}
+
 const lm_kernel lm_f32_conv_nhwc__ref = {
     .name = "lm_f32_conv_nhwc__ref", .kind = LM_OP_CONV, .isa = LM_ISA_REFERENCE, .run = conv_ref_run,
+    .executed_madds = conv_ref_executed_madds,
 };
 
 static void fc_ref_run(const lm_op_desc *d, const void *state, const float *const *inputs, float *const *outputs,

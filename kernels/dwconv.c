@@ -111,10 +111,22 @@ static void run(const lm_op_desc *d, const void *state, const float *const *inpu
 static void *prepare_avx2(const lm_op_desc *d, const float *params) { return prepare(d, params, &lm_dw_avx2); }
 static void *prepare_avx512(const lm_op_desc *d, const float *params) { return prepare(d, params, &lm_dw_avx512); }
 
+/* Per output row, every kernel row issues (rows in the vertical padding read the zero row), but a
+ * border column issues only the taps whose column is inside the input; each tap is one vector per
+ * channel block, so channels round up to the vector width. */
+static uint64_t executed_madds(const lm_op_desc *d, const lm_dw_isa *isa) {
+    const lm_shape o = lm_op_output_shape(d, 0);
+    const int k = d->conv.kernel_w, lanes = isa->lanes;
+    const uint64_t row_taps = lm_op_taps_inside(o.w, d->in.w, k, d->conv.stride_w, d->conv.pad_left, d->conv.dilation_w);
+    return (uint64_t)o.n * (uint64_t)o.h * (uint64_t)d->conv.kernel_h * row_taps * (uint64_t)((o.c + lanes - 1) / lanes * lanes);
+}
+static uint64_t executed_madds_avx2(const lm_op_desc *d) { return executed_madds(d, &lm_dw_avx2); }
+static uint64_t executed_madds_avx512(const lm_op_desc *d) { return executed_madds(d, &lm_dw_avx512); }
+
 #define DW_KERNEL(K, ISA, BITS)                                                                                        \
     const lm_kernel lm_f32_dwconv##K##x##K##_nhwc__##ISA = {                                                           \
         .name = "lm_f32_dwconv" #K "x" #K "_nhwc__" #ISA, .kind = LM_OP_CONV, .isa = BITS, .supports = supports##K,  \
-        .prepare = prepare_##ISA, .run = run, .release = release,                                                       \
+        .prepare = prepare_##ISA, .run = run, .release = release, .executed_madds = executed_madds_##ISA,               \
     };
 DW_KERNEL(3, avx512, LM_ISA_AVX512)
 DW_KERNEL(5, avx512, LM_ISA_AVX512)

@@ -50,15 +50,21 @@ static float *aligned_floats(size_t n) {
     return aligned_alloc(64, bytes ? bytes : 64);
 }
 
+/* Columns of panel p of a group of n: nr, except the last panel, the rest rounded up to one vector. */
+static int panel_width(const lm_gemm_isa *isa, int n, int p) {
+    const int rest = n - p * isa->nr;
+    return rest >= isa->nr ? isa->nr : (rest + isa->lanes - 1) / isa->lanes * isa->lanes;
+}
+
 int lm_gemm_pack(lm_gemm_weights *w, const lm_gemm_isa *isa, int groups, int k, int n, const float *weights,
                  const float *bias, const float *slopes, lm_act act) {
-    const int nr = isa->nr;
-    *w = (lm_gemm_weights){.groups = groups, .k = k, .n = n, .panels = (n + nr - 1) / nr, .act = act,
-                           .clamp = {-FLT_MAX, FLT_MAX}};
+    const int nr = isa->nr, panels = (n + nr - 1) / nr;
+    *w = (lm_gemm_weights){.groups = groups, .k = k, .n = n, .panels = panels, .act = act, .clamp = {-FLT_MAX, FLT_MAX}};
     if (act == LM_ACT_RELU || act == LM_ACT_RELU6) w->clamp[0] = 0.0f;
     if (act == LM_ACT_RELU6) w->clamp[1] = 6.0f;
     w->panel_floats = (size_t)nr * ((size_t)k + 1);
-    w->packed = aligned_floats((size_t)groups * w->panels * w->panel_floats);
+    w->group_floats = ((size_t)(panels - 1) * nr + (size_t)panel_width(isa, n, panels - 1)) * ((size_t)k + 1);
+    w->packed = aligned_floats((size_t)groups * w->group_floats);
     if (!w->packed) return -1;
     if (slopes) {
         w->slopes = malloc((size_t)groups * n * sizeof(float));
@@ -69,17 +75,24 @@ int lm_gemm_pack(lm_gemm_weights *w, const lm_gemm_isa *isa, int groups, int k, 
         memcpy(w->slopes, slopes, (size_t)groups * n * sizeof(float));
     }
     for (int g = 0; g < groups; g++)
-        for (int p = 0; p < w->panels; p++) {
-            float *panel = w->packed + ((size_t)g * w->panels + p) * w->panel_floats;
-            for (int j = 0; j < nr; j++) {
+        for (int p = 0; p < panels; p++) {
+            float *panel = w->packed + (size_t)g * w->group_floats + (size_t)p * w->panel_floats;
+            const int width = panel_width(isa, n, p);
+            for (int j = 0; j < width; j++) {
                 const int col = p * nr + j; /* output channel within the group */
                 const bool real = col < n;
                 panel[j] = real && bias ? bias[(size_t)g * n + col] : 0.0f;
                 for (int kk = 0; kk < k; kk++)
-                    panel[nr + (size_t)kk * nr + j] = real ? weights[((size_t)g * n + col) * k + kk] : 0.0f;
+                    panel[width + (size_t)kk * width + j] = real ? weights[((size_t)g * n + col) * k + kk] : 0.0f;
             }
         }
     return 0;
+}
+
+uint64_t lm_gemm_executed_madds(const lm_gemm_isa *isa, size_t m, int groups, int k, int n) {
+    uint64_t columns = 0;
+    for (int p = 0; p * isa->nr < n; p++) columns += (uint64_t)panel_width(isa, n, p);
+    return (uint64_t)m * (uint64_t)k * (uint64_t)groups * columns;
 }
 
 void lm_gemm_weights_free(lm_gemm_weights *w) {
@@ -99,8 +112,8 @@ typedef struct gemm_job {
 } gemm_job;
 
 /* Points each tap of each pixel of the block at its cin_g input values, or at the zeros where the
- * window leaves the input: ptrs[(t * taps + tap) * MR + i] for pixel i of micro-tile t. Pixels past
- * `rows` repeat the last one, so a partial tile computes valid (and discarded) values.
+ * window leaves the input: ptrs[(t * taps + tap) * MR + i] for pixel i of micro-tile t. A partial
+ * last tile leaves its slots past `rows` unset: its micro-kernel is made for its row count.
  *
  * When a kernel row's taps are one contiguous run of input (one group, no horizontal dilation) and
  * every window of a tile lies inside horizontally, the tile gets one pointer per kernel row instead,
@@ -175,8 +188,6 @@ __attribute__((noinline)) static void point_windows(const lm_gemm_problem *p, in
                 if (++oy == o.h) oy = 0, n++;
             }
         }
-        for (int i = real; i < mr; i++) /* padding rows of the last tile: the last real pixel again */
-            for (int tap = 0; tap < tile_taps[t]; tap++) tile[tap * mr + i] = tile[tap * mr + i - 1];
     }
 }
 
@@ -212,18 +223,20 @@ static void gemm_task(void *context, size_t task, int thread) {
         const bool last = k0 + kb == w->k;
         for (int r = 0; r < rows; r += isa->mr) {
             const int mr = rows - r < isa->mr ? rows - r : isa->mr;
-            const lm_gemm_ukernel ukernel = mr <= isa->small_mr ? isa->small_ukernel : isa->ukernel;
             for (int panel = p0; panel < p1; panel++) {
-                const float *packed = w->packed + ((size_t)g * w->panels + panel) * w->panel_floats;
+                const float *packed = w->packed + (size_t)g * w->group_floats + (size_t)panel * w->panel_floats;
                 const int col = panel * isa->nr, nc = w->n - col < isa->nr ? w->n - col : isa->nr;
+                const int width = panel_width(isa, w->n, panel), vectors = width / isa->lanes;
                 float *tile = c + (size_t)r * p->c_stride + col;
                 if (p->conv) {
                     const int t = r / isa->mr;
-                    isa->iukernel(mr, nc, tile_taps[t], w->k / tile_taps[t], ptrs + (size_t)t * taps * isa->mr,
-                                  tile_steps[t], packed, tile, p->c_stride, w->clamp);
+                    isa->iukernel[vectors - 1][mr - 1](nc, tile_taps[t], w->k / tile_taps[t],
+                                                       ptrs + (size_t)t * taps * isa->mr, tile_steps[t], packed, tile,
+                                                       p->c_stride, w->clamp);
                 } else {
-                    ukernel(mr, nc, kb, a + (size_t)r * p->a_stride + k0, p->a_stride, k0 == 0 ? packed : NULL,
-                            packed + isa->nr + (size_t)k0 * isa->nr, tile, p->c_stride, last ? w->clamp : NULL);
+                    isa->ukernel[vectors - 1][mr - 1](nc, kb, a + (size_t)r * p->a_stride + k0, p->a_stride,
+                                                      k0 == 0 ? packed : NULL, packed + width + (size_t)k0 * width,
+                                                      tile, p->c_stride, last ? w->clamp : NULL);
                 }
                 if (last && needs_epilogue)
                     isa->epilogue(w->act, tile, mr, nc, p->c_stride, w->slopes ? w->slopes + (size_t)g * w->n + col : NULL);

@@ -45,7 +45,8 @@ typedef struct lm_kernel {
     void (*release)(void *state); /* frees what prepare returned; NULL: free() */
     /* Multiply-adds this kernel performs on `d`, from its own tiling: every vector lane of every
      * multiply-add it issues, lanes of padding or of masked-off tails included, since they take the
-     * same issue slot. NULL: exactly the counted MAdds (lm_op_cost_of), as for the references. */
+     * same issue slot; taps a kernel skips (the reference convolution skips the padding) are not
+     * counted. NULL: exactly the counted MAdds (lm_op_cost_of). */
     uint64_t (*executed_madds)(const lm_op_desc *d);
 } lm_kernel;
 
@@ -62,7 +63,7 @@ const lm_kernel *lm_kernel_select(const lm_op_desc *d, unsigned usable_isas);
 const lm_kernel *lm_kernel_reference(lm_op_kind kind);
 
 /* The multiply-adds `k` performs on `d` (see lm_kernel.executed_madds); equal to
- * lm_op_cost_of(d).madds unless the kernel rounds a tile. */
+ * lm_op_cost_of(d).madds unless the kernel rounds a tile or skips padded taps. */
 uint64_t lm_kernel_executed_madds(const lm_kernel *k, const lm_op_desc *d);
 
 /* Looks a kernel up by name; NULL when there is none. */

@@ -143,6 +143,13 @@ lm_op_cost lm_op_cost_of(const lm_op_desc *d) {
     return cost;
 }
 
+uint64_t lm_op_taps_inside(int out, int in, int kernel, int stride, int pad, int dilation) {
+    uint64_t taps = 0;
+    for (int o = 0; o < out; o++)
+        for (int t = 0, i = o * stride - pad; t < kernel; t++, i += dilation) taps += i >= 0 && i < in;
+    return taps;
+}
+
 /* Every count a kernel indexes with must fit in int32 (shapes) and the byte size in size_t. */
 static bool fits(lm_shape s) {
     const double elements = (double)s.n * s.h * s.w * s.c;

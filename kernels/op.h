@@ -124,6 +124,12 @@ size_t lm_op_param_floats(const lm_op_desc *d);
 /* The cost of a valid description. */
 lm_op_cost lm_op_cost_of(const lm_op_desc *d);
 
+/* The kernel taps along one axis of a convolution that land inside the input, summed over the `out`
+ * output positions: sum over o of #{t < kernel : 0 <= o * stride - pad + t * dilation < in}. Equal to
+ * out * kernel when no window reaches into the padding; kernels that skip padded taps count their
+ * multiply-adds with it (lm_kernel.executed_madds). */
+uint64_t lm_op_taps_inside(int out, int in, int kernel, int stride, int pad, int dilation);
+
 /* Names: "conv", "relu", ... for output and errors. */
 const char *lm_op_kind_name(lm_op_kind kind);
 const char *lm_act_name(lm_act act);

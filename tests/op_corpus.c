@@ -39,6 +39,32 @@ static void conv_corpus(op_visit visit, void *ctx) {
         lm_op_desc d = lm_op_conv((lm_shape){1, 9, 9, g2[j][0]}, g2[j][0], 1, 1, 0, g2[j][1], false, LM_ACT_NONE);
         visit(&d, ctx);
     }
+    /* GEMM tails. ShuffleNet's channel counts, none a multiple of 32 and some not of 8 or 16, in and out
+     * of pointwise layers at 7x7 (49 rows: one row past whole micro-tiles of 6 or 12), and the G2 layer
+     * with 8 groups of 45 output channels there too (a partial last panel per group). */
+    static const int shufflenet_channels[] = {24, 58, 90, 116, 180, 184, 232, 360};
+    for (int j = 0; j < 8; j++) {
+        const int c = shufflenet_channels[j], out = shufflenet_channels[(j + 3) % 8];
+        lm_op_desc d = lm_op_conv((lm_shape){1, 7, 7, c}, out, 1, 1, 0, 1, j % 2, all_acts[j % N_ACTS]);
+        visit(&d, ctx);
+        d.conv.out_c = c;
+        visit(&d, ctx);
+    }
+    lm_op_desc g45 = lm_op_conv((lm_shape){1, 7, 7, 360}, 360, 1, 1, 0, 8, true, LM_ACT_RELU);
+    visit(&g45, ctx);
+    /* Every row count of a last micro-tile (1 to 13 rows), with 24 and 45 output channels (a partial
+     * second vector or a narrow last panel, on either instruction set): pointwise, indirect with the
+     * windows' rows in the padding (one pointer per tap and row) and indirect with every window inside
+     * one output row (one pointer per kernel row and a step). */
+    for (int m = 1; m <= 13; m++)
+        for (int out = 24; out <= 45; out += 21) {
+            lm_op_desc pw = lm_op_conv((lm_shape){1, 1, m, 5}, out, 1, 1, 0, 1, true, all_acts[m % N_ACTS]);
+            visit(&pw, ctx);
+            lm_op_desc padded = lm_op_conv((lm_shape){1, 1, m, 5}, out, 3, 1, 1, 1, m % 2, all_acts[(m + 1) % N_ACTS]);
+            visit(&padded, ctx);
+            lm_op_desc inside = lm_op_conv((lm_shape){1, 3, m + 2, 5}, out, 3, 1, 0, 1, true, all_acts[(m + 2) % N_ACTS]);
+            visit(&inside, ctx);
+        }
     /* A large pointwise layer (more input channels than one cache block). */
     lm_op_desc big = lm_op_conv((lm_shape){1, 7, 7, 464}, 1024, 1, 1, 0, 1, true, LM_ACT_RELU);
     visit(&big, ctx);
@@ -51,6 +77,8 @@ static void conv_corpus(op_visit visit, void *ctx) {
     visit(&deep_relu6, ctx);
     lm_op_desc deep_prelu = lm_op_conv((lm_shape){1, 3, 3, 977}, 37, 1, 1, 0, 1, false, LM_ACT_PRELU);
     visit(&deep_prelu, ctx);
+    lm_op_desc deep_tail = lm_op_conv((lm_shape){1, 7, 7, 600}, 58, 1, 1, 0, 1, true, LM_ACT_SIGMOID); /* partial 2nd vector */
+    visit(&deep_tail, ctx);
     /* Depthwise 3x3 and 5x5: strides, dilations, odd sizes, tiny inputs, asymmetric padding. */
     static const int dw_spatial[][2] = {{1, 1}, {2, 3}, {5, 5}, {7, 9}, {14, 14}, {15, 15}};
     for (int ci = 0; ci < N_AWKWARD; ci++)
@@ -73,6 +101,15 @@ static void conv_corpus(op_visit visit, void *ctx) {
                         visit(&d, ctx);
                     }
                 }
+    /* Depthwise on ShuffleNet's channel counts the list above lacks: tails of 2, 4, 8 and 10 lanes. */
+    static const int dw_channels[] = {90, 180, 184, 360};
+    for (int j = 0; j < 4; j++)
+        for (int stride = 1; stride <= 2; stride++) {
+            const int c = dw_channels[j];
+            lm_op_desc d = lm_op_conv((lm_shape){1, 7, 7, c}, c, 3 + 2 * (j % 2), stride, 1 + j % 2, c, true,
+                                      all_acts[(j + stride) % N_ACTS]);
+            visit(&d, ctx);
+        }
     /* General convolutions: the first layer, grouped 3x3, rectangular kernels, no padding. */
     lm_op_desc first = lm_op_conv((lm_shape){1, 33, 31, 3}, 24, 3, 2, 1, 1, true, LM_ACT_RELU);
     visit(&first, ctx);
@@ -106,6 +143,12 @@ static void fc_corpus(op_visit visit, void *ctx) {
             d.fc.bias = a != 1;
             visit(&d, ctx);
         }
+    for (int out_c = 1; out_c <= 9; out_c++) { /* every row count of a last panel */
+        lm_op_desc d = {.kind = LM_OP_FC, .in = {1, 1, 1, 13}, .act = all_acts[out_c % N_ACTS]};
+        d.fc.out_c = out_c;
+        d.fc.bias = out_c % 2;
+        visit(&d, ctx);
+    }
 }
 
 

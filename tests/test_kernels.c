@@ -1,7 +1,8 @@
 /* Every registered kernel against its kind's reference, on a corpus of shapes that includes the
  * awkward ones: channels 1, 3, 7, 58, 116 and 232 (not multiples of any SIMD width), 1x1 and odd
- * spatial sizes, stride 2 on odd inputs, padding, dilation, groups, batch 2, every fused activation.
- * Tolerance and data: tests/op_fixture.h. */
+ * spatial sizes, stride 2 on odd inputs, padding, dilation, groups, batch 2, every fused activation,
+ * every row count of a GEMM's last micro-tile. Tolerance and data: tests/op_fixture.h. And every
+ * convolution and FC kernel's executed multiply-adds against what its tiling states. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -118,6 +119,99 @@ static void test_kernel_matches_reference(void **state) {
     if (checked_cases == before) fail_msg("%s supports no shape of the corpus", k->name);
 }
 
+/* ---- executed multiply-adds ------------------------------------------------------------------------ */
+
+/* The vector width an ISA's kernels round channels up to (1: scalar). */
+static uint64_t lanes_of(lm_isa isa) { return isa == LM_ISA_AVX512 ? 16 : isa == LM_ISA_AVX2 ? 8 : 1; }
+static uint64_t round_up(uint64_t x, uint64_t to) { return (x + to - 1) / to * to; }
+
+static bool tap_inside(int out_pos, int tap, int stride, int pad, int dilation, int in) {
+    const int i = out_pos * stride - pad + tap * dilation;
+    return i >= 0 && i < in;
+}
+
+/* What `k` executes on `d` by the tiling kernels/README.md states for it, counted here pixel by pixel
+ * rather than with the kernels' own arithmetic:
+ *   conv reference: the taps inside the input (it skips the padding) x in_c/groups x out_c;
+ *   depthwise: per output pixel, every kernel row (padded ones read a zero row) but only the kernel
+ *     columns inside the input, x channels rounded up to a vector;
+ *   GEMM (pointwise and indirect): every tap, x in_c/groups x each group's N rounded up to a vector;
+ *   FC: out_c x k, k rounded up to a vector for the AVX2 kernel.
+ * Sets *exact when nothing is rounded or skipped, where the count must be the counted MAdds. */
+static uint64_t expected_madds(const lm_kernel *k, const lm_op_desc *d, bool *exact) {
+    const uint64_t lanes = lanes_of(k->isa);
+    if (d->kind == LM_OP_FC) {
+        const uint64_t features = (uint64_t)d->in.h * d->in.w * d->in.c;
+        *exact = features % lanes == 0;
+        return (uint64_t)d->in.n * (uint64_t)d->fc.out_c * round_up(features, lanes);
+    }
+    const __typeof__(d->conv) *c = &d->conv;
+    const lm_shape o = lm_op_output_shape(d, 0);
+    uint64_t inside = 0, rows_inside = 0, all = 0; /* taps over all output pixels of one image */
+    for (int oy = 0; oy < o.h; oy++)
+        for (int ox = 0; ox < o.w; ox++)
+            for (int ky = 0; ky < c->kernel_h; ky++)
+                for (int kx = 0; kx < c->kernel_w; kx++) {
+                    const bool y_in = tap_inside(oy, ky, c->stride_h, c->pad_top, c->dilation_h, d->in.h);
+                    const bool x_in = tap_inside(ox, kx, c->stride_w, c->pad_left, c->dilation_w, d->in.w);
+                    inside += y_in && x_in, rows_inside += x_in, all++;
+                }
+    const uint64_t n = (uint64_t)o.n, cin_g = (uint64_t)(d->in.c / c->groups), n_g = (uint64_t)(o.c / c->groups);
+    if (k->isa == LM_ISA_REFERENCE) {
+        *exact = inside == all;
+        return n * inside * cin_g * (uint64_t)o.c;
+    }
+    if (strncmp(k->name, "lm_f32_dwconv", 13) == 0) {
+        *exact = rows_inside == all && o.c % lanes == 0;
+        return n * rows_inside * round_up((uint64_t)o.c, lanes);
+    }
+    *exact = n_g % lanes == 0;
+    return n * all * cin_g * round_up(n_g, lanes) * (uint64_t)c->groups;
+}
+
+typedef struct madds_tally {
+    const lm_kernel *k;
+    int shapes;
+    double worst;           /* largest executed / counted */
+    char worst_shape[256];
+} madds_tally;
+
+static void check_madds(const lm_op_desc *d, void *context) {
+    madds_tally *t = context;
+    if (t->k->supports && !t->k->supports(d)) return;
+    char what[256];
+    fixture_describe(d, what, sizeof what);
+    bool exact;
+    const uint64_t counted = lm_op_cost_of(d).madds, want = expected_madds(t->k, d, &exact);
+    const uint64_t got = lm_kernel_executed_madds(t->k, d);
+    if (exact && want != counted)
+        fail_msg("%s: %s: expected %llu executed MAdds with nothing rounded or skipped, but %llu are counted", t->k->name,
+                 what, (unsigned long long)want, (unsigned long long)counted);
+    if (got != want)
+        fail_msg("%s: %s: executes %llu MAdds, expected %llu (counted: %llu)", t->k->name, what, (unsigned long long)got,
+                 (unsigned long long)want, (unsigned long long)counted);
+    const double ratio = (double)got / (double)counted;
+    if (t->shapes++ == 0 || ratio > t->worst) {
+        t->worst = ratio;
+        snprintf(t->worst_shape, sizeof t->worst_shape, "%s", what);
+    }
+}
+
+/* Every convolution and FC kernel, references included, whether or not this host can run it: its
+ * executed MAdds are the counted ones plus exactly the overhead its tiling states. */
+static void test_executed_madds(void **state) {
+    (void)state;
+    for (int i = 0; i < lm_kernel_count; i++) {
+        const lm_kernel *k = lm_kernels[i];
+        if (k->kind != LM_OP_CONV && k->kind != LM_OP_FC) continue;
+        madds_tally t = {.k = k};
+        op_corpus(k->kind, check_madds, &t);
+        if (!t.shapes) fail_msg("%s supports no shape of the corpus", k->name);
+        printf("# %s: executed/counted MAdds at most %.3f over %d shapes (%s)\n", k->name, t.worst, t.shapes,
+               t.worst_shape);
+    }
+}
+
 static int group_setup(void **state) {
     (void)state;
     lm_host *host = lm_host_probe();
@@ -135,12 +229,13 @@ static int group_teardown(void **state) {
 }
 
 int main(void) {
-    /* Two fixed tests, then one per optimized kernel of the registry. */
-    struct CMUnitTest *tests = calloc((size_t)lm_kernel_count + 2, sizeof *tests);
+    /* Three fixed tests, then one per optimized kernel of the registry. */
+    struct CMUnitTest *tests = calloc((size_t)lm_kernel_count + 3, sizeof *tests);
     if (!tests) return 1;
     int n = 0;
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_every_kind_has_one_reference);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_dispatch_respects_usable_isas);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_executed_madds);
     for (int i = 0; i < lm_kernel_count; i++)
         if (lm_kernels[i]->isa != LM_ISA_REFERENCE)
             tests[n++] = (struct CMUnitTest){.name = lm_kernels[i]->name, .test_func = test_kernel_matches_reference,
