@@ -33,6 +33,11 @@ const lm_kernel_case lm_kernel_suite[] = {
     POINTWISE("pw_116x116_14", 14, 116, 116),
     POINTWISE("pw_232x232_7", 7, 232, 232),
     POINTWISE("pw_464x1024_7", 7, 464, 1024),
+    /* the nearest multiples of a 16-lane vector to 58, 116 and 232 channels at the same sizes: what
+     * a stage's channel count costs in SIMD tails, read as GFLOP/s against its twin */
+    POINTWISE("pw_64x64_28", 28, 64, 64),
+    POINTWISE("pw_112x112_14", 14, 112, 112),
+    POINTWISE("pw_224x224_7", 7, 224, 224),
     /* depthwise convolutions, stride 1 and the stride-2 downsampling unit; MobileNet V3's 5x5 */
     DEPTHWISE("dw3x3s1_58_28", 28, 58, 3, 1),
     DEPTHWISE("dw3x3s1_116_14", 14, 116, 3, 1),
