@@ -8,9 +8,10 @@
 
 /* A task multiplies a block of A (rows x a block of K) by every panel of B in its range. The block is
  * sized to stay in L1/L2 (about 64 KiB) while the panels pass over it: at least one micro-tile, at
- * most eight. */
+ * most 24. Fewer made tasks of a microsecond for small K (the 3x3 stem's K of 27), and two threads
+ * then spent a tenth of their time passing the task counter's cache line back and forth. */
 #define BLOCK_FLOATS 16384
-#define MAX_TILES_PER_BLOCK 8
+#define MAX_TILES_PER_BLOCK 24
 /* Bytes of packed B (over a block of K) a task walks for every micro-tile: half of a 1 MiB L2. */
 #define L2_PANEL_BYTES (512 * 1024)
 /* The largest block of K the direct GEMM multiplies in one pass. Without it, a large K (976 in
@@ -33,16 +34,16 @@ static int k_block(int k) {
     return (k + blocks - 1) / blocks;
 }
 
-/* Rows of A per task for blocks of kc: as many tiles as BLOCK_FLOATS allows, spread evenly over the
- * blocks m needs, so that a small m (49 = 4 x 12 + 1) makes one block rather than a full one and a
- * nearly empty one that re-reads all of B. */
-static int block_rows(const lm_gemm_isa *isa, int kc, size_t m) {
+/* Row blocks (tasks' shares of A) for `tiles` micro-tiles over blocks of kc: as few as BLOCK_FLOATS
+ * allows, and a multiple of the thread count where there are tiles enough, so that the threads end
+ * together; the tiles are then spread evenly over them (see tile_row). */
+static size_t row_blocks(const lm_gemm_isa *isa, int kc, size_t tiles, int threads) {
     int most = BLOCK_FLOATS / (kc * isa->mr);
     if (most < 1) most = 1;
     if (most > MAX_TILES_PER_BLOCK) most = MAX_TILES_PER_BLOCK;
-    const size_t tiles = (m + (size_t)isa->mr - 1) / (size_t)isa->mr, blocks = (tiles + (size_t)most - 1) / (size_t)most;
-    const size_t even = blocks ? (tiles + blocks - 1) / blocks : 1;
-    return (int)even * isa->mr;
+    size_t blocks = (tiles + (size_t)most - 1) / (size_t)most;
+    const size_t rounded = (blocks + (size_t)threads - 1) / (size_t)threads * (size_t)threads;
+    return rounded <= tiles ? rounded : blocks;
 }
 
 static float *aligned_floats(size_t n) {
@@ -101,19 +102,25 @@ void lm_gemm_weights_free(lm_gemm_weights *w) {
     w->packed = w->slopes = NULL;
 }
 
-/* The tasks of one GEMM: (group, row block, range of panels). */
+/* The tasks of one GEMM: (range of panels, row block, range of groups). */
 typedef struct gemm_job {
     const lm_gemm_problem *p;
-    int block_rows;       /* rows of A per task */
+    size_t tiles;         /* micro-tiles over the m rows: ceil(m / MR), their heights differing by 1 at most */
     int kc;               /* block of K (the direct GEMM; the indirect one takes K whole) */
-    size_t blocks;        /* row blocks per group */
+    size_t blocks;        /* row blocks per group, each a run of whole tiles (at most MAX_TILES_PER_BLOCK) */
+    int group_ranges;     /* ranges of groups per row block (1: a task runs every group) */
+    int groups_per_range;
     int panel_chunks;     /* panel ranges per row block */
     int panels_per_chunk;
 } gemm_job;
 
+/* The first row of tile t: m rows spread evenly over the tiles (49 rows make tiles of 10, 10, 10, 10 and
+ * 9, not four of 12 and a lone row that streams all of B past for one row's work). */
+static size_t tile_row(const gemm_job *job, size_t t) { return t * job->p->m / job->tiles; }
+
 /* Points each tap of each pixel of the block at its cin_g input values, or at the zeros where the
- * window leaves the input: ptrs[(t * taps + tap) * MR + i] for pixel i of micro-tile t. A partial
- * last tile leaves its slots past `rows` unset: its micro-kernel is made for its row count.
+ * window leaves the input: ptrs[(t * taps + tap) * MR + i] for pixel i of micro-tile t, whose height
+ * is heights[t]. Slots past a tile's height stay unset: its micro-kernel is made for its row count.
  *
  * When a kernel row's taps are one contiguous run of input (one group, no horizontal dilation) and
  * every window of a tile lies inside horizontally, the tile gets one pointer per kernel row instead,
@@ -132,12 +139,13 @@ static bool find_rows(const lm_op_desc *d, const float *group_input, int n, int 
     return true;
 }
 
-__attribute__((noinline)) static void point_windows(const lm_gemm_problem *p, int g, size_t first, int rows,
-                                                    const float **ptrs, int *tile_taps, ptrdiff_t *tile_steps) {
+__attribute__((noinline)) static void point_windows(const lm_gemm_problem *p, int g, size_t first, const int *heights,
+                                                    int tiles, const float **ptrs, int *tile_taps,
+                                                    ptrdiff_t *tile_steps) {
     const lm_op_desc *d = p->conv;
     const lm_shape o = lm_op_output_shape(d, 0);
     const int kh = d->conv.kernel_h, kw = d->conv.kernel_w, taps = kh * kw, mr = p->isa->mr, c = d->in.c;
-    const int tiles = (rows + mr - 1) / mr, span_w = (kw - 1) * d->conv.dilation_w;
+    const int span_w = (kw - 1) * d->conv.dilation_w;
     const int stride = d->conv.stride_w, pad = d->conv.pad_left, in_w = d->in.w, dil_w = d->conv.dilation_w;
     const bool runs = d->conv.groups == 1 && dil_w == 1;
     const float *group_input = p->a + (size_t)g * (c / d->conv.groups);
@@ -150,7 +158,7 @@ __attribute__((noinline)) static void point_windows(const lm_gemm_problem *p, in
     bool rows_known = false;
     for (int t = 0; t < tiles; t++) {
         const float **tile = ptrs + (size_t)t * taps * mr;
-        const int real = rows - t * mr < mr ? rows - t * mr : mr;
+        const int real = heights[t];
         bool merged = runs;
         for (int i = 0, x = ox; i < real && merged; i++, x = x + 1 == o.w ? 0 : x + 1) {
             const int ix0 = x * stride - pad;
@@ -191,25 +199,16 @@ __attribute__((noinline)) static void point_windows(const lm_gemm_problem *p, in
     }
 }
 
-static void gemm_task(void *context, size_t task, int thread) {
-    (void)thread;
-    const gemm_job *job = context;
+/* Group g's tiles of the given heights, from row m0, against its panels [p0, p1). */
+static void run_group(const gemm_job *job, int g, size_t m0, const int *heights, int tiles, int p0, int p1) {
     const lm_gemm_problem *p = job->p;
     const lm_gemm_isa *isa = p->isa;
     const lm_gemm_weights *w = p->w;
-    const int chunk = (int)(task % (size_t)job->panel_chunks);
-    const size_t block = task / (size_t)job->panel_chunks % job->blocks;
-    const int g = (int)(task / (size_t)job->panel_chunks / job->blocks);
-    const size_t m0 = block * (size_t)job->block_rows;
-    const int rows = (int)(p->m - m0 < (size_t)job->block_rows ? p->m - m0 : (size_t)job->block_rows);
-    const int p0 = chunk * job->panels_per_chunk;
-    const int p1 = p0 + job->panels_per_chunk < w->panels ? p0 + job->panels_per_chunk : w->panels;
-
     const int taps = p->conv ? p->conv->conv.kernel_h * p->conv->conv.kernel_w : 1;
-    const float *ptrs[p->conv ? (size_t)MAX_TILES_PER_BLOCK * taps * isa->mr : 1];
+    const float *ptrs[p->conv ? (size_t)tiles * taps * isa->mr : 1]; /* tiles <= MAX_TILES_PER_BLOCK */
     int tile_taps[MAX_TILES_PER_BLOCK];
     ptrdiff_t tile_steps[MAX_TILES_PER_BLOCK];
-    if (p->conv) point_windows(p, g, m0, rows, ptrs, tile_taps, tile_steps);
+    if (p->conv) point_windows(p, g, m0, heights, tiles, ptrs, tile_taps, tile_steps);
     const float *a = p->a + g * p->a_group_offset + m0 * p->a_stride;
     float *c = p->c + g * p->c_group_offset + m0 * p->c_stride;
     const bool needs_epilogue = w->act != LM_ACT_NONE && w->act != LM_ACT_RELU && w->act != LM_ACT_RELU6;
@@ -221,15 +220,14 @@ static void gemm_task(void *context, size_t task, int thread) {
     for (int k0 = 0; k0 < w->k; k0 += kc) {
         const int kb = w->k - k0 < kc ? w->k - k0 : kc;
         const bool last = k0 + kb == w->k;
-        for (int r = 0; r < rows; r += isa->mr) {
-            const int mr = rows - r < isa->mr ? rows - r : isa->mr;
+        for (int t = 0, r = 0; t < tiles; r += heights[t++]) {
+            const int mr = heights[t];
             for (int panel = p0; panel < p1; panel++) {
                 const float *packed = w->packed + (size_t)g * w->group_floats + (size_t)panel * w->panel_floats;
                 const int col = panel * isa->nr, nc = w->n - col < isa->nr ? w->n - col : isa->nr;
                 const int width = panel_width(isa, w->n, panel), vectors = width / isa->lanes;
                 float *tile = c + (size_t)r * p->c_stride + col;
                 if (p->conv) {
-                    const int t = r / isa->mr;
                     isa->iukernel[vectors - 1][mr - 1](nc, tile_taps[t], w->k / tile_taps[t],
                                                        ptrs + (size_t)t * taps * isa->mr, tile_steps[t], packed, tile,
                                                        p->c_stride, w->clamp);
@@ -245,15 +243,44 @@ static void gemm_task(void *context, size_t task, int thread) {
     }
 }
 
+/* A task runs its groups one after another on the same rows, so the input rows a grouped convolution
+ * reads stay in L1 and L2 from one group to the next, and no two threads write the same output rows
+ * at once (groups share cache lines there). Row blocks vary faster than panel ranges: every block of
+ * a small m reuses a range of panels from L2 rather than bringing all of B back from L3 per block. */
+static void gemm_task(void *context, size_t task, int thread) {
+    (void)thread;
+    const gemm_job *job = context;
+    const lm_gemm_problem *p = job->p;
+    const int range = (int)(task % (size_t)job->group_ranges);
+    const size_t block = task / (size_t)job->group_ranges % job->blocks;
+    const int chunk = (int)(task / (size_t)job->group_ranges / job->blocks);
+    const size_t t0 = block * job->tiles / job->blocks, t1 = (block + 1) * job->tiles / job->blocks;
+    int heights[MAX_TILES_PER_BLOCK];
+    for (size_t t = t0; t < t1; t++) heights[t - t0] = (int)(tile_row(job, t + 1) - tile_row(job, t));
+    const int p0 = chunk * job->panels_per_chunk;
+    const int p1 = p0 + job->panels_per_chunk < p->w->panels ? p0 + job->panels_per_chunk : p->w->panels;
+    const int g0 = range * job->groups_per_range;
+    const int g1 = g0 + job->groups_per_range < p->w->groups ? g0 + job->groups_per_range : p->w->groups;
+    for (int g = g0; g < g1; g++) run_group(job, g, tile_row(job, t0), heights, (int)(t1 - t0), p0, p1);
+}
+
 void lm_gemm_run(const lm_gemm_problem *p, lm_threadpool *pool) {
-    const int kc = p->conv ? p->w->k : k_block(p->w->k), rows = block_rows(p->isa, kc, p->m);
-    gemm_job job = {.p = p, .block_rows = rows, .kc = kc, .blocks = (p->m + (size_t)rows - 1) / (size_t)rows};
+    const int kc = p->conv ? p->w->k : k_block(p->w->k);
+    const size_t tiles = (p->m + (size_t)p->isa->mr - 1) / (size_t)p->isa->mr;
+    gemm_job job = {.p = p, .tiles = tiles, .kc = kc,
+                    .blocks = row_blocks(p->isa, kc, tiles, lm_threadpool_threads(pool))};
     /* Panels per task: as many as fit in half of a typical L2 over a block of K (they are re-read by
      * every tile)... */
     int per_chunk = (int)(L2_PANEL_BYTES / (((size_t)kc + 1) * (size_t)p->isa->nr * sizeof(float)));
     if (per_chunk < 1) per_chunk = 1;
-    /* ...and fewer when there are too few row blocks to keep every thread busy (e.g. 7x7 outputs). */
-    const size_t wanted = 4 * (size_t)lm_threadpool_threads(pool), row_tasks = job.blocks * (size_t)p->w->groups;
+    /* Groups split into ranges, then panels into fewer per task, only when there are too few row
+     * blocks to keep every thread busy (e.g. 7x7 outputs). */
+    const size_t wanted = 4 * (size_t)lm_threadpool_threads(pool), groups = (size_t)p->w->groups;
+    size_t ranges = job.blocks < wanted ? (wanted + job.blocks - 1) / job.blocks : 1;
+    if (ranges > groups) ranges = groups;
+    job.groups_per_range = (int)((groups + ranges - 1) / ranges);
+    job.group_ranges = (int)((groups + (size_t)job.groups_per_range - 1) / (size_t)job.groups_per_range);
+    const size_t row_tasks = job.blocks * (size_t)job.group_ranges;
     if (row_tasks < wanted) {
         const int chunks = (int)((wanted + row_tasks - 1) / row_tasks);
         const int fair = (p->w->panels + chunks - 1) / chunks;
