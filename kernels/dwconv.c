@@ -68,44 +68,66 @@ typedef struct dw_job {
     const float *in;
     float *out;
     lm_shape o;
+    size_t rows_per_task; /* output rows (over batch and height) per call of the row kernel */
 } dw_job;
 
-/* One task: output row `task` (over batch and height). */
+/* Output row `row` (over batch and height) into slot j of `r`: its input rows, its output. */
+static void add_row(const dw_job *job, size_t row, int j, lm_dw_row *r) {
+    const lm_op_desc *d = job->d;
+    const int n = (int)(row / (size_t)job->o.h), oy = (int)(row % (size_t)job->o.h);
+    r->out[j] = job->out + row * (size_t)job->o.w * job->o.c;
+    for (int ky = 0; ky < d->conv.kernel_h; ky++) {
+        const int iy = oy * d->conv.stride_h - d->conv.pad_top + ky * d->conv.dilation_h;
+        r->in_rows[j][ky] = iy >= 0 && iy < d->in.h ? job->in + ((size_t)n * d->in.h + iy) * d->in.w * d->in.c : job->s->zeros;
+    }
+}
+
+/* One task: a run of output rows. */
 static void dw_task(void *context, size_t task, int thread) {
     (void)thread;
     const dw_job *job = context;
     const lm_op_desc *d = job->d;
-    const int k = d->conv.kernel_h, n = (int)(task / (size_t)job->o.h), oy = (int)(task % (size_t)job->o.h);
+    const size_t total = (size_t)job->o.n * job->o.h, first = task * job->rows_per_task;
+    const size_t end = first + job->rows_per_task < total ? first + job->rows_per_task : total;
+    const int k = d->conv.kernel_h;
     lm_dw_row row = {
-        .out = job->out + task * (size_t)job->o.w * job->o.c,
+        .count = (int)(end - first),
         .weights = job->s->weights,
         .slopes = job->s->slopes,
         .in_w = d->in.w, .out_w = job->o.w, .channels = d->in.c,
         .stride = d->conv.stride_w, .dilation = d->conv.dilation_w, .pad_left = d->conv.pad_left,
         .act = d->act,
     };
-    for (int ky = 0; ky < k; ky++) {
-        const int iy = oy * d->conv.stride_h - d->conv.pad_top + ky * d->conv.dilation_h;
-        row.in_rows[ky] = iy >= 0 && iy < d->in.h ? job->in + ((size_t)n * d->in.h + iy) * d->in.w * d->in.c : job->s->zeros;
-    }
-    /* The rows the next output row of this image reaches beyond this one's: (last, next_last], clipped. */
+    for (size_t r = first; r < end; r++) add_row(job, r, (int)(r - first), &row);
+    /* The rows the next output row of this image reaches beyond the last one's: (last, next_last], clipped. */
+    const int oy = (int)((end - 1) % (size_t)job->o.h), n = (int)((end - 1) / (size_t)job->o.h);
     if (oy + 1 < job->o.h) {
         const int span = (k - 1) * d->conv.dilation_h, last = oy * d->conv.stride_h - d->conv.pad_top + span;
-        const int first = last + 1 > 0 ? last + 1 : 0;
+        const int from = last + 1 > 0 ? last + 1 : 0;
         const int next_last = last + d->conv.stride_h < d->in.h ? last + d->conv.stride_h : d->in.h - 1;
-        if (first <= next_last) {
+        if (from <= next_last) {
             const size_t row_floats = (size_t)d->in.w * d->in.c;
-            row.prefetch = (const char *)(job->in + ((size_t)n * d->in.h + first) * row_floats);
-            row.prefetch_bytes = (size_t)(next_last - first + 1) * row_floats * sizeof(float);
+            row.prefetch = (const char *)(job->in + ((size_t)n * d->in.h + from) * row_floats);
+            row.prefetch_bytes = (size_t)(next_last - from + 1) * row_floats * sizeof(float);
         }
     }
     (k == 3 ? job->s->isa->row3 : job->s->isa->row5)(&row);
 }
 
+/* Rows per task: at least two tasks per thread (so the last ones end close together), and
+ * otherwise as many rows as a call takes, so each channel block's weights load once for all of them. */
+static size_t rows_per_task(size_t total, int threads) {
+    size_t per = total / (2 * (size_t)threads);
+    if (per < 1) per = 1;
+    return per < LM_DW_MAX_ROWS ? per : LM_DW_MAX_ROWS;
+}
+
 static void run(const lm_op_desc *d, const void *state, const float *const *inputs, float *const *outputs,
                 lm_threadpool *pool) {
     dw_job job = {.d = d, .s = state, .in = inputs[0], .out = outputs[0], .o = lm_op_output_shape(d, 0)};
-    lm_threadpool_parallelize(pool, (size_t)job.o.n * job.o.h, dw_task, &job);
+    const size_t total = (size_t)job.o.n * job.o.h;
+    job.rows_per_task = lm_threadpool_threads(pool) == 1 ? LM_DW_MAX_ROWS : rows_per_task(total, lm_threadpool_threads(pool));
+    lm_threadpool_parallelize(pool, (total + job.rows_per_task - 1) / job.rows_per_task, dw_task, &job);
 }
 
 static void *prepare_avx2(const lm_op_desc *d, const float *params) { return prepare(d, params, &lm_dw_avx2); }

@@ -19,13 +19,18 @@
 #include "op.h"
 
 #define LM_DW_MAX_KERNEL 5
+#define LM_DW_MAX_ROWS 8 /* output rows of one call */
 
+/* A run of output rows computed together: each channel block's weights are loaded once for all of
+ * them, which on small images (7x7, 14x14) is a large share of the work. */
 typedef struct lm_dw_row {
-    const float *in_rows[LM_DW_MAX_KERNEL]; /* input row of each ky (pixel 0, channel 0); a row of
-                                               zeros where ky falls in the padding */
-    float *out;                             /* the output row */
-    const char *prefetch;                   /* the input rows the next output row reaches beyond this
-                                               one's (contiguous in NHWC), to bring into L2 meanwhile */
+    int count;                              /* output rows, 1 to LM_DW_MAX_ROWS */
+    const float *in_rows[LM_DW_MAX_ROWS][LM_DW_MAX_KERNEL]; /* per output row, the input row of each ky
+                                               (pixel 0, channel 0); a row of zeros where ky falls in
+                                               the padding */
+    float *out[LM_DW_MAX_ROWS];             /* the output rows */
+    const char *prefetch;                   /* the input rows the next output row reaches beyond these
+                                               ones' (contiguous in NHWC), to bring into L2 meanwhile */
     size_t prefetch_bytes;                  /* 0: nothing to prefetch */
     const float *weights;                   /* packed: per channel block, k*k vectors, then bias */
     const float *slopes;                    /* PReLU slopes [channels], or NULL */
@@ -34,7 +39,7 @@ typedef struct lm_dw_row {
     lm_act act;
 } lm_dw_row;
 
-/* Computes one output row with a k x k kernel (k = 3 or 5). */
+/* Computes the output rows with a k x k kernel (k = 3 or 5). */
 typedef void (*lm_dw_row_fn)(const lm_dw_row *row);
 
 typedef struct lm_dw_isa {

@@ -41,7 +41,7 @@ INLINE void dw_row(const lm_dw_row *r, const int K) {
     const __m256 ceiling = _mm256_set1_ps(r->act == LM_ACT_RELU6 ? 6.0f : FLT_MAX);
     /* The next row's new input, a few lines per interior pixel so that it is all requested by the end of
      * the row (see dwconv.h). Into L2 only: it would push this row's window out of L1. */
-    const size_t pf_bytes = r->prefetch_bytes, pixels = (size_t)((c + LANES - 1) / LANES) * (size_t)(hi - lo);
+    const size_t pf_bytes = r->prefetch_bytes, pixels = (size_t)((c + LANES - 1) / LANES) * (size_t)(hi - lo) * (size_t)r->count;
     const size_t pf_per_pixel = pixels ? ((pf_bytes + 63) / 64 + pixels - 1) / pixels : 0;
     size_t pf_at = 0;
     for (int c0 = 0; c0 < c; c0 += LANES) {
@@ -52,33 +52,35 @@ INLINE void dw_row(const lm_dw_row *r, const int K) {
         __m256 w[LM_DW_MAX_KERNEL * LM_DW_MAX_KERNEL];
         for (int t = 0; t < taps; t++) w[t] = _mm256_load_ps(wb + (size_t)t * LANES);
         const __m256 bias = _mm256_load_ps(wb + (size_t)taps * LANES);
-        const float *rows[LM_DW_MAX_KERNEL];
-        for (int ky = 0; ky < K; ky++) rows[ky] = r->in_rows[ky] + c0;
-        float *out = r->out + c0;
-        for (int ox = 0; ox < out_w; ox++) { /* the border columns, [0, lo) and [hi, out_w) */
-            if (ox == lo) ox = hi;
-            if (ox == out_w) break;
-            const __m256 acc = border_pixel(rows, w, bias, full, m, ox * stride - pad, K, dil, in_w, c);
-            store(out + (size_t)ox * c, _mm256_min_ps(_mm256_max_ps(acc, floor), ceiling), full, m);
-        }
-        const float *p[LM_DW_MAX_KERNEL];
-        for (int ky = 0; ky < K; ky++) p[ky] = rows[ky] + (ptrdiff_t)(lo * stride - pad) * c;
-        float *q = out + (size_t)lo * c;
-        for (int ox = lo; ox < hi; ox++, q += c) { /* the interior: no tests */
-            for (size_t i = 0; i < pf_per_pixel && pf_at < pf_bytes; i++, pf_at += 64)
-                _mm_prefetch(r->prefetch + pf_at, _MM_HINT_T1);
-            /* Two chains of FMAs, even and odd kernel rows, so one pixel waits half as long. */
-            __m256 acc[2] = {bias, _mm256_setzero_ps()};
-            for (int ky = 0; ky < K; ky++) {
-                for (int kx = 0; kx < K; kx++) acc[ky & 1] = _mm256_fmadd_ps(load(p[ky] + kx * tap, full, m), w[ky * K + kx], acc[ky & 1]);
-                p[ky] += step;
+        for (int j = 0; j < r->count; j++) { /* the weights stay in registers from row to row */
+            const float *rows[LM_DW_MAX_KERNEL];
+            for (int ky = 0; ky < K; ky++) rows[ky] = r->in_rows[j][ky] + c0;
+            float *out = r->out[j] + c0;
+            for (int ox = 0; ox < out_w; ox++) { /* the border columns, [0, lo) and [hi, out_w) */
+                if (ox == lo) ox = hi;
+                if (ox == out_w) break;
+                const __m256 acc = border_pixel(rows, w, bias, full, m, ox * stride - pad, K, dil, in_w, c);
+                store(out + (size_t)ox * c, _mm256_min_ps(_mm256_max_ps(acc, floor), ceiling), full, m);
             }
-            __m256 sum = _mm256_add_ps(acc[0], acc[1]);
-            store(q, _mm256_min_ps(_mm256_max_ps(sum, floor), ceiling), full, m);
+            const float *p[LM_DW_MAX_KERNEL];
+            for (int ky = 0; ky < K; ky++) p[ky] = rows[ky] + (ptrdiff_t)(lo * stride - pad) * c;
+            float *q = out + (size_t)lo * c;
+            for (int ox = lo; ox < hi; ox++, q += c) { /* the interior: no tests */
+                for (size_t i = 0; i < pf_per_pixel && pf_at < pf_bytes; i++, pf_at += 64)
+                    _mm_prefetch(r->prefetch + pf_at, _MM_HINT_T1);
+                /* Two chains of FMAs, even and odd kernel rows, so one pixel waits half as long. */
+                __m256 acc[2] = {bias, _mm256_setzero_ps()};
+                for (int ky = 0; ky < K; ky++) {
+                    for (int kx = 0; kx < K; kx++) acc[ky & 1] = _mm256_fmadd_ps(load(p[ky] + kx * tap, full, m), w[ky * K + kx], acc[ky & 1]);
+                    p[ky] += step;
+                }
+                __m256 sum = _mm256_add_ps(acc[0], acc[1]);
+                store(q, _mm256_min_ps(_mm256_max_ps(sum, floor), ceiling), full, m);
+            }
         }
     }
     if (r->act != LM_ACT_NONE && r->act != LM_ACT_RELU && r->act != LM_ACT_RELU6)
-        lm_act_rows_avx2(r->act, r->out, (size_t)out_w, (size_t)c, (size_t)c, r->slopes);
+        for (int j = 0; j < r->count; j++) lm_act_rows_avx2(r->act, r->out[j], (size_t)out_w, (size_t)c, (size_t)c, r->slopes);
 }
 
 static void row3(const lm_dw_row *r) { dw_row(r, 3); }

@@ -33,7 +33,7 @@ INLINE void dw_row(const lm_dw_row *r, const int K) {
     const __m512 ceiling = _mm512_set1_ps(r->act == LM_ACT_RELU6 ? 6.0f : FLT_MAX);
     /* The next row's new input, a few lines per interior pixel so that it is all requested by the end of
      * the row (see dwconv.h). Into L2 only: it would push this row's window out of L1. */
-    const size_t pf_bytes = r->prefetch_bytes, pixels = (size_t)((c + LANES - 1) / LANES) * (size_t)(hi - lo);
+    const size_t pf_bytes = r->prefetch_bytes, pixels = (size_t)((c + LANES - 1) / LANES) * (size_t)(hi - lo) * (size_t)r->count;
     const size_t pf_per_pixel = pixels ? ((pf_bytes + 63) / 64 + pixels - 1) / pixels : 0;
     size_t pf_at = 0;
     for (int c0 = 0; c0 < c; c0 += LANES) {
@@ -43,33 +43,47 @@ INLINE void dw_row(const lm_dw_row *r, const int K) {
         __m512 w[LM_DW_MAX_KERNEL * LM_DW_MAX_KERNEL];
         for (int t = 0; t < taps; t++) w[t] = _mm512_load_ps(wb + (size_t)t * LANES);
         const __m512 bias = _mm512_load_ps(wb + (size_t)taps * LANES);
-        const float *rows[LM_DW_MAX_KERNEL];
-        for (int ky = 0; ky < K; ky++) rows[ky] = r->in_rows[ky] + c0;
-        float *out = r->out + c0;
-        for (int ox = 0; ox < out_w; ox++) { /* the border columns, [0, lo) and [hi, out_w) */
-            if (ox == lo) ox = hi;
-            if (ox == out_w) break;
-            const __m512 acc = border_pixel(rows, w, bias, m, ox * stride - pad, K, dil, in_w, c);
-            _mm512_mask_storeu_ps(out + (size_t)ox * c, m, _mm512_min_ps(_mm512_max_ps(acc, floor), ceiling));
-        }
-        const float *p[LM_DW_MAX_KERNEL];
-        for (int ky = 0; ky < K; ky++) p[ky] = rows[ky] + (ptrdiff_t)(lo * stride - pad) * c;
-        float *q = out + (size_t)lo * c;
-        for (int ox = lo; ox < hi; ox++, q += c) { /* the interior: no tests */
-            for (size_t i = 0; i < pf_per_pixel && pf_at < pf_bytes; i++, pf_at += 64)
-                _mm_prefetch(r->prefetch + pf_at, _MM_HINT_T1);
-            /* Two chains of FMAs, even and odd kernel rows, so one pixel waits half as long. */
-            __m512 acc[2] = {bias, _mm512_setzero_ps()};
-            for (int ky = 0; ky < K; ky++) {
-                for (int kx = 0; kx < K; kx++) acc[ky & 1] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, p[ky] + kx * tap), w[ky * K + kx], acc[ky & 1]);
-                p[ky] += step;
+        for (int j = 0; j < r->count; j++) { /* the weights stay in registers from row to row */
+            const float *rows[LM_DW_MAX_KERNEL];
+            for (int ky = 0; ky < K; ky++) rows[ky] = r->in_rows[j][ky] + c0;
+            float *out = r->out[j] + c0;
+            for (int ox = 0; ox < out_w; ox++) { /* the border columns, [0, lo) and [hi, out_w) */
+                if (ox == lo) ox = hi;
+                if (ox == out_w) break;
+                const __m512 acc = border_pixel(rows, w, bias, m, ox * stride - pad, K, dil, in_w, c);
+                _mm512_mask_storeu_ps(out + (size_t)ox * c, m, _mm512_min_ps(_mm512_max_ps(acc, floor), ceiling));
             }
-            __m512 sum = _mm512_add_ps(acc[0], acc[1]);
-            _mm512_mask_storeu_ps(q, m, _mm512_min_ps(_mm512_max_ps(sum, floor), ceiling));
+            const float *p[LM_DW_MAX_KERNEL];
+            for (int ky = 0; ky < K; ky++) p[ky] = rows[ky] + (ptrdiff_t)(lo * stride - pad) * c;
+            float *q = out + (size_t)lo * c;
+            /* The interior, no tests: two pixels at a time, each with two chains of FMAs (even and odd
+             * kernel rows), so four chains overlap and a narrow row (7 pixels) is not bound by one chain's
+             * latency; then a last odd pixel. */
+            int ox = lo;
+            for (; ox + 2 <= hi; ox += 2, q += 2 * (size_t)c) {
+                for (size_t i = 0; i < 2 * pf_per_pixel && pf_at < pf_bytes; i++, pf_at += 64)
+                    _mm_prefetch(r->prefetch + pf_at, _MM_HINT_T1);
+                __m512 a[2] = {bias, _mm512_setzero_ps()}, b[2] = {bias, _mm512_setzero_ps()};
+                for (int ky = 0; ky < K; ky++) {
+                    for (int kx = 0; kx < K; kx++) {
+                        a[ky & 1] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, p[ky] + kx * tap), w[ky * K + kx], a[ky & 1]);
+                        b[ky & 1] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, p[ky] + step + kx * tap), w[ky * K + kx], b[ky & 1]);
+                    }
+                    p[ky] += 2 * step;
+                }
+                _mm512_mask_storeu_ps(q, m, _mm512_min_ps(_mm512_max_ps(_mm512_add_ps(a[0], a[1]), floor), ceiling));
+                _mm512_mask_storeu_ps(q + c, m, _mm512_min_ps(_mm512_max_ps(_mm512_add_ps(b[0], b[1]), floor), ceiling));
+            }
+            if (ox < hi) {
+                __m512 acc[2] = {bias, _mm512_setzero_ps()};
+                for (int ky = 0; ky < K; ky++)
+                    for (int kx = 0; kx < K; kx++) acc[ky & 1] = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, p[ky] + kx * tap), w[ky * K + kx], acc[ky & 1]);
+                _mm512_mask_storeu_ps(q, m, _mm512_min_ps(_mm512_max_ps(_mm512_add_ps(acc[0], acc[1]), floor), ceiling));
+            }
         }
     }
     if (r->act != LM_ACT_NONE && r->act != LM_ACT_RELU && r->act != LM_ACT_RELU6)
-        lm_act_rows_avx512(r->act, r->out, (size_t)out_w, (size_t)c, (size_t)c, r->slopes);
+        for (int j = 0; j < r->count; j++) lm_act_rows_avx512(r->act, r->out[j], (size_t)out_w, (size_t)c, (size_t)c, r->slopes);
 }
 
 static void row3(const lm_dw_row *r) { dw_row(r, 3); }
