@@ -1,6 +1,7 @@
 /* The host probe as aligned text, for `latmac info`. */
 #include "host_report.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "isa.h"
@@ -58,7 +59,14 @@ static void write_cpu(FILE *out, const lm_host *h) {
         fprintf(out, "%s%s", sep, lm_isa_name(isa));
         sep = " ";
     }
-    fputs(" (usable here, best first; cap with --isa or LATMAC_ISA)\n", out);
+    unsigned capped;
+    char err[128];
+    const char *cap = getenv(LM_ISA_ENV);
+    if (cap && *cap && lm_isas_from_env(h, &capped, err, sizeof err) == 0)
+        fprintf(out, " (usable here, best first; %s=%s caps dispatch at %s)\n", LM_ISA_ENV, cap,
+                lm_isa_name(lm_isa_best(capped)));
+    else
+        fputs(" (usable here, best first; cap with --isa or LATMAC_ISA)\n", out);
 }
 
 static void write_topology(FILE *out, const lm_host *h) {
