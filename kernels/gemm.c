@@ -38,6 +38,9 @@ static int k_block(int k) {
  * allows, and a multiple of the thread count where there are tiles enough, so that the threads end
  * together; the tiles are then spread evenly over them (see tile_row). */
 static size_t row_blocks(const lm_gemm_isa *isa, int kc, size_t tiles, int threads) {
+    /* A few rows (a 7x7 layer's 49) whose A fits in L2: one block, and the threads split the panels
+     * of B instead, so each brings only its share of B from memory rather than all of it. */
+    if (tiles <= MAX_TILES_PER_BLOCK && tiles * (size_t)isa->mr * (size_t)kc * sizeof(float) <= L2_PANEL_BYTES) return 1;
     int most = BLOCK_FLOATS / (kc * isa->mr);
     if (most < 1) most = 1;
     if (most > MAX_TILES_PER_BLOCK) most = MAX_TILES_PER_BLOCK;
