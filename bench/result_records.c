@@ -203,7 +203,7 @@ bool lm_result_net_breakdown(const lm_results *r, const lm_result_case *net, lm_
         const lm_result_case *l = &r->cases[i];
         if (l->layer_index < 0 || strcmp(l->network, net->network) != 0 || l->threads != net->threads ||
             l->batch != net->batch || l->input_h != net->input_h || l->input_w != net->input_w ||
-            strcmp(l->backend, net->backend) != 0)
+            strcmp(l->backend, net->backend) != 0 || strcmp(l->isa, net->isa) != 0)
             continue;
         double seconds;
         if (!lm_result_seconds(l, "median", &seconds)) return false;

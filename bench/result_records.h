@@ -208,7 +208,7 @@ int lm_results_move_cases(lm_results *to, lm_results *from);
 bool lm_result_images_per_second(const lm_result_case *c, double *images_per_second);
 
 /* Where a network's time goes, from its per-layer cases in the same results (same network, input,
- * batch, backend and threads): the sum of the isolated layers' medians per category of the ShuffleNet
+ * batch, backend, instruction-set cap and threads): the sum of the isolated layers' medians per category of the ShuffleNet
  * V2 paper's Figure 2, their total, and the gap: the end-to-end median minus that total (positive:
  * the network is slower than its layers timed alone). Seconds. False without layer cases or medians. */
 extern const char *const lm_result_layer_categories[LM_RESULT_LAYER_CATEGORIES]; /* "Conv", ... "Other" */

@@ -33,6 +33,12 @@ static const json_t *named(const json_t *list, const char *key, const char *valu
     return NULL;
 }
 
+/* A column whose ceilings an earlier column of the same run already shows: the ceilings are the
+ * machine's at a thread count, whatever cap the run's cases ran under. */
+static bool repeats_ceilings(const lm_report_column *c) {
+    return c->isa[0] && c->run->isa_count > 1 && strcmp(c->isa, c->run->isas[0]) != 0;
+}
+
 bool lm_report_has_ceilings(const lm_report *r) {
     for (size_t c = 0; c < r->column_count; c++)
         if (ceilings_at(&r->columns[c])) return true;
@@ -46,6 +52,7 @@ static void ceiling_row(lm_report *r, const char *label, const json_t *(*pick)(c
     lm_html_raw(h, "<tr>");
     lm_report_td(h, label);
     for (size_t c = 0; c < r->column_count; c++) {
+        if (repeats_ceilings(&r->columns[c])) continue;
         const json_t *at = ceilings_at(&r->columns[c]);
         lm_report_num(h, format, at ? lm_report_number(pick(at, like), key) : NAN);
     }
@@ -68,7 +75,8 @@ static void ceilings_table(lm_report *r) {
                                 "written, as MAC counts them) at a working set well inside each level; a level's roof "
                                 "is the highest of its three.");
     lm_html_raw(r->h, "<thead><tr><th>ceiling</th>");
-    for (size_t c = 0; c < r->column_count; c++) lm_report_th(r->h, r->columns[c].name, true);
+    for (size_t c = 0; c < r->column_count; c++)
+        if (!repeats_ceilings(&r->columns[c])) lm_report_th(r->h, r->columns[c].name, true);
     lm_html_raw(r->h, "</tr></thead>\n<tbody>\n");
     size_t i;
     const json_t *e;
@@ -98,11 +106,12 @@ static void sweep_chart(lm_report *r) {
         r->h->failed = true;
         goto done;
     }
+    size_t shown = 0; /* series drawn: each column that does not repeat another's ceilings, per kind */
     for (size_t c = 0; c < r->column_count; c++)
-        for (int k = 0; k < 3; k++) {
-            lm_chart_series *s = &series[c * 3 + (size_t)k];
+        for (int k = 0; k < 3 && !repeats_ceilings(&r->columns[c]); k++) {
+            lm_chart_series *s = &series[shown];
+            s->points = &points[shown++ * LM_REPORT_MAX_SWEEP];
             snprintf(s->name, sizeof s->name, "%s, %s", r->columns[c].name, kinds[k]);
-            s->points = &points[(c * 3 + (size_t)k) * LM_REPORT_MAX_SWEEP];
             char key[16];
             snprintf(key, sizeof key, "%s_gbps", kinds[k]);
             size_t i;
@@ -121,7 +130,7 @@ static void sweep_chart(lm_report *r) {
                      "Bandwidth against working set (all threads together, each thread its own share), both axes "
                      "logarithmic: the steps are the cache levels.",
                      (lm_chart_axis){"working set (KiB, log scale)", true}, (lm_chart_axis){"GB/s (log scale)", true},
-                     series, series_count, NULL, 0);
+                     series, shown, NULL, 0);
 done:
     free(series);
     free(points);

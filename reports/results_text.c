@@ -59,14 +59,14 @@ static int write_profiles(FILE *out, const lm_results *r) {
             if (fputs("\nwhere the time goes in an end-to-end run (share of the steps' time, each step timed inside the\n"
                       "run; the ShuffleNet V2 paper's Figure 2 for every network)\n",
                       out) == EOF ||
-                fprintf(out, "%-26s %7s", "network", "threads") < 0)
+                fprintf(out, "%-26s %-9s %7s", "network", "isa", "threads") < 0)
                 return -1;
             for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++)
                 if (fprintf(out, " %9s", lm_result_layer_categories[k]) < 0) return -1;
             if (fprintf(out, " %10s\n", "steps ms") < 0) return -1;
             header = true;
         }
-        if (fprintf(out, "%-26s %7d", c->network, c->threads) < 0) return -1;
+        if (fprintf(out, "%-26s %-9s %7d", c->network, c->isa, c->threads) < 0) return -1;
         for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++)
             if (fprintf(out, " %8.1f%%", total > 0 ? 100 * c->profile_seconds[k] / total : 0) < 0) return -1;
         if (fprintf(out, " %10.3f\n", total * 1e3) < 0) return -1;
@@ -83,14 +83,14 @@ static int write_breakdowns(FILE *out, const lm_results *r) {
         if (!c->network[0] || c->layer_index >= 0 || !lm_result_net_breakdown(r, c, &b)) continue;
         if (!header) {
             if (fputs("\nwhere the time goes (ms; each layer timed alone; share of the layers' sum)\n", out) == EOF ||
-                fprintf(out, "%-24s %7s", "network", "threads") < 0)
+                fprintf(out, "%-24s %-9s %7s", "network", "isa", "threads") < 0)
                 return -1;
             for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++)
                 if (fprintf(out, " %15s", lm_result_layer_categories[k]) < 0) return -1;
             if (fprintf(out, " %9s %11s %9s\n", "layers", "end-to-end", "gap") < 0) return -1;
             header = true;
         }
-        if (fprintf(out, "%-24s %7d", c->network, c->threads) < 0) return -1;
+        if (fprintf(out, "%-24s %-9s %7d", c->network, c->isa, c->threads) < 0) return -1;
         for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++)
             if (fprintf(out, " %8.3f (%3.0f%%)", b.category_seconds[k] * 1e3,
                         b.layers_seconds > 0 ? 100 * b.category_seconds[k] / b.layers_seconds : 0) < 0)

@@ -189,6 +189,66 @@ static void test_a_run_gets_every_section_and_chart(void **state) {
     free(html);
 }
 
+/* latmac's cases of `doc` timed at two caps, as `latmac run --isa avx512,avx2` names them: each once
+ * per cap, the cap in the name and the field; avx2 twice as slow. */
+static void at_two_caps(json_t *doc) {
+    json_t *benchmarks = json_object_get(doc, "benchmarks"), *more = json_array();
+    size_t i;
+    json_t *e;
+    json_array_foreach(benchmarks, i, e) {
+        if (strcmp(json_string_value(json_object_get(e, "backend")), "latmac") != 0) continue;
+        for (int cap = 1; cap >= 0; cap--) { /* the copy first, from the entry as the run named it */
+            json_t *c = cap ? json_deep_copy(e) : e;
+            for (int k = 0; k < 2; k++) { /* name and run_name: .../latmac/threads:N -> .../latmac/isa:<cap>/threads:N */
+                const char *key = k ? "run_name" : "name", *old = json_string_value(json_object_get(c, key));
+                const char *at = strstr(old, "/latmac/");
+                char name[512];
+                snprintf(name, sizeof name, "%.*s/latmac/isa:%s/%s", (int)(at - old), old, cap ? "avx2" : "avx512",
+                         at + strlen("/latmac/"));
+                json_object_set_new(c, key, json_string(name));
+            }
+            json_object_set_new(c, "isa", json_string(cap ? "avx2" : "avx512"));
+            if (cap) {
+                json_object_set_new(c, "real_time", json_real(2 * json_number_value(json_object_get(c, "real_time"))));
+                json_array_append_new(more, c);
+            }
+        }
+    }
+    json_array_extend(benchmarks, more);
+    json_decref(more);
+    json_object_set_new(json_object_get(json_object_get(doc, "context"), "latmac"), "timed_isas",
+                        json_pack("[s, s]", "avx512", "avx2"));
+}
+
+static void test_instruction_set_caps_side_by_side(void **state) {
+    (void)state;
+    json_t *doc = fixture_results(&(fixture_options){.thread_counts = 1, .kernels = true, .ceilings = true});
+    at_two_caps(doc);
+    lm_report_run run;
+    char err[256];
+    assert_int_equal(lm_report_run_adopt(&run, json_incref(doc), "mem", err, sizeof err), 0);
+    assert_int_equal(run.isa_count, 2);
+    const json_t *fast = lm_report_case(&run, "kernels", "pw_58x58_28", "latmac", 1, "avx512"),
+                 *slow = lm_report_case(&run, "kernels", "pw_58x58_28", "latmac", 1, "avx2");
+    assert_non_null(fast);
+    assert_non_null(slow);
+    assert_float_equal(lm_report_seconds(slow), 2 * lm_report_seconds(fast), 1e-12);
+    assert_non_null(lm_report_case(&run, "kernels", "pw_58x58_28", "onednn", 1, "")); /* a peer has no cap */
+    lm_report_run_free(&run);
+    char *html = page(&doc, 1);
+    /* a column per thread count and cap in the kernels table, the machine's ceilings once */
+    assert_true(occurrences(html, ">1 thread, avx512</th>") >= 2);
+    assert_true(occurrences(html, ">1 thread, avx2</th>") >= 1);
+    assert_non_null(strstr(html, "<td>peak GFLOP/s, avx512, fma+add</td><td class=\"num\">100.0</td></tr>"));
+    assert_null(strstr(html, "1 thread, avx2, read"));
+    free(html);
+    /* a file whose caps are not instruction sets is refused */
+    doc = fixture_results(&(fixture_options){.thread_counts = 1, .kernels = true});
+    json_object_set_new(json_object_get(json_object_get(doc, "context"), "latmac"), "timed_isas", json_pack("[s]", "sse9"));
+    assert_int_equal(lm_report_run_adopt(&run, doc, "mem", err, sizeof err), -1);
+    assert_non_null(strstr(err, "context.latmac.timed_isas[0] is not an instruction set"));
+}
+
 static void test_the_roofline_and_the_layers(void **state) {
     (void)state;
     json_t *doc = fixture_results(
@@ -314,6 +374,7 @@ int main(void) {
         cmocka_unit_test(test_each_case_is_read_at_its_median),
         cmocka_unit_test(test_a_run_gets_every_section_and_chart),
         cmocka_unit_test(test_the_roofline_and_the_layers),
+        cmocka_unit_test(test_instruction_set_caps_side_by_side),
         cmocka_unit_test(test_text_from_the_file_is_escaped),
         cmocka_unit_test(test_runs_are_compared_side_by_side),
         cmocka_unit_test(test_sections_without_cases_are_left_out),
