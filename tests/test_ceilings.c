@@ -20,6 +20,7 @@
 #include "roofline.h"
 #include "host.h"
 #include "isa.h"
+#include "isa_fixture.h"
 #include "kernel.h"
 
 #define KIB ((size_t)1 << 10)
@@ -41,13 +42,10 @@ static int setup(void **state) {
     (void)state;
     host = lm_host_probe();
     if (!host) return -1;
-    char err[256], sets[64];
-    if (lm_isas_from_env(host, &usable, err, sizeof err) != 0) { /* LATMAC_ISA caps what dispatch may use */
-        fprintf(stderr, "%s\n", err);
+    if (fixture_isas(host, &usable) != 0) { /* LATMAC_ISA caps what dispatch may use */
         lm_host_free(host);
         return -1;
     }
-    printf("# instruction sets used: %s\n", lm_isa_list_text(usable, sets, sizeof sets));
     static const int threads[] = {1, 2};
     measure(host, usable, threads, host->placement_count >= 2 ? 2 : 1, &measured);
     return 0;

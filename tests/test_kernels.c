@@ -16,6 +16,7 @@
 
 #include "host.h"
 #include "isa.h"
+#include "isa_fixture.h"
 #include "kernel.h"
 #include "op_corpus.h"
 #include "op_fixture.h"
@@ -216,13 +217,10 @@ static int group_setup(void **state) {
     (void)state;
     lm_host *host = lm_host_probe();
     if (!host) return -1;
-    char err[256], sets[64];
-    if (lm_isas_from_env(host, &usable_isas, err, sizeof err) != 0) { /* LATMAC_ISA caps the kernels tested */
-        fprintf(stderr, "%s\n", err);
+    if (fixture_isas(host, &usable_isas) != 0) { /* LATMAC_ISA caps what dispatch may use */
         lm_host_free(host);
         return -1;
     }
-    printf("# instruction sets used: %s\n", lm_isa_list_text(usable_isas, sets, sizeof sets));
     lm_host_free(host);
     pool = lm_threadpool_create(2, NULL, NULL);
     return pool ? 0 : -1;
