@@ -214,6 +214,9 @@ static int plan_cases(const lm_run_config *cfg, lm_results *r, char *err, size_t
     for (int i = 0; lm_run_suites[i]; i++) known |= cfg->suite && strcmp(cfg->suite, lm_run_suites[i]) == 0;
     if (!known) return lm_error(err, err_size, "unknown suite '%s'", cfg->suite ? cfg->suite : "");
     plan_facts(cfg, r);
+    for (size_t i = 0; i < cfg->isa_count; i++)
+        if (!(r->usable_isas & LM_ISA_BIT(cfg->isas[i])))
+            return lm_error(err, err_size, "this host cannot run %s kernels", lm_isa_name(cfg->isas[i]));
     for (size_t i = 0; i < cfg->thread_count; i++) {
         bool seen = false;
         for (size_t j = 0; j < r->thread_count_count; j++) seen |= r->thread_counts[j].threads == cfg->threads[i];

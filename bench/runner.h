@@ -87,7 +87,7 @@ extern const char *const lm_run_suites[];
 /* Fills `r` (empty, e.g. zeroed) with the run's facts and the cases of the suite that match, each
  * without runs. Thread counts are used in the order given (duplicates dropped). Returns 0, or -1 with
  * a one-line reason in err (an unknown suite or network, a network that cannot take the input, too
- * many thread counts, out of memory). */
+ * many thread counts, an instruction-set cap the host cannot run, out of memory). */
 int lm_runner_plan(const lm_run_config *config, lm_results *r, char *err, size_t err_size);
 
 /* Runs the planned cases and records their results in `r`. Peer cases whose backend has no

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "case_data.h"
+#include "isa.h"
 #include "kernel_suite.h"
 #include "peer.h"
 #include "parallel_region.h"
@@ -180,6 +181,53 @@ static void test_plan_filters_by_name(void **state) {
     assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), 0);
     assert_int_equal(r.case_count, 0);
     lm_results_free(&r);
+    regfree(&filter);
+}
+
+/* Caps side by side: each latmac case once per cap, named with it and dispatched under it; peers once;
+ * a cap the host cannot run refused before anything is planned. */
+static void test_plan_times_each_cap(void **state) {
+    (void)state;
+    regex_t filter;
+    assert_int_equal(regcomp(&filter, "^kernels/pw_58x58_28/", REG_EXTENDED | REG_NOSUB), 0);
+    const int threads[] = {1};
+    const unsigned usable = lm_usable_isas(host);
+    const lm_isa caps[] = {lm_isa_best(usable), LM_ISA_REFERENCE};
+    lm_results r = {0};
+    char err[256];
+    lm_run_config cfg = config(threads, 1, &filter);
+    cfg.isas = caps, cfg.isa_count = caps[0] == LM_ISA_REFERENCE ? 1 : 2;
+    assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), 0);
+    const lm_result_case *ref = find_case(&r, cfg.isa_count == 2 ? "kernels/pw_58x58_28/latmac/isa:reference/threads:1"
+                                                                 : "kernels/pw_58x58_28/latmac/threads:1");
+    assert_non_null(ref);
+    assert_string_equal(ref->isa, "reference");
+    assert_string_equal(ref->kernel, "lm_f32_conv_nhwc__ref");
+    assert_int_equal(ref->executed_madds, ref->madds);
+    assert_int_equal(r.timed_isas, LM_ISA_BIT(caps[0]) | LM_ISA_BIT(LM_ISA_REFERENCE));
+    size_t latmac = 0, peers = 0;
+    for (size_t i = 0; i < r.case_count; i++) {
+        const lm_result_case *c = &r.cases[i];
+        if (strcmp(c->backend, LM_BACKEND_LATMAC) == 0) {
+            latmac++;
+            assert_true(c->executed_madds >= c->madds); /* 58 channels: whole vectors at most */
+        } else {
+            peers++;
+            assert_string_equal(c->isa, ""); /* a peer dispatches on its own */
+            assert_null(strstr(c->name, "/isa:"));
+        }
+    }
+    assert_int_equal(latmac, cfg.isa_count);
+    assert_int_equal(peers, (size_t)lm_peer_backend_count);
+    lm_results_free(&r);
+    for (int isa = 0; isa < LM_ISA_COUNT; isa++) { /* a cap this host cannot run, where there is one */
+        if (usable & LM_ISA_BIT(isa)) continue;
+        const lm_isa beyond = (lm_isa)isa;
+        cfg.isas = &beyond, cfg.isa_count = 1;
+        assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), -1);
+        assert_non_null(strstr(err, "this host cannot run"));
+        lm_results_free(&r);
+    }
     regfree(&filter);
 }
 
@@ -374,6 +422,7 @@ int main(void) {
         cmocka_unit_test(test_case_data_is_seeded),
         cmocka_unit_test(test_plan_names_every_case),
         cmocka_unit_test(test_plan_filters_by_name),
+        cmocka_unit_test(test_plan_times_each_cap),
         cmocka_unit_test(test_a_tiny_run_records_everything),
         cmocka_unit_test(test_an_interrupted_run_keeps_no_unfinished_case),
         cmocka_unit_test(test_nets_plan_names_networks_and_layers),
