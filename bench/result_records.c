@@ -3,6 +3,7 @@
 
 #include "kernel.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,22 @@ static bool median_ratio(const lm_result_case *numerator, const lm_result_case *
 
 bool lm_result_ratio_to(const lm_results *r, const lm_result_case *c, const char *peer, double *ratio) {
     return median_ratio(c, lm_result_sibling(r, c, peer), ratio);
+}
+
+bool lm_result_peer_geomean(const lm_results *r, const char *peer, const lm_result_column *column, double *geomean,
+                            size_t *count) {
+    double logs = 0, ratio;
+    *count = 0;
+    for (size_t i = 0; i < r->case_count; i++) {
+        const lm_result_case *c = &r->cases[i];
+        if (c->network[0] || c->variant || strcmp(c->backend, LM_BACKEND_LATMAC) != 0 || !lm_result_in_column(c, column) ||
+            !lm_result_ratio_to(r, c, peer, &ratio) || !(ratio > 0))
+            continue;
+        logs += log(ratio);
+        (*count)++;
+    }
+    if (*count) *geomean = exp(logs / (double)*count);
+    return *count > 0;
 }
 
 bool lm_result_copy_fraction(const lm_results *r, const lm_result_case *c, double *fraction) {

@@ -185,6 +185,12 @@ const lm_result_case *lm_result_sibling(const lm_results *r, const lm_result_cas
  * False when either is missing or failed. */
 bool lm_result_ratio_to(const lm_results *r, const lm_result_case *c, const char *peer, double *ratio);
 
+/* The geometric mean of latmac's ratios to `peer` (lm_result_ratio_to) over the kernel suite's latmac
+ * cases of `column` that have one (dispatch's picks, not forced variants); their count in *count.
+ * False when there is none. */
+bool lm_result_peer_geomean(const lm_results *r, const char *peer, const lm_result_column *column, double *geomean,
+                            size_t *count);
+
 /* The memcpy yardstick's median over the case's median: the fraction of copy bandwidth the case
  * reaches (1: as fast as copying its input). False without a yardstick. */
 bool lm_result_copy_fraction(const lm_results *r, const lm_result_case *c, double *fraction);

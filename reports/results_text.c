@@ -125,6 +125,27 @@ static int write_proxies(FILE *out, const lm_results *r) {
     return 0;
 }
 
+/* latmac against each peer over the whole kernel suite: the geometric mean of the ratios per column. */
+static int write_peer_geomeans(FILE *out, const lm_results *r) {
+    lm_result_column columns[LM_RESULT_MAX_COLUMNS];
+    const size_t column_count = lm_results_columns(r, columns, LM_RESULT_MAX_COLUMNS);
+    bool header = false;
+    for (size_t p = 0; p < r->peer_count; p++)
+        for (size_t k = 0; k < column_count; k++) {
+            double g;
+            size_t n;
+            char label[32];
+            if (!lm_result_peer_geomean(r, r->peers[p].name, &columns[k], &g, &n)) continue;
+            if (!header && fputs("\nlatmac over each peer, the geometric mean of the ratios of the shapes both ran\n", out) == EOF)
+                return -1;
+            header = true;
+            if (fprintf(out, "  %-8s %-10s %6.3f  (%zu shapes)\n", r->peers[p].name,
+                        lm_result_column_label(r, &columns[k], label, sizeof label), g, n) < 0)
+                return -1;
+        }
+    return 0;
+}
+
 static int write_tables(FILE *out, const lm_results *r) {
     bool kernels = false, networks = false, guidelines = false;
     for (size_t i = 0; i < r->case_count; i++) {
@@ -171,6 +192,7 @@ static int write_tables(FILE *out, const lm_results *r) {
               "reached (1: as fast as copying the input)\n",
               out) == EOF)
         return -1;
+    if (write_peer_geomeans(out, r) != 0) return -1;
     return write_proxies(out, r);
 }
 

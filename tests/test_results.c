@@ -302,6 +302,33 @@ static int column(const char *name) {
     return -1;
 }
 
+/* latmac against a peer over a column: the geometric mean of the ratios its cases have. */
+static void test_geometric_mean_of_the_ratios(void **state) {
+    (void)state;
+    lm_results *r = make_results();
+    double g;
+    size_t n;
+    lm_result_column one = {.threads = 1}, two = {.threads = 2};
+    assert_true(lm_result_peer_geomean(r, "onednn", &one, &g, &n));
+    assert_int_equal(n, 1);
+    assert_float_equal(g, 2.0, 1e-12); /* relu: 2 us against 1 us */
+    assert_false(lm_result_peer_geomean(r, "xnnpack", &one, &g, &n)); /* no such case */
+    assert_false(lm_result_peer_geomean(r, "onednn", &two, &g, &n));
+    /* a second shape at half the peer's time: sqrt(2 * 0.5) = 1 */
+    lm_result_case latmac = make_case("add_116_28", "latmac", "k", 1, 1.0, 0.01, false),
+                   peer = make_case("add_116_28", "onednn", "onednn 2.6", 1, 2.0, 0.01, false);
+    assert_int_equal(lm_results_add_case(r, &latmac), 0);
+    assert_int_equal(lm_results_add_case(r, &peer), 0);
+    assert_true(lm_result_peer_geomean(r, "onednn", &one, &g, &n));
+    assert_int_equal(n, 2);
+    assert_float_equal(g, 1.0, 1e-12);
+    r->cases[r->case_count - 2].variant = true; /* a forced variant is not what latmac runs there */
+    assert_true(lm_result_peer_geomean(r, "onednn", &one, &g, &n));
+    assert_int_equal(n, 1);
+    lm_results_free(r);
+    free(r);
+}
+
 static void test_csv_columns_rows_and_arithmetic(void **state) {
     (void)state;
     lm_results *r = make_results();
@@ -635,6 +662,7 @@ int main(void) {
         cmocka_unit_test(test_json_context_without_google_benchmarks_own),
         cmocka_unit_test(test_json_writes_a_parsable_document),
         cmocka_unit_test(test_csv_columns_rows_and_arithmetic),
+        cmocka_unit_test(test_geometric_mean_of_the_ratios),
         cmocka_unit_test(test_csv_quoting),
         cmocka_unit_test(test_cases_are_placed_under_the_roofline),
         cmocka_unit_test(test_summary_lists_every_case),
