@@ -34,9 +34,16 @@ static int k_block(int k) {
     return (k + blocks - 1) / blocks;
 }
 
+/* Tasks a GEMM is cut into so that every thread has a few and they end together: 4 per thread (one
+ * task on one thread, which gains nothing from splitting). */
+static size_t wanted_tasks(int threads) { return threads > 1 ? 4 * (size_t)threads : 1; }
+
 /* Row blocks (tasks' shares of A) for `tiles` micro-tiles over blocks of kc: as few as BLOCK_FLOATS
- * allows, and a multiple of the thread count where there are tiles enough, so that the threads end
- * together; the tiles are then spread evenly over them (see tile_row). */
+ * allows, but as many as the tasks wanted where there are tiles enough (threads that split the rows
+ * write apart; threads that split the panels of the same rows write neighbouring parts of the same
+ * cache lines whenever a row is not a whole number of lines, 58 channels say), and a multiple of the
+ * thread count, so that the threads end together. The tiles are then spread evenly over them (see
+ * tile_row). */
 static size_t row_blocks(const lm_gemm_isa *isa, int kc, size_t tiles, int threads) {
     /* A few rows (a 7x7 layer's 49) whose A fits in L2: one block, and the threads split the panels
      * of B instead, so each brings only its share of B from memory rather than all of it. */
@@ -45,6 +52,7 @@ static size_t row_blocks(const lm_gemm_isa *isa, int kc, size_t tiles, int threa
     if (most < 1) most = 1;
     if (most > MAX_TILES_PER_BLOCK) most = MAX_TILES_PER_BLOCK;
     size_t blocks = (tiles + (size_t)most - 1) / (size_t)most;
+    if (blocks < wanted_tasks(threads)) blocks = tiles < wanted_tasks(threads) ? tiles : wanted_tasks(threads);
     const size_t rounded = (blocks + (size_t)threads - 1) / (size_t)threads * (size_t)threads;
     return rounded <= tiles ? rounded : blocks;
 }
@@ -278,7 +286,7 @@ void lm_gemm_run(const lm_gemm_problem *p, lm_threadpool *pool) {
     if (per_chunk < 1) per_chunk = 1;
     /* Groups split into ranges, then panels into fewer per task, only when there are too few row
      * blocks to keep every thread busy (e.g. 7x7 outputs). */
-    const size_t wanted = 4 * (size_t)lm_threadpool_threads(pool), groups = (size_t)p->w->groups;
+    const size_t wanted = wanted_tasks(lm_threadpool_threads(pool)), groups = (size_t)p->w->groups;
     size_t ranges = job.blocks < wanted ? (wanted + job.blocks - 1) / job.blocks : 1;
     if (ranges > groups) ranges = groups;
     job.groups_per_range = (int)((groups + ranges - 1) / ranges);
