@@ -114,6 +114,8 @@ static void dw_task(void *context, size_t task, int thread) {
     (k == 3 ? job->s->isa->row3 : job->s->isa->row5)(&row);
 }
 
+#define DW_MIN_PARALLEL_MADDS (1u << 18)
+
 /* Rows per task: at least two tasks per thread (so the last ones end close together), and
  * otherwise as many rows as a call takes, so each channel block's weights load once for all of them. */
 static size_t rows_per_task(size_t total, int threads) {
@@ -126,7 +128,11 @@ static void run(const lm_op_desc *d, const void *state, const float *const *inpu
                 lm_threadpool *pool) {
     dw_job job = {.d = d, .s = state, .in = inputs[0], .out = outputs[0], .o = lm_op_output_shape(d, 0)};
     const size_t total = (size_t)job.o.n * job.o.h;
-    job.rows_per_task = lm_threadpool_threads(pool) == 1 ? LM_DW_MAX_ROWS : rows_per_task(total, lm_threadpool_threads(pool));
+    /* A layer of a few microseconds (7x7x232: 0.1 M multiply-adds) runs as whole runs of rows, mostly
+     * on the calling thread: waking the others and waiting for them cost more than they would save. */
+    const bool small = lm_op_cost_of(d).madds < DW_MIN_PARALLEL_MADDS;
+    job.rows_per_task = lm_threadpool_threads(pool) == 1 || small ? LM_DW_MAX_ROWS
+                                                                  : rows_per_task(total, lm_threadpool_threads(pool));
     lm_threadpool_parallelize(pool, (total + job.rows_per_task - 1) / job.rows_per_task, dw_task, &job);
 }
 
