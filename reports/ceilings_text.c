@@ -49,7 +49,7 @@ static void set_titles(table *t, const char *const *titles) {
 static void write_peaks(FILE *out, const lm_ceilings_at *at) {
     static const char *const titles[] = {"isa", "mix", "GFLOP/s", NULL};
     if (!at->peak_count) {
-        fputs("Peak FP32 arithmetic: not measured (neither AVX2 nor AVX-512 is usable)\n", out);
+        fputs("Peak FP32 arithmetic: not measured (no AVX2 or AVX-512 here, or the cap leaves them out)\n", out);
         return;
     }
     char peak[CELL];
