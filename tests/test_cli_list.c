@@ -95,6 +95,25 @@ static void test_kernels(void **state) {
     assert_non_null(pw);
     assert_int_equal(json_integer_value(json_object_get(pw, "madds")), 56 * 56 * 128 * 128);
     assert_non_null(strstr(json_string_value(json_object_get(pw, "kernel")), "lm_f32_"));
+    assert_true(json_integer_value(json_object_get(pw, "executed_madds")) >= 56 * 56 * 128 * 128);
+    json_decref(rows);
+    /* under the reference cap: one row per case, plain C kernels, no tiles to round */
+    outcome o = LIST("kernels", "--isa", "ref", "--format", "json");
+    if (o.status != 0) fail_msg("exit %d: %s", o.status, o.err);
+    rows = json_loads(o.out, 0, NULL);
+    assert_non_null(rows);
+    outcome_free(&o);
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        assert_string_equal(json_string_value(json_object_get(row, "isa")), "reference");
+        const char *kernel = json_string_value(json_object_get(row, "kernel"));
+        if (strcmp(json_string_value(json_object_get(row, "category")), "conv") != 0) continue;
+        assert_non_null(strstr(kernel, "__ref"));
+        /* 3x3 windows in the padding are skipped by the reference, so at most the MAdds */
+        assert_true(json_integer_value(json_object_get(row, "executed_madds")) <=
+                    json_integer_value(json_object_get(row, "madds")));
+    }
     json_decref(rows);
 }
 
@@ -104,6 +123,9 @@ static void test_bad_invocations(void **state) {
     assert_usage_error(LIST("nets", "--format", "xml"), "latmac list: unknown format 'xml'");
     assert_usage_error(LIST("nets", "extra"), "latmac list: unexpected argument 'extra'");
     assert_usage_error(LIST("kernels", "--input", "320x320"), "--input and --batch apply to 'list nets'");
+    assert_usage_error(LIST("nets", "--isa", "avx2"), "--isa applies to 'list kernels'");
+    assert_usage_error(LIST("kernels", "--isa", "avx9"), "--isa: 'avx9': unknown instruction set");
+    assert_usage_error(LIST("kernels", "--isa", "ref,ref"), "--isa: reference is listed twice");
     assert_usage_error(LIST("nets", "--input", "320"), "--input: '320' is not HEIGHTxWIDTH");
     assert_usage_error(LIST("nets", "--batch", "0"), "--batch: '0' is not a whole number");
     /* an input no network can take: named with the layer, nothing listed */

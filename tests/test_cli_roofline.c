@@ -41,6 +41,16 @@ static void test_quick_json(void **state) {
     assert_true(json_array_size(json_object_get(one, "sweep")) >= 2);
     json_decref(root);
     outcome_free(&o);
+    /* under the reference cap no SIMD peak is measured, whatever the host has; bandwidth still is */
+    o = ROOFLINE("--quick", "--format", "json", "--threads", "1", "--isa", "ref");
+    if (o.status != 0) fail_msg("exit %d, stderr: %s", o.status, o.err);
+    root = json_loads(o.out, 0, &error);
+    if (!root) fail_msg("not JSON: %s (line %d)", error.text, error.line);
+    one = json_array_get(json_object_get(root, "at"), 0);
+    assert_int_equal(json_array_size(json_object_get(one, "peaks")), 0);
+    assert_true(json_array_size(json_object_get(one, "sweep")) >= 2);
+    json_decref(root);
+    outcome_free(&o);
 }
 
 static void test_help(void **state) {
@@ -69,6 +79,8 @@ static void test_bad_invocations(void **state) {
     assert_usage_error(ROOFLINE("--min-time"), "latmac roofline: option '--min-time' needs a value");
     assert_usage_error(ROOFLINE("--bogus"), "latmac roofline: unknown option '--bogus'");
     assert_usage_error(ROOFLINE("extra"), "latmac roofline: unexpected argument 'extra'");
+    assert_usage_error(ROOFLINE("--isa", "avx9"), "latmac roofline: --isa: 'avx9': unknown instruction set");
+    assert_usage_error(ROOFLINE("--isa", ""), "latmac roofline: --isa: '': expected instruction sets");
 }
 
 static void test_write_error_fails(void **state) {
