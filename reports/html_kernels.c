@@ -33,13 +33,15 @@ static void header(lm_report *r, const char *const *peers, size_t peer_count) {
     lm_html *h = r->h;
     lm_html_raw(h, "<thead><tr><th colspan=\"6\"></th>");
     for (size_t c = 0; c < r->column_count; c++) {
-        const size_t span = 5 + peer_count + (lm_report_baseline(r, &r->columns[c]) != NULL);
+        const size_t span = 6 + peer_count + (lm_report_baseline(r, &r->columns[c]) != NULL);
         lm_report_group_th(h, r->columns[c].name, span);
     }
     lm_html_raw(h, "</tr><tr><th>case</th><th>kind</th><th>operator</th><th class=\"num\">MAdds M</th>"
                    "<th class=\"num\">MAC MB</th><th class=\"num\">FLOP/B</th>");
     for (size_t c = 0; c < r->column_count; c++) {
-        lm_html_raw(h, "<th class=\"num first\">&micro;s</th><th class=\"num\">GFLOP/s</th><th class=\"num\">GB/s</th>");
+        lm_html_raw(h, "<th class=\"num first\">&micro;s</th><th class=\"num\">GFLOP/s</th><th class=\"num\">GB/s</th>"
+                       "<th class=\"num\" title=\"multiply-adds the kernel executed over MAdds: its tiles' padding and "
+                       "masked-off lanes (1: none)\">exec</th>");
         for (size_t p = 0; p < peer_count; p++) {
             lm_html_raw(h, "<th class=\"num\" title=\"latmac's time over the peer's (below 1: latmac is faster)\">vs ");
             lm_html_text(h, peers[p]);
@@ -78,6 +80,7 @@ static void row(lm_report *r, const json_t *e, const char *const *peers, size_t 
         lm_html_raw(h, "</td>");
         lm_report_num(h, "%.1f", m ? lm_report_number(m, "gflops") : NAN);
         lm_report_num(h, "%.1f", m && lm_report_number(m, "mac_bytes") > 0 ? lm_report_number(m, "gbps") : NAN);
+        lm_report_num(h, "%.2f", m && madds > 0 ? lm_report_number(m, "executed_madds") / madds : NAN);
         for (size_t p = 0; p < peer_count; p++) {
             char key[48];
             snprintf(key, sizeof key, "ratio_to_%s", peers[p]);
@@ -100,7 +103,8 @@ void lm_report_kernel_section(lm_report *r) {
     json_t *cases = lm_report_distinct_cases(r, latmac_kernel, NULL);
     lm_html_raw(h, "<section id=\"kernels\">\n<h2>Kernels</h2>\n<p>Isolated operators at the shapes of the networks "
                    "above. &micro;s: median time per run of latmac's kernel; GFLOP/s from its MAdds (2 FLOP each); "
-                   "GB/s from its MAC bytes. &ldquo;vs&rdquo; a peer: latmac's time over the peer's on the same case "
+                   "GB/s from its MAC bytes; exec: the multiply-adds latmac's kernel executed (its SIMD tiles "
+                   "round channels up to whole vectors) over the MAdds counted. &ldquo;vs&rdquo; a peer: latmac's time over the peer's on the same case "
                    "and threads (below 1: latmac is faster); &ldquo;of copy&rdquo;: for memory-bound operators, the "
                    "case's speed as a fraction of copying its input with memcpy on the same threads.</p>\n");
     lm_report_table_begin(h, NULL);

@@ -90,12 +90,13 @@ static void layer_table(lm_report *r, const json_t *net, bool *heading) {
         lm_html_raw(h, "</summary>\n");
         lm_report_table_begin(h, NULL);
         lm_html_raw(h, "<thead><tr><th colspan=\"7\"></th>");
-        for (size_t c = 0; c < r->column_count; c++) lm_report_group_th(h, r->columns[c].name, 5);
+        for (size_t c = 0; c < r->column_count; c++) lm_report_group_th(h, r->columns[c].name, 6);
         lm_html_raw(h, "</tr><tr><th class=\"num\">step</th><th>layer</th><th>kind</th><th>operator</th>"
                        "<th class=\"num\">MAdds M</th><th class=\"num\">MAC MB</th><th class=\"num\">FLOP/B</th>");
         for (size_t c = 0; c < r->column_count; c++)
             lm_html_raw(h, "<th class=\"num first\">&micro;s</th><th class=\"num\">GFLOP/s</th><th class=\"num\">GB/s</th>"
-                           "<th>roof</th><th class=\"num\">of roof</th>");
+                           "<th class=\"num\" title=\"multiply-adds the kernel executed over MAdds (1: none padded)\">"
+                           "exec</th><th>roof</th><th class=\"num\">of roof</th>");
         lm_html_raw(h, "</tr></thead>\n<tbody>\n");
         size_t i;
         const json_t *e;
@@ -120,6 +121,7 @@ static void layer_table(lm_report *r, const json_t *net, bool *heading) {
                 lm_html_raw(h, "</td>");
                 lm_report_num(h, "%.1f", m && madds > 0 ? lm_report_number(m, "gflops") : NAN);
                 lm_report_num(h, "%.1f", m ? lm_report_number(m, "gbps") : NAN);
+                lm_report_num(h, "%.2f", m && madds > 0 ? lm_report_number(m, "executed_madds") / madds : NAN);
                 lm_report_td(h, m && json_is_true(json_object_get(m, "memory_bound")) ? lm_report_string(m, "roof_level")
                                 : m && json_object_get(m, "roof_fraction") ? "peak" : "");
                 lm_report_roof_cell(h, m);

@@ -208,6 +208,8 @@ static void at_two_caps(json_t *doc) {
                 json_object_set_new(c, key, json_string(name));
             }
             json_object_set_new(c, "isa", json_string(cap ? "avx2" : "avx512"));
+            const json_int_t madds = json_integer_value(json_object_get(c, "madds")); /* 58 channels in 64 lanes */
+            if (madds > 0) json_object_set_new(c, "executed_madds", json_integer(madds / 58 * 64));
             if (cap) {
                 json_object_set_new(c, "real_time", json_real(2 * json_number_value(json_object_get(c, "real_time"))));
                 json_array_append_new(more, c);
@@ -241,6 +243,7 @@ static void test_instruction_set_caps_side_by_side(void **state) {
     assert_true(occurrences(html, ">1 thread, avx2</th>") >= 1);
     assert_non_null(strstr(html, "<td>peak GFLOP/s, avx512, fma+add</td><td class=\"num\">100.0</td></tr>"));
     assert_null(strstr(html, "1 thread, avx2, read"));
+    assert_int_equal(occurrences(html, "<td class=\"num\">1.10</td>"), 2); /* executed over MAdds, per cap */
     free(html);
     /* a file whose caps are not instruction sets is refused */
     doc = fixture_results(&(fixture_options){.thread_counts = 1, .kernels = true});
