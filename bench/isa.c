@@ -19,6 +19,11 @@ unsigned lm_usable_isas(const lm_host *host) {
 
 unsigned lm_isas_up_to(unsigned isas, lm_isa cap) { return isas & (LM_ISA_BIT(cap + 1) - 1u); }
 
+unsigned lm_isas_up_to_named(unsigned isas, const char *cap) {
+    const int isa = lm_isa_from_name(cap);
+    return isa < 0 ? isas : lm_isas_up_to(isas, (lm_isa)isa);
+}
+
 lm_isa lm_isa_best(unsigned isas) {
     for (int isa = LM_ISA_COUNT - 1; isa > LM_ISA_REFERENCE; isa--)
         if (isas & LM_ISA_BIT(isa)) return (lm_isa)isa;

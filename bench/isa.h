@@ -20,6 +20,10 @@ unsigned lm_usable_isas(const lm_host *host);
 /* The sets of `isas` (an OR of LM_ISA_BIT) up to and including `cap`: what dispatch may use under it. */
 unsigned lm_isas_up_to(unsigned isas, lm_isa cap);
 
+/* The sets of `isas` a case may use under its cap named `cap` (lm_result_case.isa): those up to it,
+ * or all of `isas` when the name is empty or names no set (a peer's case). */
+unsigned lm_isas_up_to_named(unsigned isas, const char *cap);
+
 /* The best set in `isas`; LM_ISA_REFERENCE when it holds none. */
 lm_isa lm_isa_best(unsigned isas);
 

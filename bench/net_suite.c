@@ -42,12 +42,6 @@ static int load(const lm_zoo_net *net, int batch, int height, int width, unsigne
     return -1;
 }
 
-/* What dispatch may use for a case: the host's sets up to the case's cap (all of them without one). */
-static unsigned capped(unsigned usable_isas, const lm_result_case *c) {
-    const int cap = lm_isa_from_name(c->isa);
-    return cap < 0 ? usable_isas : lm_isas_up_to(usable_isas, (lm_isa)cap);
-}
-
 static void whole_network_case(lm_result_case *c, const lm_zoo_net *net, const lm_graph *g, const lm_plan *p,
                                const char *shape, unsigned isas) {
     const lm_op_cost def = lm_graph_cost(g), run = lm_plan_cost(p);
@@ -109,13 +103,13 @@ int lm_net_suite_add_cases(lm_results *r, const char *const *names, size_t name_
             lm_result_case c = bases[b];
             snprintf(c.network, sizeof c.network, "%s", net->name);
             c.batch = batch, c.input_h = height, c.input_w = width, c.layer_index = -1;
-            whole_network_case(&c, net, g, p, shape, capped(usable_isas, &bases[b]));
+            whole_network_case(&c, net, g, p, shape, lm_isas_up_to_named(usable_isas, bases[b].isa));
             if (wanted(filter, &c)) status = lm_results_add_case(r, &c);
             for (int i = 0; per_layer && i < lm_plan_step_count(p) && status == 0; i++) {
                 lm_result_case l = bases[b];
                 snprintf(l.network, sizeof l.network, "%s", net->name);
                 l.batch = batch, l.input_h = height, l.input_w = width;
-                layer_case(&l, p, i, shape, capped(usable_isas, &bases[b]));
+                layer_case(&l, p, i, shape, lm_isas_up_to_named(usable_isas, bases[b].isa));
                 if (wanted(filter, &l)) status = lm_results_add_case(r, &l);
             }
         }

@@ -67,10 +67,7 @@ __attribute__((format(printf, 2, 3))) static void note(const lm_run_config *cfg,
 }
 
 /* The instruction sets dispatch may use for a latmac case: the host's, up to the case's cap. */
-static unsigned case_isas(const lm_results *r, const lm_result_case *c) {
-    const int cap = lm_isa_from_name(c->isa);
-    return cap < 0 ? r->usable_isas : lm_isas_up_to(r->usable_isas, (lm_isa)cap);
-}
+static unsigned case_isas(const lm_results *r, const lm_result_case *c) { return lm_isas_up_to_named(r->usable_isas, c->isa); }
 
 /* Fills `c` for shape `kc` on `backend` (NULL peer: latmac or memcpy as named) at `threads`; a latmac
  * case runs under `cap`, or runs `variant` when not NULL. */

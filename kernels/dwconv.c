@@ -7,11 +7,16 @@
 #include "dwconv.h"
 #include "kernel.h"
 
+/* Below this many multiply-adds (7x7x232: 0.1 M, a few microseconds), waking the other threads and
+ * waiting for them costs more than they would save. */
+#define DW_MIN_PARALLEL_MADDS (1u << 18)
+
 typedef struct dw_state {
     const lm_dw_isa *isa;
     float *weights; /* [blocks][k*k + 1][lanes], zero-padded past the last channel */
     float *slopes;  /* [channels] or NULL */
     float *zeros;   /* one input row of zeros, read for padding rows */
+    bool small;     /* a layer of a few microseconds, not worth spreading over threads (run) */
 } dw_state;
 
 static bool is_depthwise(const lm_op_desc *d, int k) {
@@ -28,6 +33,7 @@ static void *prepare(const lm_op_desc *d, const float *params, const lm_dw_isa *
     dw_state *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->isa = isa;
+    s->small = lm_op_cost_of(d).madds < DW_MIN_PARALLEL_MADDS;
     s->weights = aligned_alloc(64, (size_t)blocks * (taps + 1) * lanes * sizeof(float));
     s->zeros = calloc((size_t)d->in.w * c + (size_t)lanes, sizeof(float)); /* + a vector: tails read whole vectors */
     if (!s->weights || !s->zeros) goto fail;
@@ -114,8 +120,6 @@ static void dw_task(void *context, size_t task, int thread) {
     (k == 3 ? job->s->isa->row3 : job->s->isa->row5)(&row);
 }
 
-#define DW_MIN_PARALLEL_MADDS (1u << 18)
-
 /* Rows per task: at least two tasks per thread (so the last ones end close together), and
  * otherwise as many rows as a call takes, so each channel block's weights load once for all of them. */
 static size_t rows_per_task(size_t total, int threads) {
@@ -128,9 +132,8 @@ static void run(const lm_op_desc *d, const void *state, const float *const *inpu
                 lm_threadpool *pool) {
     dw_job job = {.d = d, .s = state, .in = inputs[0], .out = outputs[0], .o = lm_op_output_shape(d, 0)};
     const size_t total = (size_t)job.o.n * job.o.h;
-    /* A layer of a few microseconds (7x7x232: 0.1 M multiply-adds) runs as whole runs of rows, mostly
-     * on the calling thread: waking the others and waiting for them cost more than they would save. */
-    const bool small = lm_op_cost_of(d).madds < DW_MIN_PARALLEL_MADDS;
+    /* a small layer runs as whole runs of rows, mostly on the calling thread */
+    const bool small = ((const dw_state *)state)->small;
     job.rows_per_task = lm_threadpool_threads(pool) == 1 || small ? LM_DW_MAX_ROWS
                                                                   : rows_per_task(total, lm_threadpool_threads(pool));
     lm_threadpool_parallelize(pool, (total + job.rows_per_task - 1) / job.rows_per_task, dw_task, &job);
