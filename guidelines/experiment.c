@@ -1,5 +1,5 @@
 /* The list of guideline experiments and what they share (see experiment.h). */
-#include "experiment.h"
+#include "guidelines/experiment.h"
 
 #include <stdio.h>
 #include <string.h>

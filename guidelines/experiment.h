@@ -2,7 +2,7 @@
  * (or a neighbouring paper's claim) to the test on this machine.
  *
  * An experiment lists its cases at a scale (the paper's x1, x2, x4: every channel count multiplied)
- * and builds each case's network with the graph API (bench/graph.h). Cases are compared within their
+ * and builds each case's network with the graph API (bench/net/graph.h). Cases are compared within their
  * group (one column of the paper's table: a channel set at a scale); `rank` is the order the paper
  * predicts within the group (0 fastest). The paper's own numbers travel with each case. */
 #ifndef LM_EXPERIMENT_H
@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "graph.h"
+#include "bench/net/graph.h"
 
 #define LM_GUIDELINE_MAX_CASES 64
 #define LM_GUIDELINE_PARAMS 6

@@ -16,7 +16,7 @@
  * - param[0] = c1, param[1] = c2. Node names "block<i>.conv1", "block<i>.conv2", i = 0..9. */
 #include <stdio.h>
 
-#include "experiment.h"
+#include "guidelines/experiment.h"
 
 #define BLOCKS 10
 #define RATIOS 4

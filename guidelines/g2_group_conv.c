@@ -18,7 +18,7 @@
  * - param[0] = c, param[1] = g. Node names "block<i>.conv", i = 0..9. */
 #include <stdio.h>
 
-#include "experiment.h"
+#include "guidelines/experiment.h"
 
 #define LAYERS 10
 #define GROUPINGS 4

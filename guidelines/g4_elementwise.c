@@ -23,7 +23,7 @@
  *   ".relu1", ".conv2", ".bn2", ".relu2", ".conv3", ".bn3", ".add", ".relu3", i = 0..9. */
 #include <stdio.h>
 
-#include "experiment.h"
+#include "guidelines/experiment.h"
 
 #define BLOCKS 10
 #define ROWS 4

@@ -1,12 +1,12 @@
 /* The guidelines suite (see guideline_suite.h). */
-#include "guideline_suite.h"
+#include "guidelines/guideline_suite.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "error.h"
-#include "isa.h"
-#include "plan.h"
+#include "kernels/error.h"
+#include "bench/host/isa.h"
+#include "bench/net/plan.h"
 
 /* "<a>/<b>" into dst (ids are short: a longer one would be cut, never overflow). */
 static void join(char *dst, size_t size, const char *a, const char *b) {

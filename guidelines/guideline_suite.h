@@ -1,4 +1,4 @@
-/* The guidelines suite: the guideline experiments' cases as runner cases (bench/runner.h), named
+/* The guidelines suite: the guideline experiments' cases as runner cases (bench/measure/runner.h), named
  * "guidelines/<experiment>/<case id>/latmac/threads:<N>", e.g.
  * "guidelines/G1/arm_x1/1_2/latmac/threads:1". Each case's network runs through latmac's executor
  * like a zoo network; MAdds, MAC and params are its definition's (MAC as executed). */
@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-#include "experiment.h"
-#include "runner.h"
+#include "guidelines/experiment.h"
+#include "bench/measure/runner.h"
 
 #define LM_GUIDELINE_MAX_SCALES 3
 

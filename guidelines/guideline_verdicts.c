@@ -1,5 +1,5 @@
 /* Verdicts from results (see guideline_verdicts.h). */
-#include "guideline_verdicts.h"
+#include "guidelines/guideline_verdicts.h"
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 
-#include "result_records.h"
-#include "verdict.h"
+#include "bench/results/result_records.h"
+#include "guidelines/verdict.h"
 
 typedef struct lm_guideline_comparison {
     const lm_result_case *faster, *slower; /* as predicted */

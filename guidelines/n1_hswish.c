@@ -21,7 +21,7 @@
  *   ".dw", ".bn2", ".act2", i = 0..9. */
 #include <stdio.h>
 
-#include "experiment.h"
+#include "guidelines/experiment.h"
 
 #define BLOCKS 10
 #define SIZE 28

@@ -28,7 +28,7 @@
  *   ".add", i = 0..9. */
 #include <stdio.h>
 
-#include "experiment.h"
+#include "guidelines/experiment.h"
 
 #define BLOCKS 10
 #define SIZE 28

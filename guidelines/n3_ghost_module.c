@@ -27,7 +27,7 @@
  *   (Ghost module), i = 0..9. */
 #include <stdio.h>
 
-#include "experiment.h"
+#include "guidelines/experiment.h"
 
 #define BLOCKS 10
 #define SIZE 56

@@ -11,7 +11,7 @@
  *   channels, bottleneck 60), 480 at scale 2, 960 at scale 4 (the 2x and 4x widths at stage 2's size).
  *   Other scales: no cases.
  * - The shuffle sits where the paper draws it, right after the first group conv's ReLU (as in
- *   bench/zoo_shufflenet_v1.c). Without it the network computes something else (each group sees only
+ *   bench/net/zoo_shufflenet_v1.c). Without it the network computes something else (each group sees only
  *   its own group's channels), but the MAdds are the same: the shuffle has none.
  * - Group "g3_c<c>": without the shuffle rank 0 (predicted faster: one data-movement step less per
  *   unit), with it rank 1. Default plan (BatchNorm folded, ReLU fused). No paper figures: Figure 2
@@ -20,7 +20,7 @@
  *   ".dw", ".bn2", ".gconv2", ".bn3", ".add", ".relu", i = 0..9. */
 #include <stdio.h>
 
-#include "experiment.h"
+#include "guidelines/experiment.h"
 
 #define BLOCKS 10
 #define SIZE 28

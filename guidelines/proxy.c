@@ -1,5 +1,5 @@
 /* FLOPs and MAC as proxies for latency (see proxy.h). */
-#include "proxy.h"
+#include "guidelines/proxy.h"
 
 #include <math.h>
 #include <stdbool.h>

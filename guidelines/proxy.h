@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "result_records.h"
+#include "bench/results/result_records.h"
 
 typedef struct lm_proxy_fit {
     double spearman;  /* rank correlation with latency, -1..1 */

@@ -40,7 +40,7 @@
  *   (".pwconv<k>.bn"), k = 1..3, ".add". */
 #include <stdio.h>
 
-#include "experiment.h"
+#include "guidelines/experiment.h"
 
 #define BLOCKS 10
 #define UNITS 4

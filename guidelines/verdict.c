@@ -8,7 +8,7 @@
  * is significant), the exact distribution gives way to the normal approximation (which needs no memory),
  * the effect is NAN (never counted as large), and Holm degrades to Bonferroni (never smaller). Samples
  * holding NaN or infinities are treated the same way, since no ordering of them means anything. */
-#include "verdict.h"
+#include "guidelines/verdict.h"
 
 #include <math.h>
 #include <stdbool.h>

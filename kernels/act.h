@@ -5,7 +5,7 @@
 
 #include <math.h>
 
-#include "op.h"
+#include "kernels/op.h"
 
 static inline float lm_act_apply(lm_act act, float x, float slope) {
     switch (act) {

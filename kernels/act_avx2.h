@@ -9,7 +9,7 @@
 #include <immintrin.h>
 #include <stddef.h>
 
-#include "op.h"
+#include "kernels/op.h"
 
 #define LM_AVX2_INLINE static inline __attribute__((always_inline))
 

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "op.h"
+#include "kernels/op.h"
 
 #define LM_AVX512_INLINE static inline __attribute__((always_inline))
 

@@ -1,5 +1,5 @@
 /* Tiles of per-channel operands (see channel_tiles.h). */
-#include "channel_tiles.h"
+#include "kernels/channel_tiles.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "op.h"
+#include "kernels/op.h"
 
 /* The smallest multiple of c and of `lanes` that is at least `min_floats`. */
 size_t lm_tile_period(size_t c, size_t lanes, size_t min_floats);

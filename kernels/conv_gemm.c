@@ -3,8 +3,8 @@
  * gemm.c and the micro-kernels in gemm_<isa>.c. */
 #include <stdlib.h>
 
-#include "gemm.h"
-#include "kernel.h"
+#include "kernels/gemm.h"
+#include "kernels/kernel.h"
 
 typedef struct conv_gemm_state {
     const lm_gemm_isa *isa;

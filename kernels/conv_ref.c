@@ -1,6 +1,6 @@
 /* Reference convolution and fully connected layer: the definitions, loop by loop. */
-#include "act.h"
-#include "kernel.h"
+#include "kernels/act.h"
+#include "kernels/kernel.h"
 
 #include <string.h>
 

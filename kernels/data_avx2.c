@@ -8,9 +8,9 @@
  * blends), with g = 5, 6, 7 every lcm(g, 8) outputs (a small table made in prepare). g = 4 and g = 8
  * are transposes of 4x8 and 8x8 blocks instead, which need fewer loads. A row's partial last vector or
  * block is recomputed as the whole one ending at the row's end (it rewrites a few outputs). */
-#include "act_avx2.h"
-#include "kernel.h"
-#include "partition.h"
+#include "kernels/act_avx2.h"
+#include "kernels/kernel.h"
+#include "kernels/partition.h"
 
 #include <stdint.h>
 #include <stdlib.h>

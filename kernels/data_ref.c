@@ -1,6 +1,6 @@
 /* Reference data movement: channel shuffle, split and concat. They compute nothing and still cost
  * memory traffic, which is why the ShuffleNet V2 paper counts them. */
-#include "kernel.h"
+#include "kernels/kernel.h"
 
 #include <string.h>
 

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "act.h"
-#include "dwconv.h"
-#include "kernel.h"
+#include "kernels/act.h"
+#include "kernels/dwconv.h"
+#include "kernels/kernel.h"
 
 /* Below this many multiply-adds (7x7x232: 0.1 M, a few microseconds), waking the other threads and
  * waiting for them costs more than they would save. */

@@ -16,7 +16,7 @@
 
 #include <stddef.h>
 
-#include "op.h"
+#include "kernels/op.h"
 
 #define LM_DW_MAX_KERNEL 5
 #define LM_DW_MAX_ROWS 8 /* output rows of one call */

@@ -2,8 +2,8 @@
 #include <float.h>
 #include <immintrin.h>
 
-#include "act_avx2.h"
-#include "dwconv.h"
+#include "kernels/act_avx2.h"
+#include "kernels/dwconv.h"
 
 #define LANES 8
 #define INLINE static inline __attribute__((always_inline))

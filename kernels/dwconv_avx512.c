@@ -2,8 +2,8 @@
 #include <float.h>
 #include <immintrin.h>
 
-#include "act_avx512.h"
-#include "dwconv.h"
+#include "kernels/act_avx512.h"
+#include "kernels/dwconv.h"
 
 #define LANES 16
 #define INLINE static inline __attribute__((always_inline))

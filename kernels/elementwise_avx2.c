@@ -6,10 +6,10 @@
  * (lcm(c, 8), repeated to at least 256 floats), so that the flat stream and its tile advance together
  * in whole vectors, with no per-row tail even when c is 1, 3 or 116. A loop is compiled per (operator,
  * activation) pair, so the activation costs no branch in the loop. */
-#include "act_avx2.h"
-#include "channel_tiles.h"
-#include "kernel.h"
-#include "partition.h"
+#include "kernels/act_avx2.h"
+#include "kernels/channel_tiles.h"
+#include "kernels/kernel.h"
+#include "kernels/partition.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -2,10 +2,10 @@
  * The scheme of elementwise_avx2.c with 16 lanes: the tensor streams as one flat array, and the
  * per-channel operands are tiles whose period is a multiple of c and of 16 (lcm(c, 16), repeated to at
  * least 512 floats), so no row needs a tail; only the end of a tensor (or of a task) is masked. */
-#include "act_avx512.h"
-#include "channel_tiles.h"
-#include "kernel.h"
-#include "partition.h"
+#include "kernels/act_avx512.h"
+#include "kernels/channel_tiles.h"
+#include "kernels/kernel.h"
+#include "kernels/partition.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* Reference element-wise operators: bias, BatchNorm, activations, add and multiply. */
-#include "act.h"
-#include "kernel.h"
+#include "kernels/act.h"
+#include "kernels/kernel.h"
 
 #include <math.h>
 

@@ -1,5 +1,5 @@
 /* One-line error messages (see error.h). */
-#include "error.h"
+#include "kernels/error.h"
 
 #include <stdarg.h>
 #include <stdio.h>

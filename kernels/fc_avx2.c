@@ -16,9 +16,9 @@
  * 1 (latmac's case) AVX2's two 8-lane FMAs per cycle already ask for 64 bytes of weights per cycle,
  * more than L3 or DRAM deliver to one core (arithmetic from the specifications, not a
  * measurement); wider FMAs would wait on the same stream. */
-#include "act_avx2.h"
-#include "kernel.h"
-#include "partition.h"
+#include "kernels/act_avx2.h"
+#include "kernels/kernel.h"
+#include "kernels/partition.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* The ISA-neutral half of the GEMM engine: packing, indirection, tiling and parallel scheduling (see gemm.h). */
-#include "gemm.h"
+#include "kernels/gemm.h"
 
 #include <float.h>
 #include <stdlib.h>

@@ -18,8 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "op.h"
-#include "threadpool.h"
+#include "kernels/op.h"
+#include "kernels/threadpool.h"
 
 /* Micro-kernels come in a table per ISA, one per (vectors per row, rows) pair: a tile of `rows` rows
  * (1..MR) of a panel one or two vectors wide is computed by the kernel made for exactly that, so no

@@ -3,8 +3,8 @@
  * Each (rows, vectors) pair is its own function, so a tile computes exactly its rows. */
 #include <immintrin.h>
 
-#include "act_avx2.h"
-#include "gemm.h"
+#include "kernels/act_avx2.h"
+#include "kernels/gemm.h"
 
 #define MR 6
 #define LANES 8

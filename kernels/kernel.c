@@ -1,18 +1,18 @@
 /* The kernel registry, dispatch, and operators ready to run (see kernel.h). */
-#include "kernel.h"
+#include "kernels/kernel.h"
 
-#include "error.h"
+#include "kernels/error.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define LM_KERNEL(symbol) extern const lm_kernel symbol;
-#include "registry.inc"
+#include "kernels/registry.inc"
 #undef LM_KERNEL
 
 #define LM_KERNEL(symbol) &symbol,
 const lm_kernel *const lm_kernels[] = {
-#include "registry.inc"
+#include "kernels/registry.inc"
 };
 #undef LM_KERNEL
 const int lm_kernel_count = (int)(sizeof lm_kernels / sizeof lm_kernels[0]);

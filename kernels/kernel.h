@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "op.h"
-#include "threadpool.h"
+#include "kernels/op.h"
+#include "kernels/threadpool.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,7 +1,7 @@
 /* Operator descriptions: validity, shapes, parameter layout (see op.h). */
-#include "op.h"
+#include "kernels/op.h"
 
-#include "error.h"
+#include "kernels/error.h"
 
 #include <limits.h>
 

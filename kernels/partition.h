@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "threadpool.h"
+#include "kernels/threadpool.h"
 
 #ifndef LM_PAR_MIN_BYTES /* overridable (-D) so that tests can force the parallel paths on small shapes */
 #define LM_PAR_MIN_BYTES ((size_t)96 * 1024)

@@ -2,9 +2,9 @@
  * over channels (the contiguous axis of NHWC). Loops that keep accumulators in registers take a
  * compile-time count of them (a switch picks the instance), and a pixel's last partial vector is the
  * whole one ending at c, recomputed identically, rather than a masked one (masks only when c < 8). */
-#include "act_avx2.h"
-#include "kernel.h"
-#include "partition.h"
+#include "kernels/act_avx2.h"
+#include "kernels/kernel.h"
+#include "kernels/partition.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* Reference pooling and resizing: global average, max and average windows, bilinear resize. */
-#include "kernel.h"
+#include "kernels/kernel.h"
 
 #include <float.h>
 #include <math.h>

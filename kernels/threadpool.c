@@ -4,7 +4,7 @@
  * the counter for a while (a few tens of microseconds), then by sleeping on a futex. Tasks are taken
  * from a shared atomic counter, so uneven tasks balance. The caller works too and then waits for the
  * workers to report the job done. */
-#include "threadpool.h"
+#include "kernels/threadpool.h"
 
 #include <errno.h>
 #include <linux/futex.h>

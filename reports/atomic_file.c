@@ -1,7 +1,7 @@
 /* Writing a file so that readers see the old version or the new one, never a part (see results.h). */
-#include "results.h"
+#include "reports/results.h"
 
-#include "error.h"
+#include "kernels/error.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,12 +1,12 @@
 /* Reading Google Benchmark JSON into cases (see benchmark_file.h). */
-#include "benchmark_file.h"
+#include "reports/benchmark_file.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "json_file.h"
-#include "result_records.h"
+#include "kernels/error.h"
+#include "reports/json_file.h"
+#include "bench/results/result_records.h"
 
 bool lm_metric_is_time(const char *metric) {
     const size_t n = strlen(metric), suffix = strlen("_time");

@@ -1,5 +1,5 @@
 /* The measured ceilings as JSON (see ceilings_report.h). */
-#include "ceilings_report.h"
+#include "reports/ceilings_report.h"
 
 #include <stdint.h>
 

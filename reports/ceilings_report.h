@@ -1,4 +1,4 @@
-/* The host's measured ceilings (bench/ceilings.h) as people and programs read them: aligned text and
+/* The host's measured ceilings (bench/ceilings/ceilings.h) as people and programs read them: aligned text and
  * JSON. Rates are in 10^9 FLOP/s (GFLOP/s) and 10^9 bytes/s (GB/s), sizes in bytes. */
 #ifndef LM_CEILINGS_REPORT_H
 #define LM_CEILINGS_REPORT_H
@@ -6,7 +6,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "ceilings.h"
+#include "bench/ceilings/ceilings.h"
 
 /* A new JSON object: repetitions, min_time_seconds and "at", one object per thread count with threads,
  * peak_gflops, peaks [{isa, mix, gflops}], levels [{name, capacity_bytes, working_set_bytes, read_gbps,

@@ -1,11 +1,11 @@
 /* The measured ceilings as aligned text, for `latmac roofline`. */
-#include "ceilings_report.h"
+#include "reports/ceilings_report.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "units.h"
+#include "reports/units.h"
 
 #define MAX_COLUMNS 7
 #define MAX_ROWS (LM_CEILING_MAX_SWEEP > LM_CEILING_MAX_PEAKS ? LM_CEILING_MAX_SWEEP : LM_CEILING_MAX_PEAKS)

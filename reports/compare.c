@@ -1,13 +1,13 @@
 /* The comparison engine (see compare.h). The statistics are verdict.h's, shared with the guideline
  * experiments; only the medians and coefficients of variation are computed here. */
-#include "compare.h"
+#include "reports/compare.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "timing.h"
-#include "verdict.h"
+#include "bench/stats/timing.h"
+#include "guidelines/verdict.h"
 
 const char *lm_compare_status_name(lm_compare_status s) {
     static const char *const names[LM_COMPARE_STATUS_COUNT] = {

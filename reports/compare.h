@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "benchmark_file.h"
+#include "reports/benchmark_file.h"
 
 typedef enum lm_compare_status {
     LM_COMPARE_REGRESSION,

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "compare.h"
+#include "reports/compare.h"
 
 enum { COLUMNS = 7, CELL = 48 };
 static const char *const headers[COLUMNS] = {"case", "base", "new", "change", "p (Holm)", "CV base/new", "status"};

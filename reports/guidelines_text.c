@@ -1,13 +1,13 @@
 /* The guideline experiments in the summary `latmac run` prints: per experiment, its cases with their
  * MAdds and MAC and the speed measured at each thread count next to the paper's, then the verdict per
  * thread count with every comparison behind it. */
-#include "results.h"
+#include "reports/results.h"
 
 #include <stdbool.h>
 #include <string.h>
 
-#include "experiment.h"
-#include "guideline_verdicts.h"
+#include "guidelines/experiment.h"
+#include "guidelines/guideline_verdicts.h"
 
 /* The first case like `like` (experiment, group, label, scale, plan) in `column`, or NULL. */
 static const lm_result_case *find(const lm_results *r, const lm_result_case *like, const lm_result_column *column) {

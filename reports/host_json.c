@@ -1,7 +1,7 @@
 /* The host probe as JSON (see host_report.h for the conventions). */
-#include "host_report.h"
+#include "reports/host_report.h"
 
-#include "isa.h"
+#include "bench/host/isa.h"
 
 #include <math.h>
 #include <stdbool.h>

@@ -5,7 +5,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "host.h"
+#include "bench/host/host.h"
 
 /* A new JSON object describing the host; fields the host does not reveal hold the string "unknown".
  * NULL when out of memory. The caller owns the reference. */

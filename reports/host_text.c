@@ -1,11 +1,11 @@
 /* The host probe as aligned text, for `latmac info`. */
-#include "host_report.h"
+#include "reports/host_report.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "isa.h"
-#include "units.h"
+#include "bench/host/isa.h"
+#include "reports/units.h"
 
 /* A size, or "unknown" for 0 (the probe's "not revealed"). */
 static const char *human_bytes(uint64_t bytes, char *buf, size_t n) {

@@ -1,5 +1,5 @@
 /* HTML and SVG output with escaping (see html.h). */
-#include "html.h"
+#include "reports/html.h"
 
 #include <math.h>
 #include <stdarg.h>

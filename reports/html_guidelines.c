@@ -2,13 +2,13 @@
  * MAC and the paper's speeds next to the measured ones), a chart of each case's speed relative to its
  * group's predicted-fastest case beside the paper's, and the verdict per run and thread count with
  * every comparison behind it. */
-#include "html_sections.h"
+#include "reports/html_sections.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "experiment.h"
+#include "guidelines/experiment.h"
 
 static bool in_experiment(const json_t *e, const void *id) {
     return strcmp(lm_report_string(e, "suite"), "guidelines") == 0 && strcmp(lm_report_string(e, "experiment"), id) == 0;

@@ -1,11 +1,11 @@
 /* The report's host and method: what ran where and how it was timed, one column per run, the way a
  * careful benchmark report states it, then the method in words. */
-#include "html_sections.h"
+#include "reports/html_sections.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "units.h"
+#include "reports/units.h"
 
 #define HOST(run) json_object_get((run)->latmac, "host")
 

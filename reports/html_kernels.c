@@ -1,7 +1,7 @@
 /* The report's kernels: every operator case with its cost, the rates latmac reached, and its time
  * relative to each peer library that ran the same case and to copying its input (memory-bound
  * cases). */
-#include "html_sections.h"
+#include "reports/html_sections.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* The report's networks: a table of the zoo's costs and measured latency, latency plotted against
  * MAdds and against MAC with the proxies' quality, and where each network's time goes (Conv, Data,
  * Elemwise, Shuffle, Other; the ShuffleNet V2 paper's Figure 2). */
-#include "html_sections.h"
+#include "reports/html_sections.h"
 
 #include <math.h>
 #include <stdlib.h>

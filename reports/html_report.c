@@ -1,10 +1,10 @@
 /* The report page: head and style, the title, navigation, and the sections in order (see
  * html_report.h). The style is inline and there is no script, so the file opens offline anywhere. */
-#include "html_report.h"
+#include "reports/html_report.h"
 
 #include <string.h>
 
-#include "html_sections.h"
+#include "reports/html_sections.h"
 
 static const char style[] =
     ":root{--fg:#1b1b1b;--muted:#5a5a5a;--line:#d6d6d6;--head:#f3f4f6}\n"

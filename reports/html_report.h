@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "report_run.h"
+#include "reports/report_run.h"
 
 /* Writes the page; sets each run's letter. 0, or -1 when writing failed. */
 int lm_html_report_write(FILE *out, lm_report_run *runs, size_t count);

@@ -1,13 +1,13 @@
 /* The report's roofline: the ceilings latmac measured on the host (peak FLOP/s per instruction set
  * and mix, bandwidth per memory level), the bandwidth sweep over working sets, and per run and thread
  * count a log-log roofline with the kernel cases and network layers placed under it. */
-#include "html_sections.h"
+#include "reports/html_sections.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "units.h"
+#include "reports/units.h"
 
 static const char *const kinds[] = {"read", "write", "copy"};
 

@@ -5,9 +5,9 @@
 
 #include <stddef.h>
 
-#include "html.h"
-#include "report_run.h"
-#include "svg_chart.h"
+#include "reports/html.h"
+#include "reports/report_run.h"
+#include "reports/svg_chart.h"
 
 #define LM_REPORT_MAX_COLUMNS 64
 #define LM_REPORT_MAX_SWEEP 64  /* working sets of a bandwidth sweep drawn */

@@ -1,11 +1,11 @@
 /* The report's summary: whether MAdds (FLOPs) or MAC predict latency here, and each guideline's
  * verdict, per run and thread count. */
-#include "html_sections.h"
+#include "reports/html_sections.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "experiment.h"
+#include "guidelines/experiment.h"
 
 static bool proxies(lm_report *r) {
     lm_html *h = r->h;

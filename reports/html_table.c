@@ -1,5 +1,5 @@
 /* Table cells and badges shared by the report's sections (see html_sections.h). */
-#include "html_sections.h"
+#include "reports/html_sections.h"
 
 #include <math.h>
 #include <string.h>

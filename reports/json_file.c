@@ -1,12 +1,12 @@
 /* Reading a JSON file (see json_file.h). */
-#include "json_file.h"
+#include "reports/json_file.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "error.h"
+#include "kernels/error.h"
 
 json_t *lm_json_file_load(const char *path, char *err, size_t err_size) {
     FILE *f = fopen(path, "rb");

@@ -1,15 +1,15 @@
 /* Reading and checking results.json for the report (see report_run.h). */
-#include "report_run.h"
+#include "reports/report_run.h"
 
-#include "isa.h"
+#include "bench/host/isa.h"
 
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "error.h"
-#include "json_file.h"
+#include "kernels/error.h"
+#include "reports/json_file.h"
 
 double lm_report_number(const json_t *entry, const char *key) {
     const json_t *v = json_object_get(entry, key);

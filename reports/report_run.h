@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "result_records.h"
+#include "bench/results/result_records.h"
 
 typedef struct lm_report_run {
     char label[256];     /* how the report names the run: its file, or its host for a run just made */

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "result_records.h"
+#include "bench/results/result_records.h"
 
 /* ---- results.json (results_json.c) ---- */
 

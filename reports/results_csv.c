@@ -1,6 +1,6 @@
 /* results.csv: one row per case (shape x backend x instruction set or variant x threads), aggregated over repetitions; columns in
  * lm_results_csv_columns, documented in reports/README.md. */
-#include "results.h"
+#include "reports/results.h"
 
 #include <inttypes.h>
 #include <stdbool.h>

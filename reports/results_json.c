@@ -1,6 +1,6 @@
 /* results.json: Google Benchmark's JSON layout, so its tools (compare.py) read latmac's results, with
  * latmac's facts added to the context and to each benchmark (see reports/README.md). */
-#include "results.h"
+#include "reports/results.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -9,11 +9,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "ceilings_report.h"
-#include "guideline_verdicts.h"
-#include "host_report.h"
-#include "proxy.h"
-#include "kernel.h"
+#include "reports/ceilings_report.h"
+#include "guidelines/guideline_verdicts.h"
+#include "reports/host_report.h"
+#include "guidelines/proxy.h"
+#include "kernels/kernel.h"
 
 /* Sets obj[key] to v, leaving the key out when v is not finite (JSON has no NaN or infinity). */
 static void set_real(json_t *obj, const char *key, double v) {

@@ -1,11 +1,11 @@
 /* results.json, results.csv and index.html, written together (see results.h). The report is drawn
  * from the same JSON document that is saved, so it shows exactly what the file holds. */
-#include "results.h"
+#include "reports/results.h"
 
 #include <stdlib.h>
 
-#include "error.h"
-#include "html_report.h"
+#include "kernels/error.h"
+#include "reports/html_report.h"
 
 static int write_json(FILE *out, const void *root) {
     return json_dumpf(root, out, JSON_INDENT(2)) != 0 || fputc('\n', out) == EOF ? -1 : 0;

@@ -1,11 +1,11 @@
 /* The summary `latmac run` prints when it is done: one line per network (and, when layers were timed,
  * where its time went), one line per kernel case. */
-#include "results.h"
+#include "reports/results.h"
 
 #include <stdbool.h>
 #include <string.h>
 
-#include "proxy.h"
+#include "guidelines/proxy.h"
 
 /* latmac's ratios to each peer and its fraction of copy bandwidth, e.g. "onednn 1.12 copy 0.85". */
 static void ratios(const lm_results *r, const lm_result_case *c, char *buf, size_t size) {

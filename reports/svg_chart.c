@@ -1,6 +1,6 @@
 /* Inline SVG charts (see svg_chart.h). Coordinates are in a 900-unit-wide view box that scales with
  * the page; text sizes are in the same units. */
-#include "svg_chart.h"
+#include "reports/svg_chart.h"
 
 #include <math.h>
 #include <stdbool.h>

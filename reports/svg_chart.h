@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "html.h"
+#include "reports/html.h"
 
 #define LM_CHART_TIP 256
 

@@ -1,5 +1,5 @@
 /* Sizes as people read them (see units.h). */
-#include "units.h"
+#include "reports/units.h"
 
 #include <math.h>
 #include <stdio.h>

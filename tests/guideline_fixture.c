@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "guideline_fixture.h"
+#include "tests/guideline_fixture.h"
 
 lm_op_cost guideline_build_and_check(const lm_guideline *e, const lm_guideline_case *c) {
     lm_graph *g = lm_guideline_build(e, c);

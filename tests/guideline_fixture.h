@@ -2,7 +2,7 @@
 #ifndef LM_TEST_GUIDELINE_FIXTURE_H
 #define LM_TEST_GUIDELINE_FIXTURE_H
 
-#include "experiment.h"
+#include "guidelines/experiment.h"
 
 /* Builds case c of experiment e and checks what every experiment promises: no graph error, one
  * output of the input's shape (1 x height x width x channels), at least 10 nodes, all named

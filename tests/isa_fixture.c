@@ -1,9 +1,9 @@
 /* The instruction sets a test exercises (see isa_fixture.h). */
-#include "isa_fixture.h"
+#include "tests/isa_fixture.h"
 
 #include <stdio.h>
 
-#include "isa.h"
+#include "bench/host/isa.h"
 
 int fixture_isas(const lm_host *host, unsigned *isas) {
     char err[256], sets[64];

@@ -3,7 +3,7 @@
 #ifndef LM_TEST_ISA_FIXTURE_H
 #define LM_TEST_ISA_FIXTURE_H
 
-#include "host.h"
+#include "bench/host/host.h"
 
 /* The host's usable sets (an OR of LM_ISA_BIT) under LATMAC_ISA into *isas, printed as a TAP comment
  * ("# instruction sets used: avx2, reference", which .ci/run reports). Returns 0, or -1 after printing

@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "latmac_process.h"
+#include "tests/latmac_process.h"
 
 extern char **environ;
 

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "op_corpus.h"
+#include "tests/op_corpus.h"
 
 static const int awkward_channels[] = {1, 3, 7, 8, 16, 24, 58, 116, 232};
 #define N_AWKWARD (int)(sizeof awkward_channels / sizeof awkward_channels[0])

@@ -7,7 +7,7 @@
 #ifndef LM_TEST_OP_CORPUS_H
 #define LM_TEST_OP_CORPUS_H
 
-#include "op.h"
+#include "kernels/op.h"
 
 typedef void (*op_visit)(const lm_op_desc *d, void *ctx);
 

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "op_fixture.h"
+#include "tests/op_fixture.h"
 
 #define ATOL 1e-4
 #define RTOL 1e-4

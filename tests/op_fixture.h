@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "op.h"
+#include "kernels/op.h"
 
 /* The next value of a reproducible sequence (xorshift64*), uniform in [lo, hi). */
 float fixture_uniform(float lo, float hi);

@@ -1,6 +1,6 @@
 /* Synthetic results documents (see report_fixture.h). Each case gets three repetitions and the
  * aggregates Google Benchmark adds, as latmac writes them. */
-#include "report_fixture.h"
+#include "tests/report_fixture.h"
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* The host's ceilings (bench/ceilings.h) and their reports: figures that are positive and physically
+/* The host's ceilings (bench/ceilings/ceilings.h) and their reports: figures that are positive and physically
  * possible on the probed CPU, levels and sweep as the contract orders them, the capacity rule on made-up
  * topologies, the JSON shape and the text. No speed relation is asserted (L1 faster than DRAM, say):
  * timing belongs to benchmarks, not to tests. */
@@ -15,13 +15,13 @@
 
 #include <jansson.h>
 
-#include "ceilings.h"
-#include "ceilings_report.h"
-#include "roofline.h"
-#include "host.h"
-#include "isa.h"
-#include "isa_fixture.h"
-#include "kernel.h"
+#include "bench/ceilings/ceilings.h"
+#include "reports/ceilings_report.h"
+#include "bench/ceilings/roofline.h"
+#include "bench/host/host.h"
+#include "bench/host/isa.h"
+#include "tests/isa_fixture.h"
+#include "kernels/kernel.h"
 
 #define KIB ((size_t)1 << 10)
 #define MIB ((size_t)1 << 20)

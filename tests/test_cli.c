@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "latmac_process.h"
+#include "tests/latmac_process.h"
 #include "lm_build_info.h"
 
 #define RUN(...) run_latmac(NULL, (const char *const[]){__VA_ARGS__, NULL})

@@ -7,7 +7,7 @@
 
 #include <limits.h>
 
-#include "cli.h"
+#include "tools/cli.h"
 
 static void test_parse_uint_accepts_whole_numbers_in_range(void **state) {
     (void)state;

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "latmac_process.h"
+#include "tests/latmac_process.h"
 
 #define RUN(...) run_latmac(NULL, (const char *const[]){"compare", __VA_ARGS__, NULL})
 #define CASES 3

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "latmac_process.h"
-#include "report_fixture.h"
+#include "tests/latmac_process.h"
+#include "tests/report_fixture.h"
 
 #define RUN(...) run_latmac(NULL, (const char *const[]){__VA_ARGS__, NULL})
 

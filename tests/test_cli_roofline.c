@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "latmac_process.h"
+#include "tests/latmac_process.h"
 
 #define ROOFLINE(...) run_latmac(NULL, (const char *const[]){"roofline", __VA_ARGS__, NULL})
 

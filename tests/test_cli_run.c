@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "latmac_process.h"
+#include "tests/latmac_process.h"
 
 #define RUN(...) run_latmac(NULL, (const char *const[]){"run", __VA_ARGS__, NULL})
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "compare.h"
+#include "reports/compare.h"
 
 #define REPS 9
 

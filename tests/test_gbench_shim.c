@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "gbench_shim.h"
+#include "bench/measure/gbench_shim.h"
 
 #define MAX_RESULTS 32
 #define MAX_COUNTERS 8

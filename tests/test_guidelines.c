@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "experiment.h"
-#include "guideline_fixture.h"
+#include "guidelines/experiment.h"
+#include "tests/guideline_fixture.h"
 
 typedef struct sweep {
     const lm_guideline *e;

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
-#include "host_internal.h"
+#include "bench/host/host.h"
+#include "bench/host/host_internal.h"
 
 static int probe(void **state) {
     *state = lm_host_probe();

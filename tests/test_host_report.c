@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host_report.h"
+#include "reports/host_report.h"
 
 /* A host that revealed nothing at all: what the probe leaves when every source fails. */
 static lm_host blank_host(void) {

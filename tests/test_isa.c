@@ -1,4 +1,4 @@
-/* Instruction-set caps (bench/isa.h): names, the sets under a cap, --isa lists and LATMAC_ISA, on
+/* Instruction-set caps (bench/host/isa.h): names, the sets under a cap, --isa lists and LATMAC_ISA, on
  * synthetic hosts (an AVX2-only one and an AVX-512 one) so the rules hold whatever this machine has. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "isa.h"
+#include "bench/host/isa.h"
 
 #define REF LM_ISA_BIT(LM_ISA_REFERENCE)
 #define AVX2 LM_ISA_BIT(LM_ISA_AVX2)

@@ -14,12 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
-#include "isa.h"
-#include "isa_fixture.h"
-#include "kernel.h"
-#include "op_corpus.h"
-#include "op_fixture.h"
+#include "bench/host/host.h"
+#include "bench/host/isa.h"
+#include "tests/isa_fixture.h"
+#include "kernels/kernel.h"
+#include "tests/op_corpus.h"
+#include "tests/op_fixture.h"
 
 typedef struct buffers {
     int inputs, outputs;

@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "experiment.h"
-#include "guideline_fixture.h"
+#include "guidelines/experiment.h"
+#include "tests/guideline_fixture.h"
 
 static const lm_guideline *const experiments[] = {&lm_guideline_n1, &lm_guideline_n2, &lm_guideline_n3,
                                                   &lm_guideline_n4};

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "op.h"
+#include "kernels/op.h"
 
 static void test_pointwise_cost_is_the_papers_formula(void **state) {
     (void)state;

@@ -21,10 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel.h"
-#include "op_corpus.h"
-#include "op_fixture.h"
-#include "peer.h"
+#include "kernels/kernel.h"
+#include "tests/op_corpus.h"
+#include "tests/op_fixture.h"
+#include "bench/peers/peer.h"
 
 /* Two sets of inputs (equal values) and outputs, so a peer sees its buffers change. */
 typedef struct buffers {

@@ -18,11 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host.h"
-#include "isa.h"
-#include "isa_fixture.h"
-#include "plan.h"
-#include "zoo.h"
+#include "bench/host/host.h"
+#include "bench/host/isa.h"
+#include "tests/isa_fixture.h"
+#include "bench/net/plan.h"
+#include "bench/net/zoo.h"
 
 #define TEST_RESOLUTION 64
 #define TOLERANCE 1e-4

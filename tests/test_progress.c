@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "progress.h"
+#include "bench/measure/progress.h"
 
 static void test_the_estimate_scales_the_expected_time_left_by_the_pace_so_far(void **state) {
     (void)state;

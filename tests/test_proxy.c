@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proxy.h"
+#include "guidelines/proxy.h"
 
 static void test_spearman(void **state) {
     (void)state;

@@ -10,9 +10,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "html_report.h"
-#include "report_fixture.h"
-#include "svg_chart.h"
+#include "reports/html_report.h"
+#include "tests/report_fixture.h"
+#include "reports/svg_chart.h"
 
 static char dir[64];
 

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "results.h"
+#include "reports/results.h"
 
 /* ---- a synthetic run: relu on latmac, onednn and memcpy; a conv on latmac; a failed case ---- */
 

@@ -1,4 +1,4 @@
-/* Roofline placement (bench/roofline.h) on hand-computed cases: the level a working set falls in, the
+/* Roofline placement (bench/ceilings/roofline.h) on hand-computed cases: the level a working set falls in, the
  * attainable rate at an intensity, which roof binds, the fraction reached, and what is flagged. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "roofline.h"
+#include "bench/ceilings/roofline.h"
 
 /* Peak 100 GFLOP/s; L1 holds 64 KiB at 200 GB/s, L2 2 MiB at 100 GB/s, DRAM at 10 GB/s. */
 static lm_ceilings_at machine(void) {

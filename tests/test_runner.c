@@ -14,12 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "case_data.h"
-#include "isa.h"
-#include "kernel_suite.h"
-#include "peer.h"
-#include "parallel_region.h"
-#include "runner.h"
+#include "bench/net/case_data.h"
+#include "bench/host/isa.h"
+#include "bench/measure/kernel_suite.h"
+#include "bench/peers/peer.h"
+#include "bench/peers/parallel_region.h"
+#include "bench/measure/runner.h"
 
 static const char *const required[] = {
     "pw_128x128_56", "pw_58x58_28", "pw_116x116_14", "pw_232x232_7", "pw_464x1024_7", "dw3x3s1_58_28",

@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "experiment.h"
-#include "guideline_fixture.h"
+#include "guidelines/experiment.h"
+#include "tests/guideline_fixture.h"
 
 
 static const lm_guideline *const e = &lm_guideline_u1;

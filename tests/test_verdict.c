@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "verdict.h"
+#include "guidelines/verdict.h"
 
 #define REPS 9
 

@@ -1,6 +1,6 @@
 /* The model zoo against the publications: every network builds at 224x224 without a shape error,
  * its parameter count equals the published one exactly, and its MAdds (conv + FC) are within 1% of
- * the published figure, wherever the zoo's table quotes one (bench/zoo.c names each source). Also the
+ * the published figure, wherever the zoo's table quotes one (bench/net/zoo.c names each source). Also the
  * builder's contract: names, lookup and errors that name the layer. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "graph.h"
-#include "zoo.h"
+#include "bench/net/graph.h"
+#include "bench/net/zoo.h"
 
 static void test_network_matches_its_publication(void **state) {
     const lm_zoo_net *net = *state;

@@ -1,5 +1,5 @@
 /* Shared command-line plumbing (see cli.h). */
-#include "cli.h"
+#include "tools/cli.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "compare.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
+#include "reports/compare.h"
 
 static const char usage[] =
     "Usage: latmac compare BASE NEW [--threshold PCT] [--alpha A] [--max-cv CV] [--metric NAME]\n"

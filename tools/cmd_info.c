@@ -2,10 +2,10 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "host.h"
-#include "host_report.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
+#include "bench/host/host.h"
+#include "reports/host_report.h"
 
 static const char usage[] =
     "Usage: latmac info [--format text|json]\n"

@@ -7,18 +7,18 @@
 
 #include <jansson.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "graph.h"
-#include "host.h"
-#include "isa.h"
-#include "isa_caps.h"
-#include "kernel.h"
-#include "kernel_suite.h"
-#include "plan.h"
-#include "results.h"
-#include "runner.h"
-#include "zoo.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
+#include "bench/net/graph.h"
+#include "bench/host/host.h"
+#include "bench/host/isa.h"
+#include "tools/isa_caps.h"
+#include "kernels/kernel.h"
+#include "bench/measure/kernel_suite.h"
+#include "bench/net/plan.h"
+#include "reports/results.h"
+#include "bench/measure/runner.h"
+#include "bench/net/zoo.h"
 
 static const char usage[] =
     "Usage: latmac list [suites|nets|kernels] [--format text|csv|json] [--input HxW] [--batch N]\n"

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
-#include "commands.h"
-#include "html_report.h"
-#include "results.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
+#include "reports/html_report.h"
+#include "reports/results.h"
 
 #define MAX_RUNS 26 /* tagged A to Z */
 

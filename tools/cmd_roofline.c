@@ -6,14 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceilings.h"
-#include "ceilings_report.h"
-#include "cli.h"
-#include "commands.h"
-#include "thread_counts.h"
-#include "host.h"
-#include "isa.h"
-#include "isa_caps.h"
+#include "bench/ceilings/ceilings.h"
+#include "reports/ceilings_report.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
+#include "tools/thread_counts.h"
+#include "bench/host/host.h"
+#include "bench/host/isa.h"
+#include "tools/isa_caps.h"
 
 static const char usage[] =
     "Usage: latmac roofline [--format text|json] [--threads LIST] [--repetitions N] [--min-time SECONDS]\n"

@@ -14,17 +14,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ceilings.h"
-#include "cli.h"
-#include "commands.h"
-#include "gbench_shim.h"
-#include "host.h"
-#include "isa_caps.h"
-#include "results.h"
-#include "runner.h"
-#include "thread_counts.h"
-#include "guideline_suite.h"
-#include "zoo.h"
+#include "bench/ceilings/ceilings.h"
+#include "tools/cli.h"
+#include "tools/commands.h"
+#include "bench/measure/gbench_shim.h"
+#include "bench/host/host.h"
+#include "tools/isa_caps.h"
+#include "reports/results.h"
+#include "bench/measure/runner.h"
+#include "tools/thread_counts.h"
+#include "guidelines/guideline_suite.h"
+#include "bench/net/zoo.h"
 
 static const char usage[] =
     "Usage: latmac run [--suite all|kernels|nets|guidelines] [--quick] [--filter REGEX] [--threads LIST]\n"

@@ -1,8 +1,8 @@
 /* Choosing the instruction-set caps (see isa_caps.h). */
-#include "isa_caps.h"
+#include "tools/isa_caps.h"
 
-#include "cli.h"
-#include "isa.h"
+#include "tools/cli.h"
+#include "bench/host/isa.h"
 
 int lm_choose_isa_caps(const char *command, const lm_host *host, const char *text, lm_isa *caps, size_t capacity,
                        size_t *count) {

@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#include "host.h"
-#include "kernel.h"
+#include "bench/host/host.h"
+#include "kernels/kernel.h"
 
 /* --isa LIST when `text` is not NULL (each set runnable here, best first), else the one cap of
  * LATMAC_ISA (lowered to the best set this host can run), else the best set the host can run.

@@ -1,9 +1,9 @@
 /* Choosing the thread counts (see thread_counts.h). */
-#include "thread_counts.h"
+#include "tools/thread_counts.h"
 
 #include <unistd.h>
 
-#include "cli.h"
+#include "tools/cli.h"
 
 int lm_choose_thread_counts(const char *command, const lm_host *host, const char *text, unsigned long max,
                             int *threads, size_t capacity, size_t *count) {

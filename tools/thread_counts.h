@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "host.h"
+#include "bench/host/host.h"
 
 /* --threads LIST when `text` is not NULL (lm_cli_parse_threads, within the machine's hardware threads
  * and latmac's limit `max`), else 1 and the physical core count (capped likewise). Hardware threads

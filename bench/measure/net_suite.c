@@ -1,0 +1,183 @@
+/* The nets suite (see net_suite.h). */
+#include "bench/measure/net_suite.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/net/case_data.h"
+#include "kernels/error.h"
+#include "bench/host/isa.h"
+#include "bench/measure/kernel_suite.h"
+#include "bench/stats/timing.h"
+#include "bench/net/zoo.h"
+
+static void network_shape(char *buf, size_t size, const char *network, int batch, int height, int width) {
+    snprintf(buf, size, "%s@%dx%dx%d", network, batch, height, width);
+}
+
+static lm_plan *make_plan(const lm_graph *g, bool separate, bool concurrent, unsigned usable_isas, char *err,
+                          size_t err_size) {
+    const lm_plan_options o = {.usable_isas = usable_isas,
+                               .separate_elementwise = separate,
+                               .concurrent_branches = concurrent,
+                               .seed = lm_seed_of(lm_graph_name(g))};
+    return lm_plan_create(g, &o, err, err_size);
+}
+
+/* Builds a network's graph and plan; -1 with a reason when it cannot take the input. */
+static int load(const lm_zoo_net *net, int batch, int height, int width, unsigned usable_isas, lm_graph **graph,
+                lm_plan **plan, char *err, size_t err_size) {
+    *plan = NULL;
+    *graph = lm_zoo_build(net, batch, height, width);
+    if (!*graph) return lm_error(err, err_size, "out of memory while building %s", net->name);
+    if (lm_graph_error(*graph)) {
+        lm_error(err, err_size, "%s cannot take a %dx%dx%d input: %s", net->name, batch, height, width,
+                 lm_graph_error(*graph));
+    } else if ((*plan = make_plan(*graph, false, false, usable_isas, err, err_size))) {
+        return 0;
+    }
+    lm_graph_destroy(*graph);
+    *graph = NULL;
+    return -1;
+}
+
+static void whole_network_case(lm_result_case *c, const lm_zoo_net *net, const lm_graph *g, const lm_plan *p,
+                               const char *shape, unsigned isas) {
+    const lm_op_cost def = lm_graph_cost(g), run = lm_plan_cost(p);
+    const lm_shape in = lm_graph_shape(g, 0), out = lm_graph_shape(g, lm_graph_output_at(g, 0));
+    snprintf(c->shape, sizeof c->shape, "%s", shape);
+    snprintf(c->category, sizeof c->category, "network");
+    snprintf(c->op, sizeof c->op, "network");
+    snprintf(c->kernel, sizeof c->kernel, "latmac executor");
+    snprintf(c->description, sizeof c->description, "%s (%s), %dx%dx%dx%d -> %dx%dx%d, %d steps from %d layers",
+             net->name, net->reference, in.n, in.h, in.w, in.c, out.h, out.w, out.c, lm_plan_step_count(p),
+             lm_graph_node_count(g));
+    c->madds = def.madds;
+    c->executed_madds = lm_plan_executed_madds(p, isas);
+    c->mac = run.mac;
+    c->params = def.params;
+    c->layers = lm_graph_node_count(g);
+    c->steps = lm_plan_step_count(p);
+    c->peak_activation_bytes = lm_plan_peak_activation_bytes(p);
+    lm_result_case_set_name(c);
+}
+
+static void layer_case(lm_result_case *c, const lm_plan *p, int i, const char *network_shape, unsigned isas) {
+    const lm_plan_step *s = lm_plan_step_at(p, i);
+    const lm_kernel *kernel = lm_kernel_select(&s->desc, isas);
+    snprintf(c->shape, sizeof c->shape, "%s/layer:%03d:%s", network_shape, i, s->name);
+    snprintf(c->category, sizeof c->category, "%s", lm_layer_category_name(s->category));
+    snprintf(c->op, sizeof c->op, "%s", lm_op_kind_name(s->desc.kind));
+    snprintf(c->kernel, sizeof c->kernel, "%s", kernel->name);
+    c->executed_madds = lm_kernel_executed_madds(kernel, &s->desc);
+    lm_op_describe(&s->desc, c->description, sizeof c->description);
+    const size_t used = strlen(c->description);
+    if (s->absorbed[0]) snprintf(c->description + used, sizeof c->description - used, ", absorbed %s", s->absorbed);
+    c->layer_index = i;
+    snprintf(c->layer, sizeof c->layer, "%s", s->name);
+    c->madds = s->cost.madds;
+    c->mac = s->cost.mac;
+    c->params = s->cost.params;
+    lm_result_case_set_name(c);
+}
+
+static bool wanted(const regex_t *filter, const lm_result_case *c) {
+    return !filter || regexec(filter, c->name, 0, NULL, 0) == 0;
+}
+
+int lm_net_suite_add_cases(lm_results *r, const char *const *names, size_t name_count, int batch, int height,
+                           int width, bool per_layer, const lm_result_case *bases, size_t base_count,
+                           const regex_t *filter, unsigned usable_isas, char *err, size_t err_size) {
+    const size_t count = names ? name_count : (size_t)lm_zoo_count;
+    for (size_t n = 0; n < count; n++) {
+        const lm_zoo_net *net = names ? lm_zoo_find(names[n]) : &lm_zoo[n];
+        if (!net) return lm_error(err, err_size, "unknown network '%s' (see 'latmac list nets')", names[n]);
+        lm_graph *g;
+        lm_plan *p;
+        if (load(net, batch, height, width, usable_isas, &g, &p, err, err_size) != 0) return -1;
+        char shape[128];
+        network_shape(shape, sizeof shape, net->name, batch, height, width);
+        int status = 0;
+        for (size_t b = 0; b < base_count && status == 0; b++) {
+            lm_result_case c = bases[b];
+            snprintf(c.network, sizeof c.network, "%s", net->name);
+            c.batch = batch, c.input_h = height, c.input_w = width, c.layer_index = -1;
+            whole_network_case(&c, net, g, p, shape, lm_isas_up_to_named(usable_isas, bases[b].isa));
+            if (wanted(filter, &c)) status = lm_results_add_case(r, &c);
+            for (int i = 0; per_layer && i < lm_plan_step_count(p) && status == 0; i++) {
+                lm_result_case l = bases[b];
+                snprintf(l.network, sizeof l.network, "%s", net->name);
+                l.batch = batch, l.input_h = height, l.input_w = width;
+                layer_case(&l, p, i, shape, lm_isas_up_to_named(usable_isas, bases[b].isa));
+                if (wanted(filter, &l)) status = lm_results_add_case(r, &l);
+            }
+        }
+        lm_plan_destroy(p);
+        lm_graph_destroy(g);
+        if (status != 0) return lm_error(err, err_size, "out of memory while planning");
+    }
+    return 0;
+}
+
+lm_plan *lm_net_cache_load(lm_net_cache *cache, const lm_result_case *c, lm_case_graph_fn build, void *context,
+                           unsigned usable_isas, char *err, size_t err_size) {
+    char key[sizeof cache->key];
+    network_shape(key, sizeof key, c->network, c->batch, c->input_h, c->input_w);
+    if (c->separate_elementwise) snprintf(key + strlen(key), sizeof key - strlen(key), "/separate");
+    if (c->concurrent_branches) snprintf(key + strlen(key), sizeof key - strlen(key), "/concurrent");
+    snprintf(key + strlen(key), sizeof key - strlen(key), "/isas:%x", usable_isas);
+    if (cache->plan && strcmp(key, cache->key) == 0) return cache->plan;
+    lm_net_cache_clear(cache);
+    const lm_zoo_net *net = build ? NULL : lm_zoo_find(c->network);
+    if (!build && !net) {
+        lm_error(err, err_size, "unknown network '%s'", c->network);
+        return NULL;
+    }
+    cache->graph = build ? build(c, context) : lm_zoo_build(net, c->batch, c->input_h, c->input_w);
+    if (!cache->graph) {
+        lm_error(err, err_size, "out of memory while building %s", c->network);
+        return NULL;
+    }
+    if (lm_graph_error(cache->graph))
+        lm_error(err, err_size, "%s", lm_graph_error(cache->graph));
+    else
+        cache->plan = make_plan(cache->graph, c->separate_elementwise, c->concurrent_branches, usable_isas, err,
+                                err_size);
+    if (!cache->plan) {
+        lm_net_cache_clear(cache);
+        return NULL;
+    }
+    snprintf(cache->key, sizeof cache->key, "%s", key);
+    lm_plan_run(cache->plan, NULL); /* every buffer now holds what a run leaves there */
+    return cache->plan;
+}
+
+void lm_net_cache_clear(lm_net_cache *cache) {
+    lm_plan_destroy(cache->plan);
+    lm_graph_destroy(cache->graph);
+    memset(cache, 0, sizeof *cache);
+}
+
+_Static_assert(LM_LAYER_CATEGORY_COUNT == LM_RESULT_LAYER_CATEGORIES, "one list of Figure 2's categories");
+
+int lm_net_profile(lm_plan *p, lm_threadpool *pool, int runs, double seconds[LM_LAYER_CATEGORY_COUNT]) {
+    const int steps = lm_plan_step_count(p);
+    if (runs < 1) runs = 1;
+    double *t = malloc((size_t)steps * (size_t)runs * sizeof *t);
+    if (!t) return -1;
+    for (int r = 0; r < runs; r++) {
+        double before = lm_now_seconds();
+        for (int i = 0; i < steps; i++) {
+            lm_plan_run_step(p, i, pool);
+            const double after = lm_now_seconds();
+            t[(size_t)i * (size_t)runs + (size_t)r] = after - before;
+            before = after;
+        }
+    }
+    for (int i = 0; i < steps; i++) {
+        seconds[lm_plan_step_at(p, i)->category] += lm_median_in_place(t + (size_t)i * (size_t)runs, (size_t)runs);
+    }
+    free(t);
+    return 0;
+}

@@ -1,0 +1,54 @@
+/* The nets suite: the zoo's networks timed end to end, and with per-layer timing each step of their
+ * plan timed alone, on the buffers a full run leaves behind.
+ *
+ * Cases are named "nets/<network>@<batch>x<height>x<width>/latmac/threads:<N>" and, per layer,
+ * "nets/<network>@<batch>x<height>x<width>/layer:<step>:<node>/latmac/threads:<N>" (step numbered
+ * from 0 in execution order, three digits). A network's MAdds and params are its definition's (conv +
+ * FC multiply-adds; params as the papers count them); its MAC is the executed plan's (BatchNorm folded,
+ * activations fused). Weights and input are seeded by the network's name. */
+#ifndef LM_NET_SUITE_H
+#define LM_NET_SUITE_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bench/net/graph.h"
+#include "bench/net/plan.h"
+#include "bench/results/result_records.h"
+
+/* Adds the cases of `names` (NULL: the whole zoo, in its order) at batch x height x width: for each
+ * network, one case per entry of `bases` (one per thread count and cap: suite, backend, isa, threads, placement,
+ * repetitions and time unit already set), followed, with per_layer, by its layers' cases. Cases
+ * whose name does not match `filter` (NULL: all) are left out. `usable_isas`, capped by each base's isa, picks the kernels
+ * named. Returns 0, or -1 with a reason naming the network (and layer) when a network cannot take
+ * the input or memory runs out. */
+int lm_net_suite_add_cases(lm_results *r, const char *const *names, size_t name_count, int batch, int height,
+                           int width, bool per_layer, const lm_result_case *bases, size_t base_count,
+                           const regex_t *filter, unsigned usable_isas, char *err, size_t err_size);
+
+/* The plan the runner keeps while a network's cases run (one network at a time). */
+typedef struct lm_net_cache {
+    char key[128];
+    lm_graph *graph;
+    lm_plan *plan;
+} lm_net_cache;
+
+/* Builds the network of a case; NULL when out of memory. */
+typedef lm_graph *(*lm_case_graph_fn)(const lm_result_case *c, void *context);
+
+/* The plan of case c's network (the zoo's network named c->network at c's input, or, when `build` is
+ * not NULL, what it builds), planned with c->separate_elementwise and c->concurrent_branches: the
+ * cached one when it is the
+ * same, else a new one (the old released), run once so every buffer holds what a run leaves. NULL
+ * with a reason in err. */
+lm_plan *lm_net_cache_load(lm_net_cache *cache, const lm_result_case *c, lm_case_graph_fn build, void *context,
+                           unsigned usable_isas, char *err, size_t err_size);
+void lm_net_cache_clear(lm_net_cache *cache);
+
+/* Profiles `runs` end-to-end runs of a plan, timing every step inside the run (wall clock around each
+ * step); adds the median time of each step to its category's entry of seconds[] (indexed as
+ * lm_layer_category). Returns 0, or -1 when memory runs out. */
+int lm_net_profile(lm_plan *p, lm_threadpool *pool, int runs, double seconds[LM_LAYER_CATEGORY_COUNT]);
+
+#endif
