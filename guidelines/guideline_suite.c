@@ -60,9 +60,11 @@ static int plan_facts(const lm_graph *g, const lm_guideline_case *c, const lm_re
     return 0;
 }
 
-static int add_cases(lm_results *results, const lm_result_case *bases, size_t base_count, const regex_t *filter,
-                     void *context, char *err, size_t err_size) {
-    const lm_guideline_selection *s = context;
+static const lm_guideline_selection default_selection; /* every experiment at scale 1 */
+
+static int add_cases(const lm_suite *suite, const lm_run_config *cfg, lm_results *results, const lm_result_case *bases,
+                     size_t base_count, char *err, size_t err_size) {
+    const lm_guideline_selection *s = suite->options ? suite->options : &default_selection;
     const size_t experiments = s->experiment_count ? s->experiment_count : (size_t)lm_guideline_count;
     const size_t scales = s->scale_count ? s->scale_count : 1;
     for (size_t e = 0; e < experiments; e++) {
@@ -95,8 +97,7 @@ static int add_cases(lm_results *results, const lm_result_case *bases, size_t ba
                     const int cap = lm_isa_from_name(r.isa);
                     r.executed_madds = executed[cap < 0 ? lm_isa_best(results->usable_isas) : (lm_isa)cap];
                     lm_result_case_set_name(&r);
-                    if (filter && regexec(filter, r.name, 0, NULL, 0) != 0) continue;
-                    if (lm_results_add_case(results, &r) != 0) return lm_error(err, err_size, "out of memory");
+                    if (lm_runner_add_case(cfg, results, &r, err, err_size) != 0) return -1;
                 }
             }
         }
@@ -105,8 +106,8 @@ static int add_cases(lm_results *results, const lm_result_case *bases, size_t ba
 }
 
 /* The network of a case this suite added: its experiment lists its cases again at its scale. */
-static lm_graph *build(const lm_result_case *r, void *context) {
-    (void)context;
+static lm_graph *build(const lm_suite *suite, const lm_result_case *r) {
+    (void)suite;
     const lm_guideline *x = lm_guideline_find(r->experiment);
     if (!x) return NULL;
     lm_guideline_case cases[LM_GUIDELINE_MAX_CASES];
@@ -117,6 +118,21 @@ static lm_graph *build(const lm_result_case *r, void *context) {
     return NULL;
 }
 
-lm_suite_source lm_guideline_suite(const lm_guideline_selection *selection) {
-    return (lm_suite_source){.name = "guidelines", .add_cases = add_cases, .build = build, .context = (void *)selection};
+/* The cases of the default selection: every experiment at scale 1. */
+static size_t count(const lm_suite *suite) {
+    (void)suite;
+    size_t n = 0;
+    lm_guideline_case cases[LM_GUIDELINE_MAX_CASES];
+    for (int e = 0; e < lm_guideline_count; e++) n += (size_t)lm_guidelines[e]->cases(1, cases, LM_GUIDELINE_MAX_CASES);
+    return n;
 }
+
+const lm_suite lm_suite_guidelines = {
+    .name = "guidelines",
+    .about = "the ShuffleNet V2 paper's guideline experiments (G1 to G4), its unit comparison (U1) and its "
+             "neighbours' claims (N1 to N4), with a verdict each",
+    .names = "guidelines/<G>/<group>/<case>/latmac/threads:<N>",
+    .count = count,
+    .add_cases = add_cases,
+    .build = build,
+};

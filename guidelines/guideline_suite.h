@@ -20,7 +20,8 @@ typedef struct lm_guideline_selection {
     size_t scale_count;
 } lm_guideline_selection;
 
-/* The suite source for the runner; `selection` must outlive the run. */
-lm_suite_source lm_guideline_suite(const lm_guideline_selection *selection);
+/* The suite (bench/measure/suite.h); its options, when set on a copy, are an lm_guideline_selection
+ * that must outlive the run. */
+extern const lm_suite lm_suite_guidelines;
 
 #endif

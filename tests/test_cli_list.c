@@ -40,6 +40,7 @@ static void test_suites_by_default(void **state) {
     assert_true(strncmp(o.out, "suite ", 6) == 0);
     assert_non_null(strstr(o.out, "\nkernels "));
     assert_non_null(strstr(o.out, "\nnets "));
+    assert_non_null(strstr(o.out, "\nguidelines ")); /* every suite 'latmac run --suite' takes */
     assert_string_equal(o.err, "");
     outcome_free(&o);
 }

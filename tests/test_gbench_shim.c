@@ -27,6 +27,7 @@ typedef struct saved_result {
     char counter_names[MAX_COUNTERS][32];
     double counter_values[MAX_COUNTERS];
     unsigned counter_flags[MAX_COUNTERS];
+    void *context;
 } saved_result;
 
 typedef struct collected {
@@ -56,6 +57,7 @@ static void save(const lm_gb_result *r, void *user) {
     s->real_time = r->real_time;
     s->cpu_time = r->cpu_time;
     s->status = r->status;
+    s->context = r->context;
     assert_true(r->counter_count <= MAX_COUNTERS);
     s->counter_count = r->counter_count;
     for (size_t i = 0; i < r->counter_count; i++) {
@@ -145,6 +147,7 @@ static void test_counters_label_and_repetitions_arrive_in_c(void **state) {
     for (int64_t rep = 0; rep < 3; rep++) {
         const saved_result *r = find(&got, "", rep);
         assert_non_null(r);
+        assert_ptr_equal(r->context, &calls); /* each result hands back its case's own context */
         assert_false(r->is_aggregate);
         assert_int_equal(r->status, LM_GB_RESULT_OK);
         assert_string_equal(r->label, "hello from C");

@@ -17,6 +17,7 @@
 #include "bench/net/case_data.h"
 #include "bench/host/isa.h"
 #include "bench/measure/kernel_suite.h"
+#include "bench/measure/net_suite.h"
 #include "bench/peers/peer.h"
 #include "bench/peers/parallel_region.h"
 #include "bench/measure/runner.h"
@@ -115,7 +116,7 @@ static int release(void **state) {
 }
 
 static lm_run_config config(const int *threads, size_t count, const regex_t *filter) {
-    return (lm_run_config){.host = host, .suite = "kernels", .filter = filter, .threads = threads,
+    return (lm_run_config){.host = host, .suite = &lm_suite_kernels, .filter = filter, .threads = threads,
                            .thread_count = count, .repetitions = 2, .min_time = 0.001, .warmup_time = 0.0005};
 }
 
@@ -157,9 +158,9 @@ static void test_plan_names_every_case(void **state) {
     assert_int_equal(copy->madds, 0);
     lm_results_free(&r);
 
-    cfg.suite = "bogus";
+    cfg.suite = NULL;
     assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), -1);
-    assert_string_equal(err, "unknown suite 'bogus'");
+    assert_string_equal(err, "no suite to plan");
     lm_results_free(&r);
 }
 
@@ -309,7 +310,7 @@ static void test_nets_plan_names_networks_and_layers(void **state) {
     lm_results r = {0};
     char err[256];
     lm_run_config cfg = config(threads, 2, NULL);
-    cfg.suite = "nets";
+    cfg.suite = &lm_suite_nets;
     cfg.nets = nets;
     cfg.net_count = 2;
     cfg.input_h = 160, cfg.input_w = 128;
@@ -358,7 +359,7 @@ static void test_nets_plan_rejects_bad_networks_and_inputs(void **state) {
     lm_results r = {0};
     char err[256];
     lm_run_config cfg = config(threads, 1, NULL);
-    cfg.suite = "nets";
+    cfg.suite = &lm_suite_nets;
     cfg.nets = unknown;
     cfg.net_count = 2;
     assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), -1);
@@ -381,7 +382,7 @@ static void test_a_tiny_network_run_breaks_down_by_category(void **state) {
     lm_results r = {0};
     char err[256];
     lm_run_config cfg = config(threads, thread_counts, NULL);
-    cfg.suite = "nets";
+    cfg.suite = &lm_suite_nets;
     cfg.nets = nets;
     cfg.net_count = 1;
     cfg.input_h = cfg.input_w = 64;

@@ -17,7 +17,7 @@
 #include "bench/measure/kernel_suite.h"
 #include "bench/net/plan.h"
 #include "reports/results.h"
-#include "bench/measure/runner.h"
+#include "tools/suites.h"
 #include "bench/net/zoo.h"
 
 static const char usage[] =
@@ -79,17 +79,11 @@ static const column kernel_columns[] = {
 };
 
 static json_t *suites_rows(void) {
-    static const char *const about[] = {
-        "isolated operators (ShuffleNet V2's layers and one of every kind) against peers and memcpy",
-        "whole networks of the zoo end to end; with --per-layer, each layer alone",
-    };
     json_t *rows = json_array();
-    for (int i = 0; lm_run_suites[i]; i++) {
-        const bool nets = strcmp(lm_run_suites[i], "nets") == 0;
-        json_array_append_new(rows, json_pack("{s:s, s:i, s:s}", "name", lm_run_suites[i], "cases",
-                                              nets ? lm_zoo_count : lm_kernel_suite_count, "description",
-                                              i < (int)(sizeof about / sizeof about[0]) ? about[i] : ""));
-    }
+    for (int i = 0; lm_suites[i]; i++)
+        json_array_append_new(rows, json_pack("{s:s, s:I, s:s, s:s}", "name", lm_suites[i]->name, "cases",
+                                              (json_int_t)lm_suites[i]->count(lm_suites[i]), "description",
+                                              lm_suites[i]->about, "names", lm_suites[i]->names));
     return rows;
 }
 

@@ -21,12 +21,14 @@
 #include "bench/host/host.h"
 #include "tools/isa_caps.h"
 #include "reports/results.h"
-#include "bench/measure/runner.h"
+#include "bench/measure/run.h"
+#include "tools/suites.h"
 #include "tools/thread_counts.h"
 #include "guidelines/guideline_suite.h"
 #include "bench/net/zoo.h"
 
-static const char usage[] =
+/* The help, around the suites' own entries (tools/suites.h). */
+static const char usage_head[] =
     "Usage: latmac run [--suite all|kernels|nets|guidelines] [--quick] [--filter REGEX] [--threads LIST]\n"
     "                  [--repetitions N] [--min-time SECONDS] [--out DIR] [--force] [--quiet]\n"
     "                  [--no-roofline] [--isa LIST] [--variants all] [--benchmark_*=VALUE ...]\n"
@@ -37,21 +39,18 @@ static const char usage[] =
     "DIR/index.html (the HTML report), then print a summary. Each case is timed by wall clock after a\n"
     "warm-up as long as --min-time, over repetitions; the median is quoted.\n"
     "\n"
-    "Suites (the default, all, runs the three in this order):\n"
-    "  kernels  isolated operators, named kernels/<case>/<backend>/threads:<N>; backends are latmac,\n"
-    "           each peer library compiled in (onednn, xnnpack), for memory-bound cases memcpy (a copy\n"
-    "           of the case's input, the copy-bandwidth yardstick), and for parallel_empty each\n"
-    "           threading runtime built in (latmac's pool, openmp, pthreadpool)\n"
-    "  nets     whole networks of the zoo end to end, named nets/<network>@<batch>x<H>x<W>/latmac/\n"
-    "           threads:<N>: latency, images/s; with --per-layer also every step of the network alone,\n"
-    "           and the time per category (Conv, Data, Elemwise, Shuffle, Other)\n"
-    "  guidelines  the ShuffleNet V2 paper's guideline experiments (G1 to G4), its unit comparison (U1)\n"
-    "           and its neighbours' claims (N1 to N4), named\n"
-    "           guidelines/<G>/<group>/<case>/latmac/threads:<N>, with the paper's numbers alongside\n"
-    "           and a verdict per guideline and thread count\n"
+    "Suites (the default, all, runs them all in this order):\n";
+
+static const char usage[] =
+    "\n"
+    "  kernels' backends are latmac, each peer library compiled in (onednn, xnnpack), for memory-bound\n"
+    "  cases memcpy (a copy of the case's input, the copy-bandwidth yardstick), and for parallel_empty\n"
+    "  each threading runtime built in (latmac's pool, openmp, pthreadpool). nets times latency and\n"
+    "  images/s; with --per-layer also the time per category (Conv, Data, Elemwise, Shuffle, Other).\n"
+    "  guidelines puts the paper's numbers alongside, with a verdict per guideline and thread count.\n"
     "\n"
     "Options:\n"
-    "  -s, --suite SUITE        what to time: all (the default), kernels, nets or guidelines\n"
+    "  -s, --suite SUITE        what to time: all (the default) or one of the suites above\n"
     "  -q, --quick              repetitions of at least 0.01 s (not 0.05) and guideline scale 1,\n"
     "                           unless given\n"
     "  -f, --filter REGEX       only cases whose name matches this POSIX extended regular expression\n"
@@ -302,7 +301,11 @@ static int parse_options(int argc, char **argv, options *o) {
                 return lm_cli_usage_error("run", "--variants: '%s' is not 'all' (every kernel this host can run)", optarg);
             o->variants = true;
             break;
-        case 'h': fputs(usage, stdout); return HELP_SHOWN;
+        case 'h':
+            fputs(usage_head, stdout);
+            lm_suites_describe(stdout, 13);
+            fputs(usage, stdout);
+            return HELP_SHOWN;
         default: return lm_cli_bad_option("run", c, argv);
         }
         if (rc != LM_EXIT_OK) return rc;
@@ -313,8 +316,11 @@ static int parse_options(int argc, char **argv, options *o) {
     }
     if (lm_cli_no_operands("run", argc, argv) != LM_EXIT_OK) return LM_EXIT_USAGE;
     const bool all = strcmp(o->suite, "all") == 0;
-    if (lm_cli_parse_choice(o->suite, lm_run_suites) < 0 && strcmp(o->suite, "guidelines") != 0 && !all)
-        return lm_cli_usage_error("run", "unknown suite '%s' (expected kernels, nets, guidelines or all)", o->suite);
+    if (!all && !lm_suite_named(o->suite)) {
+        char names[128];
+        lm_suites_names(names, sizeof names, ", ");
+        return lm_cli_usage_error("run", "unknown suite '%s' (expected %s or all)", o->suite, names);
+    }
     if (o->variants && strcmp(o->suite, "kernels") != 0 && !all)
         return lm_cli_usage_error("run", "--variants applies to --suite kernels");
     if (o->guideline_options && strcmp(o->suite, "guidelines") != 0 && !all)
@@ -339,14 +345,14 @@ static int parse_options(int argc, char **argv, options *o) {
     return check_out(o);
 }
 
-/* The suites a run covers: the one named, or all three ("all", the default). */
-static size_t suites_of(const options *o, const char **suites) {
-    if (strcmp(o->suite, "all") != 0) {
-        suites[0] = o->suite;
-        return 1;
-    }
-    suites[0] = "kernels", suites[1] = "nets", suites[2] = "guidelines";
-    return 3;
+/* The suites a run covers: the one named, or all of them ("all", the default); the guidelines with
+ * the selection of --only and --scale. */
+static size_t suites_of(const options *o, const lm_suite *guidelines, const lm_suite **suites) {
+    size_t n = 0;
+    for (int i = 0; lm_suites[i]; i++)
+        if (strcmp(o->suite, "all") == 0 || strcmp(o->suite, lm_suites[i]->name) == 0)
+            suites[n++] = lm_suites[i] == &lm_suite_guidelines ? guidelines : lm_suites[i];
+    return n;
 }
 
 /* The first SIGINT or SIGTERM, by number: the runner skips what is left and the run ends with the
@@ -373,6 +379,26 @@ static void restore_stop_signals(const struct sigaction saved[2]) {
     for (int i = 0; i < 2; i++) sigaction(stop_signals[i], &saved[i], NULL);
 }
 
+/* Writes the results and the summary; the exit status. */
+static int finish(const options *o, lm_results *r) {
+    char err[512];
+    if (lm_results_save(o->out, r, err, sizeof err) != 0) {
+        fprintf(stderr, "latmac run: %s\n", err);
+        return LM_EXIT_FAILURE;
+    }
+    if (lm_results_write_summary(stdout, r) != 0 ||
+        printf("results: %s/results.json, %s/results.csv, %s/index.html\n", o->out, o->out, o->out) < 0 ||
+        fflush(stdout) != 0) {
+        perror("latmac run: writing the summary failed");
+        return LM_EXIT_FAILURE;
+    }
+    size_t failed = 0;
+    for (size_t i = 0; i < r->case_count; i++) failed += lm_result_failed(&r->cases[i]);
+    if (failed) fprintf(stderr, "latmac run: %zu case(s) failed; %s/results.json has their errors\n", failed, o->out);
+    /* interrupted: 128 + the signal's number, as a shell reports a process a signal ended */
+    return stop_signal ? 128 + stop_signal : failed ? LM_EXIT_FAILURE : LM_EXIT_OK;
+}
+
 static int run(options *o, lm_host *host, int argc, char **argv) {
     const int rc = lm_choose_thread_counts("run", host, o->threads_text, LM_RESULT_MAX_THREADS, o->threads,
                                            LM_RESULT_MAX_THREAD_COUNTS, &o->thread_count);
@@ -384,145 +410,70 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
         o->guidelines.scale_count = o->quick ? 1 : 3;
         memcpy(o->guidelines.scales, all_scales, o->guidelines.scale_count * sizeof all_scales[0]);
     }
-    const lm_suite_source guidelines = lm_guideline_suite(&o->guidelines);
-    const char *suites[3];
-    const size_t suite_count = suites_of(o, suites);
-    lm_run_config configs[3];
-    lm_results *parts[3] = {NULL};
-    lm_ceilings *ceilings = NULL; /* measured once for the whole run */
-    char err[512];
-    int status = LM_EXIT_FAILURE;
-    size_t planned = 0;
+    lm_suite guidelines = lm_suite_guidelines;
+    guidelines.options = &o->guidelines;
+    const lm_suite *suites[8];
     lm_progress progress; /* over every suite: case i of all the run's cases */
     lm_progress_init(&progress, !o->quiet && isatty(STDERR_FILENO) ? stderr : NULL);
-    FILE *notes = o->quiet ? NULL : stderr;
-    /* Caught from before planning, so that a signal at any moment of the run ends it the same way. */
+    lm_run_request q = {
+        .config = {.host = host,
+                   .filter = o->has_filter ? &o->filter : NULL,
+                   .threads = o->threads,
+                   .thread_count = o->thread_count,
+                   .isas = o->isas,
+                   .isa_count = o->isa_count,
+                   .variants = o->variants,
+                   .repetitions = (int)o->repetitions,
+                   .min_time = o->min_time,
+                   .warmup_time = o->min_time,
+                   .nets = o->net_count ? o->nets : NULL,
+                   .net_count = o->net_count,
+                   .batch = (int)o->batch,
+                   .input_h = (int)o->input_h,
+                   .input_w = (int)o->input_w,
+                   .per_layer = o->per_layer,
+                   .progress = &progress,
+                   .notes = o->quiet ? NULL : stderr,
+                   .interrupted = &stop_signal},
+        .suites = suites,
+        .suite_count = suites_of(o, &guidelines, suites),
+        .ceiling_repetitions = (int)fmin((double)o->repetitions, CEILING_REPETITIONS),
+        .ceiling_min_time = fmin(o->min_time, CEILING_MIN_TIME),
+    };
+    lm_results r = {0};
+    if (!o->no_roofline && !(q.ceilings = calloc(1, sizeof *q.ceilings))) {
+        fputs("latmac run: out of memory\n", stderr);
+        return LM_EXIT_FAILURE;
+    }
+    char err[512];
+    /* Caught from before planning, so that a signal at any moment of the run ends it the same way; from
+     * its end on a signal ends the process at once: the files are replaced atomically. */
     struct sigaction saved_actions[2];
     catch_stop_signals(saved_actions);
-    bool caught = true;
-    /* Plan every suite before running any, so a bad network or input stops the run at once. */
-    for (size_t i = 0; i < suite_count; i++) {
-        configs[i] = (lm_run_config){
-            .host = host,
-            .suite = suites[i],
-            .source = strcmp(suites[i], "guidelines") == 0 ? &guidelines : NULL,
-            .filter = o->has_filter ? &o->filter : NULL,
-            .threads = o->threads,
-            .thread_count = o->thread_count,
-            .isas = o->isas,
-            .isa_count = o->isa_count,
-            .variants = o->variants,
-            .repetitions = (int)o->repetitions,
-            .min_time = o->min_time,
-            .warmup_time = o->min_time,
-            .nets = o->net_count ? o->nets : NULL,
-            .net_count = o->net_count,
-            .batch = (int)o->batch,
-            .input_h = (int)o->input_h,
-            .input_w = (int)o->input_w,
-            .per_layer = o->per_layer,
-            .progress = &progress,
-            .notes = notes,
-            .interrupted = &stop_signal,
-        };
-        parts[i] = calloc(1, sizeof *parts[i]);
-        if (!parts[i]) {
-            fputs("latmac run: out of memory\n", stderr);
-            goto done;
-        }
-        if (lm_runner_plan(&configs[i], parts[i], err, sizeof err) != 0) {
-            status = lm_cli_usage_error("run", "%s", err);
-            goto done;
-        }
-        planned += parts[i]->case_count;
-    }
-    if (!planned) {
-        status = lm_cli_usage_error("run", "no case matches the filter '%s'", o->filter_text ? o->filter_text : "");
-        goto done;
-    }
-    lm_results *r = parts[0];
-    r->command_line = command_line(argc, argv);
-    if (suite_count > 1) snprintf(r->suite, sizeof r->suite, "all");
-    if (notes && r->cores && r->load_at_start > r->cores)
-        fprintf(notes, "latmac run: the load average (%.2f) exceeds the %u cores; results are flagged 'load'\n",
-                r->load_at_start, r->cores);
-    if (!o->no_roofline) {
-        if (progress.terminal) fputs("latmac run: measuring the host's ceilings for the roofline\n", stderr);
-        if (!(ceilings = calloc(1, sizeof *ceilings)) ||
-            lm_ceilings_measure(&(lm_ceilings_config){.host = host, .usable_isas = r->usable_isas,
-                                                      .threads = o->threads, .thread_count = o->thread_count,
-                                                      .repetitions = (int)fmin((double)o->repetitions, CEILING_REPETITIONS),
-                                                      .min_time = fmin(o->min_time, CEILING_MIN_TIME), .notes = notes,
-                                                      .interrupted = &stop_signal},
-                                ceilings, err, sizeof err) != 0) {
-            if (stop_signal) {
-                fputs("latmac run: interrupted before any case finished; nothing was written\n", stderr);
-                status = 128 + stop_signal;
-            } else {
-                fprintf(stderr, "latmac run: %s\n", ceilings ? err : "out of memory");
-            }
-            goto done;
-        }
-        r->ceilings = ceilings;
-    }
-    bool ran = true; /* false: a suite could not be run (err says why) */
-    lm_progress_start(&progress);
-    for (size_t i = 0; i < suite_count && ran; i++) {
-        if (!parts[i]->case_count) continue;
-        if (stop_signal) { /* no further suite starts; its cases count as planned, not finished */
-            r->partial = true;
-            r->cases_planned += parts[i]->case_count;
-            continue;
-        }
-        ran = lm_runner_run(&configs[i], parts[i], err, sizeof err) == 0;
-        if (!ran || !i) continue; /* parts[0] is r */
-        r->partial |= parts[i]->partial;
-        r->cases_planned += parts[i]->cases_planned;
-        if (lm_results_move_cases(r, parts[i]) != 0 || (!r->gb_context_json && parts[i]->gb_context_json &&
-                                                       !(r->gb_context_json = strdup(parts[i]->gb_context_json)))) {
-            snprintf(err, sizeof err, "out of memory");
-            ran = false;
-        }
-    }
-    lm_progress_end(&progress); /* before any other line on stderr */
-    /* From here a signal ends the process at once: the files are replaced atomically. */
+    const lm_run_outcome outcome = lm_run(&q, &r, err, sizeof err);
     restore_stop_signals(saved_actions);
-    caught = false;
-    if (!ran) {
-        fprintf(stderr, "latmac run: %s\n", err);
-        goto done;
-    }
-    if (!lm_results_cases_finished(r)) {
+    int status = LM_EXIT_FAILURE;
+    switch (outcome) {
+    case LM_RUN_REFUSED: status = lm_cli_usage_error("run", "%s", err); break;
+    case LM_RUN_NO_CASE:
+        status = lm_cli_usage_error("run", "no case matches the filter '%s'", o->filter_text ? o->filter_text : "");
+        break;
+    case LM_RUN_NOTHING_FINISHED:
         if (stop_signal) {
-            fprintf(stderr, "latmac run: interrupted before any case finished; nothing was written\n");
+            fputs("latmac run: interrupted before any case finished; nothing was written\n", stderr);
             status = 128 + stop_signal;
         } else { /* e.g. --benchmark_filter left none, or --benchmark_list_tests only listed them */
             status = lm_cli_usage_error("run", "no case ran, so no results were written");
         }
-        goto done;
+        break;
+    case LM_RUN_FAILED: fprintf(stderr, "latmac run: %s\n", err); break;
+    case LM_RUN_DONE:
+        if (!(r.command_line = command_line(argc, argv))) fputs("latmac run: out of memory\n", stderr);
+        else status = finish(o, &r);
+        break;
     }
-    if (lm_results_save(o->out, r, err, sizeof err) != 0) {
-        fprintf(stderr, "latmac run: %s\n", err);
-        goto done;
-    }
-    if (lm_results_write_summary(stdout, r) != 0 ||
-        printf("results: %s/results.json, %s/results.csv, %s/index.html\n", o->out, o->out, o->out) < 0 ||
-        fflush(stdout) != 0) {
-        perror("latmac run: writing the summary failed");
-        goto done;
-    }
-    size_t failed = 0;
-    for (size_t i = 0; i < r->case_count; i++) failed += lm_result_failed(&r->cases[i]);
-    if (failed) fprintf(stderr, "latmac run: %zu case(s) failed; %s/results.json has their errors\n", failed, o->out);
-    /* interrupted: 128 + the signal's number, as a shell reports a process a signal ended */
-    status = stop_signal ? 128 + stop_signal : failed ? LM_EXIT_FAILURE : LM_EXIT_OK;
-done:
-    if (caught) restore_stop_signals(saved_actions);
-    free(ceilings);
-    for (size_t i = 0; i < suite_count; i++) {
-        if (parts[i]) lm_results_free(parts[i]);
-        free(parts[i]);
-    }
+    lm_results_free(&r);
+    free(q.ceilings);
     return status;
 }
 

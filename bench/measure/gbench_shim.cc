@@ -10,9 +10,16 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace {
+
+// The context of every registered case by name, so that each result is handed back with its case's.
+std::unordered_map<std::string, void *> &registered_contexts() {
+    static std::unordered_map<std::string, void *> contexts;
+    return contexts;
+}
 
 benchmark::State &state_of(lm_gb_state *st) { return *reinterpret_cast<benchmark::State *>(st); }
 const benchmark::State &state_of(const lm_gb_state *st) {
@@ -130,6 +137,8 @@ class CReporter : public benchmark::BenchmarkReporter {
         lm_gb_result r{};
         r.name = name.c_str();
         r.case_name = run.run_name.function_name.c_str();
+        const auto found = registered_contexts().find(run.run_name.function_name);
+        r.context = found == registered_contexts().end() ? nullptr : found->second;
         r.is_aggregate = run.run_type == Run::RT_Aggregate;
         r.aggregate_name = r.is_aggregate ? run.aggregate_name.c_str() : "";
         r.is_percentage = r.is_aggregate && run.aggregate_unit == benchmark::kPercentage;
@@ -182,9 +191,13 @@ const char *lm_gb_initialize(int *argc, char **argv) {
 
 void lm_gb_add_context(const char *key, const char *value) { benchmark::AddCustomContext(key, value); }
 
-void lm_gb_clear_cases(void) { benchmark::ClearRegisteredBenchmarks(); }
+void lm_gb_clear_cases(void) {
+    benchmark::ClearRegisteredBenchmarks();
+    registered_contexts().clear();
+}
 
 lm_gb_case *lm_gb_register(const char *name, lm_gb_case_fn fn, void *context) {
+    registered_contexts()[name] = context;
     auto *b = benchmark::RegisterBenchmark(name, [fn, context](benchmark::State &st) {
         fn(reinterpret_cast<lm_gb_state *>(&st), context);
     });

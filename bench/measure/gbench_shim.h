@@ -132,6 +132,7 @@ typedef enum lm_gb_result_status {
 typedef struct lm_gb_result {
     const char *name;           /* full name, as Google Benchmark prints it */
     const char *case_name;      /* the name given to lm_gb_register */
+    void *context;              /* the context given to lm_gb_register with that name (NULL: none) */
     bool is_aggregate;
     const char *aggregate_name; /* "mean", "median", "stddev", "cv", "min", "max"; "" otherwise */
     bool is_percentage;         /* aggregate is a ratio (cv): real_time and cpu_time hold the ratio */

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "bench/measure/suite.h"
 #include "kernels/op.h"
 
 typedef enum lm_case_category {
@@ -40,6 +41,9 @@ const char *lm_case_category_name(lm_case_category category);
 /* Whether the category is limited by memory rather than arithmetic: such cases are also timed against
  * a plain copy of their input bytes (the copy-bandwidth yardstick). */
 bool lm_case_category_memory_bound(lm_case_category category);
+
+/* The suite (bench/measure/suite.h) that plans these shapes on every backend. */
+extern const lm_suite lm_suite_kernels;
 
 /* The case looked up by name; NULL when there is none. */
 const lm_kernel_case *lm_kernel_case_find(const char *name);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/measure/backend.h"
 #include "bench/net/case_data.h"
 #include "kernels/error.h"
 #include "bench/host/isa.h"
@@ -107,6 +108,7 @@ int lm_net_suite_add_cases(lm_results *r, const char *const *names, size_t name_
             if (wanted(filter, &c)) status = lm_results_add_case(r, &c);
             for (int i = 0; per_layer && i < lm_plan_step_count(p) && status == 0; i++) {
                 lm_result_case l = bases[b];
+                l.runs_on = &lm_backend_layer;
                 snprintf(l.network, sizeof l.network, "%s", net->name);
                 l.batch = batch, l.input_h = height, l.input_w = width;
                 layer_case(&l, p, i, shape, lm_isas_up_to_named(usable_isas, bases[b].isa));
@@ -181,3 +183,33 @@ int lm_net_profile(lm_plan *p, lm_threadpool *pool, int runs, double seconds[LM_
     free(t);
     return 0;
 }
+
+/* ---- the suite (bench/measure/suite.h) -------------------------------------------------------- */
+
+static int add_suite_cases(const lm_suite *suite, const lm_run_config *cfg, lm_results *r, const lm_result_case *bases,
+                           size_t base_count, char *err, size_t err_size) {
+    (void)suite;
+    return lm_net_suite_add_cases(r, cfg->nets, cfg->net_count, cfg->batch ? cfg->batch : 1,
+                                  cfg->input_h ? cfg->input_h : 224, cfg->input_w ? cfg->input_w : 224, cfg->per_layer,
+                                  bases, base_count, cfg->filter, r->usable_isas, err, err_size);
+}
+
+static lm_graph *build_zoo_network(const lm_suite *suite, const lm_result_case *c) {
+    (void)suite;
+    const lm_zoo_net *net = lm_zoo_find(c->network);
+    return net ? lm_zoo_build(net, c->batch, c->input_h, c->input_w) : NULL;
+}
+
+static size_t zoo_size(const lm_suite *suite) {
+    (void)suite;
+    return (size_t)lm_zoo_count;
+}
+
+const lm_suite lm_suite_nets = {
+    .name = "nets",
+    .about = "whole networks of the zoo end to end; with --per-layer, each layer alone",
+    .names = "nets/<network>@<batch>x<H>x<W>/latmac/threads:<N>",
+    .count = zoo_size,
+    .add_cases = add_suite_cases,
+    .build = build_zoo_network,
+};

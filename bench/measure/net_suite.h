@@ -15,7 +15,12 @@
 
 #include "bench/net/graph.h"
 #include "bench/net/plan.h"
+#include "bench/measure/runner.h"
 #include "bench/results/result_records.h"
+
+/* The suite (bench/measure/suite.h): the networks of lm_run_config's nets, batch, input and
+ * per_layer. */
+extern const lm_suite lm_suite_nets;
 
 /* Adds the cases of `names` (NULL: the whole zoo, in its order) at batch x height x width: for each
  * network, one case per entry of `bases` (one per thread count and cap: suite, backend, isa, threads, placement,

@@ -31,25 +31,11 @@
 #include "kernels/kernel.h"
 #include "bench/measure/progress.h"
 #include "bench/results/result_records.h"
-
-/* A suite defined above bench/ (the guideline experiments): it adds its cases, whose networks the
- * runner times through the executor like the nets suite's, and builds each case's network. */
-typedef struct lm_suite_source {
-    const char *name; /* the suite's name, e.g. "guidelines" */
-    /* Adds the cases matching `filter` (NULL: all), one per entry of `bases` (one per thread count,
-     * with suite, backend, threads, placement, repetitions and time unit set) for each of its cases.
-     * Returns 0, or -1 with a reason in err. */
-    int (*add_cases)(lm_results *r, const lm_result_case *bases, size_t base_count, const regex_t *filter,
-                     void *context, char *err, size_t err_size);
-    /* The network of case c (a case it added); NULL when out of memory. */
-    lm_graph *(*build)(const lm_result_case *c, void *context);
-    void *context;
-} lm_suite_source;
+#include "bench/measure/suite.h"
 
 typedef struct lm_run_config {
     const lm_host *host;
-    const char *suite;      /* "kernels", "nets", or source->name */
-    const lm_suite_source *source; /* for a suite defined above bench/; NULL otherwise */
+    const lm_suite *suite;  /* what to plan and run (bench/measure/suite.h) */
     const regex_t *filter;  /* matched against case names; NULL: every case */
     const int *threads;     /* thread counts, each >= 1 */
     size_t thread_count;
@@ -81,14 +67,19 @@ typedef struct lm_run_config {
 /* The error of the repetitions skipped once the run is interrupted. */
 #define LM_RUN_INTERRUPTED "interrupted"
 
-/* The suites the runner knows; NULL-terminated. */
-extern const char *const lm_run_suites[];
-
 /* Fills `r` (empty, e.g. zeroed) with the run's facts and the cases of the suite that match, each
  * without runs. Thread counts are used in the order given (duplicates dropped). Returns 0, or -1 with
  * a one-line reason in err (an unknown suite or network, a network that cannot take the input, too
  * many thread counts, an instruction-set cap the host cannot run, out of memory). */
 int lm_runner_plan(const lm_run_config *config, lm_results *r, char *err, size_t err_size);
+
+/* For suites planning their cases: a case of cfg->suite at thread count r->thread_counts[t] (its
+ * threads and placement), run on `backend` under instruction-set cap `isa`, with nothing else set. */
+struct lm_backend;
+void lm_runner_base_case(const lm_run_config *cfg, const lm_results *r, size_t t, const struct lm_backend *backend,
+                         lm_isa isa, lm_result_case *c);
+/* Adds c to r when its name matches cfg->filter; 0, or -1 with a reason in err (out of memory). */
+int lm_runner_add_case(const lm_run_config *cfg, lm_results *r, const lm_result_case *c, char *err, size_t err_size);
 
 /* Runs the planned cases and records their results in `r`. Peer cases whose backend has no
  * equivalent of the shape are dropped (noted once per peer and shape); r->cases_planned counts the

@@ -86,6 +86,10 @@ typedef struct lm_result_case {
     int64_t family_index;  /* Google Benchmark's: the order in which cases ran; -1 before running */
     size_t run_count;
     lm_result_run *runs;   /* repetitions first, then aggregates, as reported */
+    /* What the run planned the case as (bench/measure/backend.h, kernel_suite.h): the backend it runs
+     * on and, for an operator case, its shape. NULL in results read from a file. */
+    const struct lm_backend *runs_on;
+    const struct lm_kernel_case *kernel_case;
 } lm_result_case;
 
 typedef struct lm_result_peer {
