@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const categories[LM_RESULT_LAYER_CATEGORIES] = {"Conv", "Data", "Elemwise", "Shuffle", "Other"};
 
 static bool whole_network(const json_t *e, const void *context) {
     (void)context;
@@ -178,7 +177,7 @@ static bool time_split(const json_t *m, double seconds[LM_RESULT_LAYER_CATEGORIE
     if (!json_is_object(split)) split = json_object_get(m, "category_time"), *source = "layers timed alone";
     if (!json_is_object(split)) return false;
     const double unit = lm_time_unit_seconds(lm_report_string(m, "time_unit"));
-    for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++) seconds[k] = lm_report_number(split, categories[k]) * unit;
+    for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++) seconds[k] = lm_report_number(split, lm_layer_category_name((lm_layer_category)k)) * unit;
     return true;
 }
 
@@ -207,7 +206,7 @@ static void decomposition_chart(lm_report *r, const lm_report_column *col, const
             lm_chart_value *v = &values[rows * LM_RESULT_LAYER_CATEGORIES + (size_t)k];
             v->v = seconds[k];
             snprintf(v->tip, sizeof v->tip, "%s (%s), %s: %.3f ms, %.1f%% of the time profiled (%s)", labels[rows],
-                     col->name, categories[k], 1e3 * seconds[k], 100 * seconds[k] / total, source);
+                     col->name, lm_layer_category_name((lm_layer_category)k), 1e3 * seconds[k], 100 * seconds[k] / total, source);
         }
         rows++;
     }
@@ -217,6 +216,8 @@ static void decomposition_chart(lm_report *r, const lm_report_column *col, const
                  "%s: each network's time by kind of layer (%s); at the right, the end-to-end median latency.",
                  col->name, source);
         lm_html_printf(r->h, "<h3>%s</h3>\n", col->name);
+        const char *categories[LM_RESULT_LAYER_CATEGORIES];
+        for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++) categories[k] = lm_layer_category_name((lm_layer_category)k);
         lm_chart_stacks(r->h, &(lm_stack_chart){.caption = caption, .rows = rows, .parts = LM_RESULT_LAYER_CATEGORIES,
                                                 .row_labels = labels, .part_names = categories, .values = values,
                                                 .row_notes = notes});

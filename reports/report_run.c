@@ -38,9 +38,8 @@ double lm_report_images_per_second(const json_t *entry) {
 
 json_t *lm_report_case(const lm_report_run *run, const char *suite, const char *shape, const char *backend,
                        int threads, const char *isa) {
-    char name[512], cap[24] = "";
-    if (isa[0] && run->isa_count > 1) snprintf(cap, sizeof cap, "/isa:%s", isa);
-    snprintf(name, sizeof name, "%s/%s/%s%s/threads:%d", suite, shape, backend, cap, threads);
+    char name[512];
+    lm_result_name(name, sizeof name, suite, shape, backend, NULL, isa[0] && run->isa_count > 1 ? isa : NULL, threads);
     return json_object_get(run->results, name);
 }
 

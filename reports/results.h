@@ -22,8 +22,7 @@ int lm_results_write_json(FILE *out, const lm_results *r);
 
 /* ---- results.csv (results_csv.c) ---- */
 
-/* The header line's columns, in order; NULL-terminated. */
-extern const char *const lm_results_csv_columns[];
+/* Columns as reports/README.md lists them, with one "ratio_to_<peer>" column per peer of the run. */
 /* Writes the header and one row per case that ran (fields quoted per RFC 4180; lines end with "\n").
  * 0, or -1 when writing failed. */
 int lm_results_write_csv(FILE *out, const lm_results *r);

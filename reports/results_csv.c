@@ -1,14 +1,17 @@
-/* results.csv: one row per case (shape x backend x instruction set or variant x threads), aggregated over repetitions; columns in
- * lm_results_csv_columns, documented in reports/README.md. */
+/* results.csv: one row per case (shape x backend x instruction set or variant x threads), aggregated
+ * over repetitions; its columns are documented in reports/README.md. */
 #include "reports/results.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
 #include <string.h>
 
-const char *const lm_results_csv_columns[] = {
+/* The columns before and after "ratio_to_<peer>", one per peer of the run, in its order. */
+static const char *const columns_before_peers[] = {
     "suite", "case", "backend", "kernel", "threads", "placement", "repetitions", "median_ms", "min_ms", "mean_ms",
-    "cv", "madds", "mac_bytes", "params", "intensity", "gflops", "gbps", "ratio_to_onednn", "ratio_to_xnnpack",
+    "cv", "madds", "mac_bytes", "params", "intensity", "gflops", "gbps", NULL,
+};
+static const char *const columns_after_peers[] = {
     "copy_bandwidth_fraction", "flags", "network", "input", "batch", "layer", "images_per_second",
     "peak_activation_bytes", "experiment", "group", "label", "rank", "scale", "paper_gpu_batches_per_second",
     "paper_arm_images_per_second", "roof_level", "attainable_gflops", "roof_fraction", "isa", "variant",
@@ -30,7 +33,10 @@ static void number(char *cell, size_t size, bool applies, double v) {
 }
 
 static int write_row(FILE *out, const lm_results *r, const lm_result_case *c) {
-    enum { COLUMNS = sizeof lm_results_csv_columns / sizeof lm_results_csv_columns[0] - 1 };
+    enum {
+        COLUMNS = sizeof columns_before_peers / sizeof columns_before_peers[0] + LM_RESULT_MAX_PEERS +
+                  sizeof columns_after_peers / sizeof columns_after_peers[0]
+    };
     char cells[COLUMNS][LM_RESULT_MAX_THREADS * 6 + 8]; /* room for the widest placement list */
     int i = 0;
     snprintf(cells[i++], sizeof cells[0], "%s", c->suite);
@@ -45,13 +51,11 @@ static int write_row(FILE *out, const lm_results *r, const lm_result_case *c) {
     i++;
     snprintf(cells[i++], sizeof cells[0], "%" PRId64, c->repetitions);
     /* Each value is computed before its cell is formatted (argument order is unspecified in C). */
-    double median = 0, min = 0, mean = 0, cv = 0, onednn = 0, xnnpack = 0, copy = 0;
+    double median = 0, min = 0, mean = 0, cv = 0, copy = 0;
     const bool has_median = lm_result_seconds(c, "median", &median), has_min = lm_result_seconds(c, "min", &min),
                has_mean = lm_result_seconds(c, "mean", &mean), has_cv = lm_result_cv(c, &cv);
     const bool latmac = strcmp(c->backend, LM_BACKEND_LATMAC) == 0;
-    const bool has_onednn = latmac && lm_result_ratio_to(r, c, "onednn", &onednn),
-               has_xnnpack = latmac && lm_result_ratio_to(r, c, "xnnpack", &xnnpack),
-               has_copy = latmac && lm_result_copy_fraction(r, c, &copy);
+    const bool has_copy = latmac && lm_result_copy_fraction(r, c, &copy);
     number(cells[i++], sizeof cells[0], has_median, median * 1e3);
     number(cells[i++], sizeof cells[0], has_min, min * 1e3);
     number(cells[i++], sizeof cells[0], has_mean, mean * 1e3);
@@ -62,8 +66,11 @@ static int write_row(FILE *out, const lm_results *r, const lm_result_case *c) {
     number(cells[i++], sizeof cells[0], true, lm_result_intensity(c));
     number(cells[i++], sizeof cells[0], has_median && c->madds > 0, lm_result_gflops(c, median));
     number(cells[i++], sizeof cells[0], has_median, lm_result_gbps(c, median));
-    number(cells[i++], sizeof cells[0], has_onednn, onednn);
-    number(cells[i++], sizeof cells[0], has_xnnpack, xnnpack);
+    for (size_t p = 0; p < r->peer_count && p < LM_RESULT_MAX_PEERS; p++) {
+        double ratio = 0;
+        const bool has_ratio = latmac && lm_result_ratio_to(r, c, r->peers[p].name, &ratio);
+        number(cells[i++], sizeof cells[0], has_ratio, ratio);
+    }
     number(cells[i++], sizeof cells[0], has_copy, copy);
     lm_result_flags(r, c, cells[i++], sizeof cells[0]);
     /* networks only; empty for kernel cases */
@@ -107,8 +114,12 @@ static int write_row(FILE *out, const lm_results *r, const lm_result_case *c) {
 }
 
 int lm_results_write_csv(FILE *out, const lm_results *r) {
-    for (int k = 0; lm_results_csv_columns[k]; k++)
-        if ((k && fputc(',', out) == EOF) || fputs(lm_results_csv_columns[k], out) == EOF) return -1;
+    for (int k = 0; columns_before_peers[k]; k++)
+        if ((k && fputc(',', out) == EOF) || fputs(columns_before_peers[k], out) == EOF) return -1;
+    for (size_t p = 0; p < r->peer_count && p < LM_RESULT_MAX_PEERS; p++)
+        if (fprintf(out, ",ratio_to_%s", r->peers[p].name) < 0) return -1;
+    for (int k = 0; columns_after_peers[k]; k++)
+        if (fputc(',', out) == EOF || fputs(columns_after_peers[k], out) == EOF) return -1;
     if (fputc('\n', out) == EOF) return -1;
     for (size_t i = 0; i < r->case_count; i++) {
         if (!r->cases[i].run_count) continue; /* never ran (e.g. left out by --benchmark_filter) */

@@ -168,7 +168,7 @@ static void network_fields(json_t *b, const lm_results *r, const lm_result_case 
     if (c->has_profile) {
         json_t *profile = json_object();
         for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++)
-            set_real(profile, lm_result_layer_categories[k], c->profile_seconds[k] / lm_time_unit_seconds(c->time_unit));
+            set_real(profile, lm_layer_category_name((lm_layer_category)k), c->profile_seconds[k] / lm_time_unit_seconds(c->time_unit));
         json_object_set_new(b, "profile_time", profile);
     }
     lm_result_breakdown d;
@@ -176,7 +176,7 @@ static void network_fields(json_t *b, const lm_results *r, const lm_result_case 
     const double unit = lm_time_unit_seconds(c->time_unit);
     json_t *categories = json_object();
     for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++)
-        set_real(categories, lm_result_layer_categories[k], d.category_seconds[k] / unit);
+        set_real(categories, lm_layer_category_name((lm_layer_category)k), d.category_seconds[k] / unit);
     json_object_set_new(b, "category_time", categories);
     set_real(b, "layers_time", d.layers_seconds / unit);
     set_real(b, "gap_time", d.gap_seconds / unit);

@@ -62,7 +62,7 @@ static int write_profiles(FILE *out, const lm_results *r) {
                 fprintf(out, "%-26s %-9s %7s", "network", "isa", "threads") < 0)
                 return -1;
             for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++)
-                if (fprintf(out, " %9s", lm_result_layer_categories[k]) < 0) return -1;
+                if (fprintf(out, " %9s", lm_layer_category_name((lm_layer_category)k)) < 0) return -1;
             if (fprintf(out, " %10s\n", "steps ms") < 0) return -1;
             header = true;
         }
@@ -86,7 +86,7 @@ static int write_breakdowns(FILE *out, const lm_results *r) {
                 fprintf(out, "%-24s %-9s %7s", "network", "isa", "threads") < 0)
                 return -1;
             for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++)
-                if (fprintf(out, " %15s", lm_result_layer_categories[k]) < 0) return -1;
+                if (fprintf(out, " %15s", lm_layer_category_name((lm_layer_category)k)) < 0) return -1;
             if (fprintf(out, " %9s %11s %9s\n", "layers", "end-to-end", "gap") < 0) return -1;
             header = true;
         }

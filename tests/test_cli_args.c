@@ -35,6 +35,26 @@ static void test_parse_uint_rejects_malformed_and_out_of_range(void **state) {
     assert_false(lm_cli_parse_uint("18446744073709551616", 0, ULONG_MAX, &v));
 }
 
+static void test_comma_lists(void **state) {
+    (void)state;
+    assert_true(lm_cli_list_well_formed("a"));
+    assert_true(lm_cli_list_well_formed("avx2,avx512,ref"));
+    const char *bad[] = {"", ",", "a,", ",a", "a,,b"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) assert_false(lm_cli_list_well_formed(bad[i]));
+    const char *cursor = "1,22,333", *item;
+    size_t n, lengths[4], count = 0;
+    while ((item = lm_cli_list_next(&cursor, &n))) {
+        assert_true(count < 3);
+        assert_true(item[n] == ',' || item[n] == '\0'); /* the item ends where its comma is */
+        lengths[count++] = n;
+    }
+    assert_int_equal(count, 3);
+    assert_int_equal(lengths[0], 1);
+    assert_int_equal(lengths[1], 2);
+    assert_int_equal(lengths[2], 3);
+    assert_null(lm_cli_list_next(&cursor, &n)); /* stays at the end */
+}
+
 static void test_parse_choice(void **state) {
     (void)state;
     const char *const choices[] = {"text", "json", NULL};
@@ -50,6 +70,7 @@ int main(void) {
         cmocka_unit_test(test_parse_uint_accepts_whole_numbers_in_range),
         cmocka_unit_test(test_parse_uint_rejects_malformed_and_out_of_range),
         cmocka_unit_test(test_parse_choice),
+        cmocka_unit_test(test_comma_lists),
     };
     return cmocka_run_group_tests_name("cli_args", tests, NULL, NULL);
 }

@@ -57,31 +57,42 @@ static void test_caps_names_and_best(void **state) {
     assert_string_equal(lm_isa_list_text(0, buf, sizeof buf), "reference");
 }
 
-static void test_isa_lists(void **state) {
+/* The caps of names[0..n) added in turn: 0 and the set, or -1 at the first refusal. */
+static int add_caps(const char *const *names, size_t n, unsigned usable, size_t capacity, unsigned *set, char *err,
+                    size_t err_size) {
+    *set = 0;
+    for (size_t i = 0; i < n; i++)
+        if (lm_isa_cap_add(names[i], usable, capacity, set, err, err_size) != 0) return -1;
+    return 0;
+}
+
+static void test_isa_caps(void **state) {
     (void)state;
     lm_isa caps[LM_ISA_COUNT];
-    size_t n;
+    unsigned set;
     char err[256];
-    assert_int_equal(lm_isa_parse_list("avx2,avx512", REF | AVX2 | AVX512, caps, LM_ISA_COUNT, &n, err, sizeof err), 0);
-    assert_int_equal(n, 2);
+    assert_int_equal(add_caps((const char *const[]){"avx2", "avx512"}, 2, REF | AVX2 | AVX512, LM_ISA_COUNT, &set, err,
+                              sizeof err),
+                     0);
+    assert_int_equal(lm_isa_caps_best_first(set, caps), 2);
     assert_int_equal(caps[0], LM_ISA_AVX512); /* best first, whatever the order given */
     assert_int_equal(caps[1], LM_ISA_AVX2);
-    assert_int_equal(lm_isa_parse_list("ref", REF, caps, LM_ISA_COUNT, &n, err, sizeof err), 0);
-    assert_int_equal(n, 1);
+    assert_int_equal(add_caps((const char *const[]){"ref"}, 1, REF, LM_ISA_COUNT, &set, err, sizeof err), 0);
+    assert_int_equal(lm_isa_caps_best_first(set, caps), 1);
     assert_int_equal(caps[0], LM_ISA_REFERENCE);
-    /* each refused with a reason, nothing kept */
+    /* each refused with a reason */
     const struct {
-        const char *text;
+        const char *names[2];
+        size_t n;
         const char *reason;
-    } bad[] = {{"avx512", "cannot run avx512"}, {"sse2", "unknown instruction set"}, {"avx2,avx2", "listed twice"},
-               {"", "expected instruction sets"}, {",", "expected instruction sets"}};
+    } bad[] = {{{"avx512"}, 1, "cannot run avx512"}, {{"sse2"}, 1, "unknown instruction set"},
+               {{"avx2", "avx2"}, 2, "listed twice"}, {{""}, 1, "unknown instruction set"}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = '\0';
-        assert_int_equal(lm_isa_parse_list(bad[i].text, REF | AVX2, caps, LM_ISA_COUNT, &n, err, sizeof err), -1);
-        assert_int_equal(n, 0);
-        if (!strstr(err, bad[i].reason)) fail_msg("'%s': '%s' does not say '%s'", bad[i].text, err, bad[i].reason);
+        assert_int_equal(add_caps(bad[i].names, bad[i].n, REF | AVX2, LM_ISA_COUNT, &set, err, sizeof err), -1);
+        if (!strstr(err, bad[i].reason)) fail_msg("'%s': '%s' does not say '%s'", bad[i].names[0], err, bad[i].reason);
     }
-    assert_int_equal(lm_isa_parse_list("avx2,ref", REF | AVX2, caps, 1, &n, err, sizeof err), -1);
+    assert_int_equal(add_caps((const char *const[]){"avx2", "ref"}, 2, REF | AVX2, 1, &set, err, sizeof err), -1);
     assert_non_null(strstr(err, "more than 1"));
 }
 
@@ -110,7 +121,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_usable_sets_follow_features_and_os),
         cmocka_unit_test(test_caps_names_and_best),
-        cmocka_unit_test(test_isa_lists),
+        cmocka_unit_test(test_isa_caps),
         cmocka_unit_test(test_environment_caps_dispatch),
     };
     return cmocka_run_group_tests_name("isa", tests, NULL, NULL);

@@ -28,7 +28,7 @@ static lm_result_case make_case(const char *shape, const char *backend, const ch
                                 double median_us, double cv, bool failed) {
     lm_result_case c;
     memset(&c, 0, sizeof c);
-    snprintf(c.name, sizeof c.name, "kernels/%s/%s/threads:%d", shape, backend, threads);
+    lm_result_name(c.name, sizeof c.name, "kernels", shape, backend, NULL, NULL, threads);
     snprintf(c.suite, sizeof c.suite, "kernels");
     snprintf(c.shape, sizeof c.shape, "%s", shape);
     snprintf(c.backend, sizeof c.backend, "%s", backend);
@@ -295,9 +295,13 @@ static char *write_to_string(int (*write)(FILE *, const lm_results *), const lm_
     return text;
 }
 
+/* The header of the CSV under test, and the index of a column in it. */
+static char (*header)[128];
+static int header_columns;
+
 static int column(const char *name) {
-    for (int i = 0; lm_results_csv_columns[i]; i++)
-        if (strcmp(lm_results_csv_columns[i], name) == 0) return i;
+    for (int i = 0; i < header_columns; i++)
+        if (strcmp(header[i], name) == 0) return i;
     fail_msg("no column %s", name);
     return -1;
 }
@@ -336,6 +340,7 @@ static void test_csv_columns_rows_and_arithmetic(void **state) {
     const char *p = text;
     char fields[48][128];
     const int columns = parse_record(&p, fields, 48);
+    header = fields, header_columns = columns;
     const char *expected = "suite,case,backend,kernel,threads,placement,repetitions,median_ms,min_ms,mean_ms,cv,madds,"
                            "mac_bytes,params,intensity,gflops,gbps,ratio_to_onednn,ratio_to_xnnpack,"
                            "copy_bandwidth_fraction,flags,network,input,batch,layer,images_per_second,"
@@ -386,6 +391,14 @@ static void test_csv_columns_rows_and_arithmetic(void **state) {
     r->load_at_start = 3.5;
     text = write_to_string(lm_results_write_csv, r);
     assert_non_null(strstr(text, ",noisy load,"));
+    free(text);
+
+    /* one ratio column per peer of the run, named after it */
+    snprintf(r->peers[0].name, sizeof r->peers[0].name, "xnnpack");
+    r->peer_count = 1;
+    text = write_to_string(lm_results_write_csv, r);
+    assert_non_null(strstr(text, ",gbps,ratio_to_xnnpack,copy_bandwidth_fraction,"));
+    assert_null(strstr(text, "ratio_to_onednn"));
     free(text);
     free_results(r);
 }
@@ -476,7 +489,7 @@ static void test_cases_are_placed_under_the_roofline(void **state) {
     char *text = write_to_string(lm_results_write_csv, r);
     const char *p = text;
     char fields[48][128], rows[5][48][128];
-    parse_record(&p, fields, 48);
+    header = fields, header_columns = parse_record(&p, fields, 48);
     for (int i = 0; i < 5; i++) parse_record(&p, rows[i], 48);
     assert_string_equal(rows[0][column("roof_level")], "L1");
     assert_string_equal(rows[0][column("attainable_gflops")], "");

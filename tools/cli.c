@@ -72,16 +72,28 @@ bool lm_cli_parse_seconds(const char *text, double max, double *seconds) {
     return true;
 }
 
+bool lm_cli_list_well_formed(const char *text) {
+    const size_t length = strlen(text);
+    return length && text[0] != ',' && text[length - 1] != ',' && !strstr(text, ",,");
+}
+
+const char *lm_cli_list_next(const char **cursor, size_t *length) {
+    const char *item = *cursor;
+    if (!item || !*item) return NULL;
+    *length = strcspn(item, ",");
+    *cursor = item[*length] ? item + *length + 1 : item + *length;
+    return item;
+}
+
 int lm_cli_parse_threads(const char *command, const char *text, unsigned long max, unsigned long hardware,
                          int *threads, size_t capacity, size_t *count) {
-    const size_t length = strlen(text);
     *count = 0;
     if (strstr(text, ",,")) return lm_cli_usage_error(command, "--threads: '%s' has an empty item", text);
-    if (!length || text[0] == ',' || text[length - 1] == ',')
+    if (!lm_cli_list_well_formed(text))
         return lm_cli_usage_error(command, "--threads: '%s' is not a comma-separated list of thread counts", text);
-    for (const char *item = text; item; item = strchr(item, ',') ? strchr(item, ',') + 1 : NULL) {
+    size_t n;
+    for (const char *cursor = text, *item; (item = lm_cli_list_next(&cursor, &n));) {
         char buf[32];
-        const size_t n = strcspn(item, ",");
         snprintf(buf, sizeof buf, "%.*s", (int)(n < sizeof buf ? n : sizeof buf - 1), item);
         unsigned long v;
         if (n >= sizeof buf || !lm_cli_parse_uint(buf, 1, ULONG_MAX, &v))

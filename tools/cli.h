@@ -35,6 +35,14 @@ bool lm_cli_parse_hxw(const char *text, unsigned long max, unsigned long *height
 /* Parses a number of seconds above 0 and at most `max`; false if malformed. */
 bool lm_cli_parse_seconds(const char *text, double max, double *seconds);
 
+/* Comma-separated option values ("1,2", "avx2,avx512"): whether `text` is such a list, every item
+ * non-empty (no ",,", no comma first or last, not empty). */
+bool lm_cli_list_well_formed(const char *text);
+
+/* Walks a well-formed list: the next item's start (not terminated: *length says where it ends),
+ * advancing *cursor past it and its comma; NULL at the end. */
+const char *lm_cli_list_next(const char **cursor, size_t *length);
+
 /* Parses a --threads list ("1,2"): whole numbers from 1 to `max` (latmac's limit) and at most
  * `hardware` (the machine's), each kept once, into threads[0..*count), at most `capacity` of them.
  * Returns LM_EXIT_OK, or a usage error of `command` (printed) naming the bad item. */

@@ -54,7 +54,7 @@ typedef struct side {
 } side;
 
 static int split_files(side *s, const char *argument) {
-    if (!*argument || argument[0] == ',' || argument[strlen(argument) - 1] == ',' || strstr(argument, ",,"))
+    if (!lm_cli_list_well_formed(argument))
         return lm_cli_usage_error("compare", "%s: '%s' has an empty file name", s->name, argument);
     s->list = strdup(argument);
     s->files = calloc(strlen(argument) / 2 + 1, sizeof *s->files); /* at most that many items */
@@ -62,8 +62,11 @@ static int split_files(side *s, const char *argument) {
         fputs("latmac compare: out of memory\n", stderr);
         return LM_EXIT_USAGE;
     }
-    char *saved;
-    for (char *f = strtok_r(s->list, ",", &saved); f; f = strtok_r(NULL, ",", &saved)) s->files[s->file_count++] = f;
+    size_t n;
+    for (const char *cursor = s->list, *f; (f = lm_cli_list_next(&cursor, &n));) {
+        s->list[f - s->list + (ptrdiff_t)n] = '\0'; /* its comma, already passed */
+        s->files[s->file_count++] = f;
+    }
     return LM_EXIT_OK;
 }
 

@@ -111,7 +111,6 @@ typedef struct options {
     const char *suite, *filter_text, *threads_text, *out;
     char default_out[64];           /* results/YYYY-MM-DD_HHMMSS, when --out is not given */
     bool force, quiet, no_roofline; /* --force, --quiet, --no-roofline */
-    char *nets_text;                /* --nets, copied: the names point into it */
     const char *nets[MAX_NETS];
     size_t net_count;
     unsigned long batch, input_h, input_w;
@@ -158,35 +157,41 @@ static char *command_line(int argc, char **argv) {
 
 /* "LIST" of zoo names, checked against the zoo. */
 static int parse_nets(options *o, const char *text) {
-    free(o->nets_text);
-    o->nets_text = strdup(text);
-    if (!o->nets_text) return lm_cli_usage_error("run", "out of memory");
     o->net_count = 0;
-    if (!*text || text[0] == ',' || text[strlen(text) - 1] == ',' || strstr(text, ",,"))
+    if (!lm_cli_list_well_formed(text))
         return lm_cli_usage_error("run", "--nets: '%s' is not a comma-separated list of networks", text);
-    char *save = NULL;
-    for (char *name = strtok_r(o->nets_text, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-        if (!lm_zoo_find(name))
-            return lm_cli_usage_error("run", "--nets: unknown network '%s' (see 'latmac list nets')", name);
+    size_t n;
+    for (const char *cursor = text, *item; (item = lm_cli_list_next(&cursor, &n));) {
+        char name[64];
+        const lm_zoo_net *net = NULL;
+        if (n < sizeof name) {
+            snprintf(name, sizeof name, "%.*s", (int)n, item);
+            net = lm_zoo_find(name);
+        }
+        if (!net) return lm_cli_usage_error("run", "--nets: unknown network '%.*s' (see 'latmac list nets')", (int)n, item);
         if (o->net_count == MAX_NETS) return lm_cli_usage_error("run", "--nets: more than %d networks", MAX_NETS);
-        o->nets[o->net_count++] = name;
+        o->nets[o->net_count++] = net->name;
     }
     return LM_EXIT_OK;
 }
 
 /* --only "G1,G3": experiments by name, each once. */
 static int parse_only(options *o, const char *text) {
-    char buf[128];
     lm_guideline_selection *g = &o->guidelines;
     g->experiment_count = 0;
-    if (snprintf(buf, sizeof buf, "%s", text) >= (int)sizeof buf || !*text || text[0] == ',' ||
-        text[strlen(text) - 1] == ',' || strstr(text, ",,"))
+    if (!lm_cli_list_well_formed(text))
         return lm_cli_usage_error("run", "--only: '%s' is not a comma-separated list of experiments", text);
-    char *save = NULL;
-    for (char *id = strtok_r(buf, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
-        const lm_guideline *e = lm_guideline_find(id);
+    size_t n;
+    for (const char *cursor = text, *item; (item = lm_cli_list_next(&cursor, &n));) {
+        char id[16];
+        const lm_guideline *e = NULL;
+        if (n < sizeof id) {
+            snprintf(id, sizeof id, "%.*s", (int)n, item);
+            e = lm_guideline_find(id);
+        }
         if (!e)
-            return lm_cli_usage_error("run", "--only: unknown experiment '%s' (expected G1 to G4, U1 or N1 to N4)", id);
+            return lm_cli_usage_error("run", "--only: unknown experiment '%.*s' (expected G1 to G4, U1 or N1 to N4)",
+                                      (int)n, item);
         bool seen = false;
         for (size_t i = 0; i < g->experiment_count; i++) seen |= g->experiments[i] == e;
         if (!seen) g->experiments[g->experiment_count++] = e;
@@ -196,17 +201,17 @@ static int parse_only(options *o, const char *text) {
 
 /* --scale "1,2,4": each once. */
 static int parse_scales(options *o, const char *text) {
-    char buf[64];
     lm_guideline_selection *g = &o->guidelines;
     g->scale_count = 0;
-    if (snprintf(buf, sizeof buf, "%s", text) >= (int)sizeof buf || !*text || text[0] == ',' ||
-        text[strlen(text) - 1] == ',' || strstr(text, ",,"))
+    if (!lm_cli_list_well_formed(text))
         return lm_cli_usage_error("run", "--scale: '%s' is not a comma-separated list of 1, 2 and 4", text);
-    char *save = NULL;
-    for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-        unsigned long v;
-        if (!lm_cli_parse_uint(item, 1, 4, &v) || v == 3)
-            return lm_cli_usage_error("run", "--scale: '%s' is not 1, 2 or 4", item);
+    size_t n;
+    for (const char *cursor = text, *item; (item = lm_cli_list_next(&cursor, &n));) {
+        char buf[8];
+        unsigned long v = 0;
+        if (n < sizeof buf) snprintf(buf, sizeof buf, "%.*s", (int)n, item);
+        if (n >= sizeof buf || !lm_cli_parse_uint(buf, 1, 4, &v) || v == 3)
+            return lm_cli_usage_error("run", "--scale: '%.*s' is not 1, 2 or 4", (int)n, item);
         bool seen = false;
         for (size_t i = 0; i < g->scale_count; i++) seen |= g->scales[i] == (int)v;
         if (!seen) g->scales[g->scale_count++] = (int)v;
@@ -509,7 +514,6 @@ int lm_cmd_run(int argc, char **argv) {
         }
     }
     if (o.has_filter) regfree(&o.filter);
-    free(o.nets_text);
     free(args);
     return status;
 }

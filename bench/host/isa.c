@@ -57,39 +57,26 @@ int lm_isas_from_env(const lm_host *host, unsigned *isas, char *err, size_t err_
     return 0;
 }
 
-int lm_isa_parse_list(const char *text, unsigned usable, lm_isa *caps, size_t capacity, size_t *count, char *err,
-                      size_t err_size) {
-    *count = 0;
-    char *copy = strdup(text), *save = NULL;
-    if (!copy) return lm_error(err, err_size, "out of memory");
-    int status = 0;
-    unsigned seen = 0;
-    const char *item = strtok_r(copy, ",", &save);
-    if (!item) status = lm_error(err, err_size, "'%s': expected instruction sets such as avx2,avx512", text);
-    for (; item && status == 0; item = strtok_r(NULL, ",", &save)) {
-        const int isa = lm_isa_from_name(item);
-        char usable_text[64];
-        if (isa < 0)
-            status = lm_error(err, err_size, "'%s': unknown instruction set (expected avx512, avx2 or reference)", item);
-        else if (!(usable & LM_ISA_BIT(isa)))
-            status = lm_error(err, err_size, "this host cannot run %s kernels (it can run %s)", lm_isa_name((lm_isa)isa),
-                              lm_isa_list_text(usable, usable_text, sizeof usable_text));
-        else if (seen & LM_ISA_BIT(isa))
-            status = lm_error(err, err_size, "%s is listed twice", lm_isa_name((lm_isa)isa));
-        else if (*count == capacity)
-            status = lm_error(err, err_size, "more than %zu instruction sets", capacity);
-        else
-            seen |= LM_ISA_BIT(isa), (*count)++;
-    }
-    free(copy);
-    if (status != 0) {
-        *count = 0;
-        return -1;
-    }
-    size_t n = 0; /* best first, whatever the order given */
-    for (int isa = LM_ISA_COUNT - 1; isa >= 0; isa--)
-        if (seen & LM_ISA_BIT(isa)) caps[n++] = (lm_isa)isa;
+int lm_isa_cap_add(const char *name, unsigned usable, size_t capacity, unsigned *caps, char *err, size_t err_size) {
+    const int isa = lm_isa_from_name(name);
+    char usable_text[64];
+    if (isa < 0)
+        return lm_error(err, err_size, "'%s': unknown instruction set (expected avx512, avx2 or reference)", name);
+    if (!(usable & LM_ISA_BIT(isa)))
+        return lm_error(err, err_size, "this host cannot run %s kernels (it can run %s)", lm_isa_name((lm_isa)isa),
+                        lm_isa_list_text(usable, usable_text, sizeof usable_text));
+    if (*caps & LM_ISA_BIT(isa)) return lm_error(err, err_size, "%s is listed twice", lm_isa_name((lm_isa)isa));
+    if ((size_t)__builtin_popcount(*caps) == capacity)
+        return lm_error(err, err_size, "more than %zu instruction sets", capacity);
+    *caps |= LM_ISA_BIT(isa);
     return 0;
+}
+
+size_t lm_isa_caps_best_first(unsigned set, lm_isa *caps) {
+    size_t n = 0;
+    for (int isa = LM_ISA_COUNT - 1; isa >= 0; isa--)
+        if (set & LM_ISA_BIT(isa)) caps[n++] = (lm_isa)isa;
+    return n;
 }
 
 int lm_bind_to_slot(void *host, int index) { return lm_host_bind_current_thread(host, (size_t)index); }

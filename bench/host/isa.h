@@ -34,11 +34,13 @@ int lm_isa_from_name(const char *name);
  * uncapped when it is unset or empty. Returns -1 with a one-line reason in err when it names no set. */
 int lm_isas_from_env(const lm_host *host, unsigned *isas, char *err, size_t err_size);
 
-/* Parses a comma-separated list of instruction-set caps (--isa): each named once and runnable here
- * (in `usable`), into caps[0..*count), best first. Returns 0, or -1 with a one-line reason in err (an
- * unknown name, a set this host cannot run, a repeat, more than `capacity`). */
-int lm_isa_parse_list(const char *text, unsigned usable, lm_isa *caps, size_t capacity, size_t *count, char *err,
-                      size_t err_size);
+/* Adds the cap named `name` (an item of --isa) to the set *caps (an OR of LM_ISA_BIT): runnable here
+ * (in `usable`), named once, at most `capacity` caps in all. Returns 0, or -1 with a one-line reason in
+ * err (an unknown name, a set this host cannot run, a repeat, one too many). */
+int lm_isa_cap_add(const char *name, unsigned usable, size_t capacity, unsigned *caps, char *err, size_t err_size);
+
+/* The sets of `set` into caps, best first; their count. */
+size_t lm_isa_caps_best_first(unsigned set, lm_isa *caps);
 
 /* The names of the sets in `isas`, best first, separated by ", " into buf ("reference" at least). */
 const char *lm_isa_list_text(unsigned isas, char *buf, size_t size);

@@ -161,8 +161,6 @@ void lm_net_cache_clear(lm_net_cache *cache) {
     memset(cache, 0, sizeof *cache);
 }
 
-_Static_assert(LM_LAYER_CATEGORY_COUNT == LM_RESULT_LAYER_CATEGORIES, "one list of Figure 2's categories");
-
 int lm_net_profile(lm_plan *p, lm_threadpool *pool, int runs, double seconds[LM_LAYER_CATEGORY_COUNT]) {
     const int steps = lm_plan_step_count(p);
     if (runs < 1) runs = 1;

@@ -32,11 +32,6 @@ struct lm_plan {
     lm_tensor outputs[LM_GRAPH_MAX_OUTPUTS];
 };
 
-const char *lm_layer_category_name(lm_layer_category c) {
-    static const char *const names[] = {"Conv", "Data", "Elemwise", "Shuffle", "Other"};
-    return (unsigned)c < LM_LAYER_CATEGORY_COUNT ? names[c] : "?";
-}
-
 static lm_layer_category category_of(lm_op_kind kind) {
     switch (kind) {
     case LM_OP_CONV:

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "bench/net/graph.h"
+#include "bench/net/layer_category.h"
 #include "kernels/kernel.h"
 
 typedef struct lm_plan lm_plan;
@@ -35,17 +36,6 @@ typedef struct lm_plan_options {
     uint64_t seed;             /* of the weights and the input */
 } lm_plan_options;
 
-/* The categories of the ShuffleNet V2 paper's Figure 2, by operator kind: Conv (conv, FC), Data
- * (split, concat), Elemwise (activation, bias, BatchNorm, add, mul), Shuffle (channel shuffle), Other
- * (pooling, resize). A step with a fused activation counts as its main operator. */
-typedef enum lm_layer_category {
-    LM_LAYER_CONV,
-    LM_LAYER_DATA,
-    LM_LAYER_ELEMWISE,
-    LM_LAYER_SHUFFLE,
-    LM_LAYER_OTHER,
-    LM_LAYER_CATEGORY_COUNT
-} lm_layer_category;
 
 typedef struct lm_plan_step {
     const char *name;           /* the graph node it runs (the first, when it absorbed others) */
@@ -89,6 +79,5 @@ size_t lm_plan_peak_activation_bytes(const lm_plan *p);
  * tensor starts at its own offset within a page). */
 size_t lm_plan_arena_bytes(const lm_plan *p);
 
-const char *lm_layer_category_name(lm_layer_category c); /* "Conv", "Data", "Elemwise", "Shuffle", "Other" */
 
 #endif

@@ -8,12 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+void lm_result_name(char *buf, size_t size, const char *suite, const char *shape, const char *backend,
+                    const char *variant, const char *isa, int threads) {
+    snprintf(buf, size, "%s/%s/%s%s%s%s%s/threads:%d", suite, shape, backend, variant ? "/kernel:" : "",
+             variant ? variant : "", isa ? "/isa:" : "", isa ? isa : "", threads);
+}
+
 void lm_result_case_set_name(lm_result_case *c) {
-    char variant[128] = "", isa[24] = "";
-    if (c->variant) snprintf(variant, sizeof variant, "/kernel:%s", c->kernel);
-    if (c->isa_in_name) snprintf(isa, sizeof isa, "/isa:%s", c->isa);
-    snprintf(c->name, sizeof c->name, "%s/%s/%s%s%s/threads:%d", c->suite, c->shape, c->backend, variant, isa,
-             c->threads);
+    lm_result_name(c->name, sizeof c->name, c->suite, c->shape, c->backend, c->variant ? c->kernel : NULL,
+                   c->isa_in_name ? c->isa : NULL, c->threads);
 }
 
 /* The caps of r->timed_isas, best first; at least one (an empty name for results without caps). */
@@ -209,9 +212,6 @@ bool lm_result_images_per_second(const lm_result_case *c, double *images_per_sec
     return true;
 }
 
-const char *const lm_result_layer_categories[LM_RESULT_LAYER_CATEGORIES] = {"Conv", "Data", "Elemwise", "Shuffle",
-                                                                             "Other"};
-
 bool lm_result_net_breakdown(const lm_results *r, const lm_result_case *net, lm_result_breakdown *b) {
     memset(b, 0, sizeof *b);
     if (!net->network[0] || net->layer_index >= 0 || !lm_result_seconds(net, "median", &b->end_to_end_seconds))
@@ -225,7 +225,7 @@ bool lm_result_net_breakdown(const lm_results *r, const lm_result_case *net, lm_
         double seconds;
         if (!lm_result_seconds(l, "median", &seconds)) return false;
         int k = 0;
-        while (k < LM_RESULT_LAYER_CATEGORIES - 1 && strcmp(l->category, lm_result_layer_categories[k]) != 0) k++;
+        while (k < LM_RESULT_LAYER_CATEGORIES - 1 && strcmp(l->category, lm_layer_category_name((lm_layer_category)k)) != 0) k++;
         b->category_seconds[k] += seconds;
         b->layers_seconds += seconds;
         b->layers_timed++;

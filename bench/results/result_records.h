@@ -13,9 +13,10 @@
 
 #include "bench/host/host.h"
 #include "bench/ceilings/roofline.h"
+#include "bench/net/layer_category.h"
 
 #define LM_RESULT_MAX_PEERS 4
-#define LM_RESULT_LAYER_CATEGORIES 5 /* the ShuffleNet V2 paper's Figure 2: Conv, Data, Elemwise, Shuffle, Other */
+#define LM_RESULT_LAYER_CATEGORIES LM_LAYER_CATEGORY_COUNT /* bench/net/layer_category.h */
 #define LM_RESULT_MAX_REPETITIONS 1000 /* per case (latmac run's limit) */
 #define LM_RESULT_MAX_THREADS 256      /* threads per case */
 #define LM_RESULT_MAX_THREAD_COUNTS 64 /* distinct thread counts per run */
@@ -69,7 +70,7 @@ typedef struct lm_result_case {
     bool separate_elementwise;      /* planned with every BatchNorm and activation as its own step */
     bool concurrent_branches;       /* planned to run independent branches at once, one per thread */
     /* Whole networks: where the time of an end-to-end run goes, each step timed inside the run (the
-     * median over repetitions of each step's time, summed per category of lm_result_layer_categories);
+     * median over repetitions of each step's time, summed per category of bench/net/layer_category.h);
      * seconds. has_profile false when not measured. */
     bool has_profile;
     double profile_seconds[LM_RESULT_LAYER_CATEGORIES];
@@ -134,8 +135,12 @@ typedef struct lm_results {
     size_t cases_planned;
 } lm_results;
 
-/* Composes c->name from its suite, shape, backend, forced variant, cap (when isa_in_name) and threads:
- * "<suite>/<shape>/<backend>[/kernel:<kernel>][/isa:<isa>]/threads:<N>". */
+/* The one format of case names: "<suite>/<shape>/<backend>[/kernel:<variant>][/isa:<isa>]/threads:<N>"
+ * (variant and isa NULL: left out), into buf (cut to fit). */
+void lm_result_name(char *buf, size_t size, const char *suite, const char *shape, const char *backend,
+                    const char *variant, const char *isa, int threads);
+
+/* Composes c->name from its suite, shape, backend, forced variant, cap (when isa_in_name) and threads. */
 void lm_result_case_set_name(lm_result_case *c);
 
 /* A column of the tables that set latmac's cases side by side: a thread count and an instruction-set
@@ -221,7 +226,6 @@ bool lm_result_images_per_second(const lm_result_case *c, double *images_per_sec
  * batch, backend, instruction-set cap and threads): the sum of the isolated layers' medians per category of the ShuffleNet
  * V2 paper's Figure 2, their total, and the gap: the end-to-end median minus that total (positive:
  * the network is slower than its layers timed alone). Seconds. False without layer cases or medians. */
-extern const char *const lm_result_layer_categories[LM_RESULT_LAYER_CATEGORIES]; /* "Conv", ... "Other" */
 typedef struct lm_result_breakdown {
     double category_seconds[LM_RESULT_LAYER_CATEGORIES];
     double layers_seconds, end_to_end_seconds, gap_seconds;
