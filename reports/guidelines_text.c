@@ -85,7 +85,8 @@ static int write_verdict(FILE *out, const lm_results *r, const lm_guideline_verd
     return 0;
 }
 
-int lm_results_write_guidelines(FILE *out, const lm_results *r) {
+int lm_results_write_guidelines(FILE *out, const lm_analysis *a) {
+    const lm_results *r = a->results;
     char seen[16][8];
     size_t experiments = 0;
     for (size_t i = 0; i < r->case_count; i++) {
@@ -98,16 +99,12 @@ int lm_results_write_guidelines(FILE *out, const lm_results *r) {
         if (write_cases(out, r, e) != 0) return -1;
     }
     if (!experiments) return 0;
-    lm_guideline_verdict *verdicts;
-    size_t count;
-    if (lm_guideline_verdicts(r, &verdicts, &count) != 0) return -1;
     int status = fprintf(out, "\nverdicts: the paper's predicted-fastest case of each group against each case it predicts\n"
                               "slower; time ratio (Hodges-Lehmann, %.0f%% interval) and two-sided Mann-Whitney U p, Holm-\n"
                               "corrected per guideline; confirms: corrected p < %.2f and ratio >= %.2f; holds: all confirm\n",
                          100 * LM_VERDICT_CONFIDENCE, LM_VERDICT_ALPHA, 1 + LM_VERDICT_MIN_EFFECT) < 0
                      ? -1
                      : 0;
-    for (size_t i = 0; i < count && status == 0; i++) status = write_verdict(out, r, &verdicts[i]);
-    lm_guideline_verdicts_free(verdicts, count);
+    for (size_t i = 0; i < a->verdict_count && status == 0; i++) status = write_verdict(out, r, &a->verdicts[i]);
     return status;
 }

@@ -11,31 +11,32 @@
 #include <stdio.h>
 
 #include "bench/results/result_records.h"
+#include "reports/analysis.h"
 
 /* ---- results.json (results_json.c) ---- */
 
 /* The whole document: {"context": {...}, "benchmarks": [...]}. NULL when out of memory. The caller
  * owns the reference. */
-json_t *lm_results_to_json(const lm_results *r);
+json_t *lm_results_to_json(const lm_analysis *a);
 /* Writes the document, indented, ending with a newline. 0, or -1 when writing failed. */
-int lm_results_write_json(FILE *out, const lm_results *r);
+int lm_results_write_json(FILE *out, const lm_analysis *a);
 
 /* ---- results.csv (results_csv.c) ---- */
 
 /* Columns as reports/README.md lists them, with one "ratio_to_<peer>" column per peer of the run. */
 /* Writes the header and one row per case that ran (fields quoted per RFC 4180; lines end with "\n").
  * 0, or -1 when writing failed. */
-int lm_results_write_csv(FILE *out, const lm_results *r);
+int lm_results_write_csv(FILE *out, const lm_analysis *a);
 /* Writes `field` quoted when it holds a comma, a double quote, a CR or a LF (quotes doubled). 0, or -1. */
 int lm_csv_write_field(FILE *out, const char *field);
 
 /* ---- the summary on stdout (results_text.c) ---- */
 
 /* A table of every case: case, backend, threads, median, GFLOP/s, GB/s and latmac's ratios. 0, or -1. */
-int lm_results_write_summary(FILE *out, const lm_results *r);
+int lm_results_write_summary(FILE *out, const lm_analysis *a);
 /* The guideline experiments' tables and verdicts (nothing when the results have none). 0, or -1.
  * (guidelines_text.c) */
-int lm_results_write_guidelines(FILE *out, const lm_results *r);
+int lm_results_write_guidelines(FILE *out, const lm_analysis *a);
 
 /* ---- writing files safely (atomic_file.c) ---- */
 
@@ -70,6 +71,6 @@ int lm_make_directory(const char *dir, char *err, size_t err_size);
  * (created if missing): all three are written to temporary files first and replace the previous ones
  * only when all are complete. 0, or -1 with a one-line reason in err (the previous files are then
  * intact). (results_save.c) */
-int lm_results_save(const char *dir, const lm_results *r, char *err, size_t err_size);
+int lm_results_save(const char *dir, const lm_analysis *a, char *err, size_t err_size);
 
 #endif

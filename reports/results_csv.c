@@ -32,7 +32,7 @@ static void number(char *cell, size_t size, bool applies, double v) {
     else cell[0] = '\0';
 }
 
-static int write_row(FILE *out, const lm_results *r, const lm_result_case *c) {
+static int write_row(FILE *out, const lm_results *r, const lm_result_case *c, const lm_case_analysis *a) {
     enum {
         COLUMNS = sizeof columns_before_peers / sizeof columns_before_peers[0] + LM_RESULT_MAX_PEERS +
                   sizeof columns_after_peers / sizeof columns_after_peers[0]
@@ -51,11 +51,9 @@ static int write_row(FILE *out, const lm_results *r, const lm_result_case *c) {
     i++;
     snprintf(cells[i++], sizeof cells[0], "%" PRId64, c->repetitions);
     /* Each value is computed before its cell is formatted (argument order is unspecified in C). */
-    double median = 0, min = 0, mean = 0, cv = 0, copy = 0;
+    double median = 0, min = 0, mean = 0, cv = 0;
     const bool has_median = lm_result_seconds(c, "median", &median), has_min = lm_result_seconds(c, "min", &min),
                has_mean = lm_result_seconds(c, "mean", &mean), has_cv = lm_result_cv(c, &cv);
-    const bool latmac = strcmp(c->backend, LM_BACKEND_LATMAC) == 0;
-    const bool has_copy = latmac && lm_result_copy_fraction(r, c, &copy);
     number(cells[i++], sizeof cells[0], has_median, median * 1e3);
     number(cells[i++], sizeof cells[0], has_min, min * 1e3);
     number(cells[i++], sizeof cells[0], has_mean, mean * 1e3);
@@ -66,13 +64,10 @@ static int write_row(FILE *out, const lm_results *r, const lm_result_case *c) {
     number(cells[i++], sizeof cells[0], true, lm_result_intensity(c));
     number(cells[i++], sizeof cells[0], has_median && c->madds > 0, lm_result_gflops(c, median));
     number(cells[i++], sizeof cells[0], has_median, lm_result_gbps(c, median));
-    for (size_t p = 0; p < r->peer_count && p < LM_RESULT_MAX_PEERS; p++) {
-        double ratio = 0;
-        const bool has_ratio = latmac && lm_result_ratio_to(r, c, r->peers[p].name, &ratio);
-        number(cells[i++], sizeof cells[0], has_ratio, ratio);
-    }
-    number(cells[i++], sizeof cells[0], has_copy, copy);
-    lm_result_flags(r, c, cells[i++], sizeof cells[0]);
+    for (size_t p = 0; p < r->peer_count && p < LM_RESULT_MAX_PEERS; p++)
+        number(cells[i++], sizeof cells[0], a->has_ratio[p], a->ratio[p]);
+    number(cells[i++], sizeof cells[0], a->has_copy_fraction, a->copy_fraction);
+    snprintf(cells[i++], sizeof cells[0], "%s", a->flags);
     /* networks only; empty for kernel cases */
     const bool network = c->network[0] != '\0', whole = network && c->layer_index < 0;
     double images = 0;
@@ -98,11 +93,9 @@ static int write_row(FILE *out, const lm_results *r, const lm_result_case *c) {
     number(cells[i++], sizeof cells[0], c->paper_gpu > 0, c->paper_gpu);
     number(cells[i++], sizeof cells[0], c->paper_arm > 0, c->paper_arm);
     /* under the host's measured roofline, when it was measured */
-    lm_roof_placement roof;
-    const bool placed = lm_result_roof(r, c, &roof);
-    snprintf(cells[i++], sizeof cells[0], "%s", placed ? roof.level->name : "");
-    number(cells[i++], sizeof cells[0], placed && c->madds > 0, roof.attainable_gflops);
-    number(cells[i++], sizeof cells[0], placed, roof.fraction);
+    snprintf(cells[i++], sizeof cells[0], "%s", a->placed ? a->roof.level->name : "");
+    number(cells[i++], sizeof cells[0], a->placed && c->madds > 0, a->roof.attainable_gflops);
+    number(cells[i++], sizeof cells[0], a->placed, a->roof.fraction);
     /* latmac's cases: the instruction-set cap (or a forced variant) and the work its kernels performed */
     snprintf(cells[i++], sizeof cells[0], "%s", c->isa);
     snprintf(cells[i++], sizeof cells[0], "%s", c->isa[0] ? (c->variant ? "true" : "false") : "");
@@ -113,7 +106,8 @@ static int write_row(FILE *out, const lm_results *r, const lm_result_case *c) {
     return fputc('\n', out) == EOF ? -1 : 0;
 }
 
-int lm_results_write_csv(FILE *out, const lm_results *r) {
+int lm_results_write_csv(FILE *out, const lm_analysis *a) {
+    const lm_results *r = a->results;
     for (int k = 0; columns_before_peers[k]; k++)
         if ((k && fputc(',', out) == EOF) || fputs(columns_before_peers[k], out) == EOF) return -1;
     for (size_t p = 0; p < r->peer_count && p < LM_RESULT_MAX_PEERS; p++)
@@ -123,7 +117,7 @@ int lm_results_write_csv(FILE *out, const lm_results *r) {
     if (fputc('\n', out) == EOF) return -1;
     for (size_t i = 0; i < r->case_count; i++) {
         if (!r->cases[i].run_count) continue; /* never ran (e.g. left out by --benchmark_filter) */
-        if (write_row(out, r, &r->cases[i]) != 0) return -1;
+        if (write_row(out, r, &r->cases[i], &a->cases[i]) != 0) return -1;
     }
     return 0;
 }

@@ -10,9 +10,7 @@
 #include <time.h>
 
 #include "reports/ceilings_report.h"
-#include "guidelines/guideline_verdicts.h"
 #include "reports/host_report.h"
-#include "guidelines/proxy.h"
 #include "kernels/kernel.h"
 
 /* Sets obj[key] to v, leaving the key out when v is not finite (JSON has no NaN or infinity). */
@@ -148,7 +146,7 @@ static bool has_rates(const lm_result_run *run) {
 
 /* A network's (or one of its layers') facts; on the median, its images/s and, with per-layer cases,
  * where the time went. Times in the case's time unit, like real_time. */
-static void network_fields(json_t *b, const lm_results *r, const lm_result_case *c, const lm_result_run *run) {
+static void network_fields(json_t *b, const lm_result_case *c, const lm_case_analysis *a, const lm_result_run *run) {
     char input[32];
     snprintf(input, sizeof input, "%dx%d", c->input_h, c->input_w);
     set_string(b, "network", c->network);
@@ -171,8 +169,8 @@ static void network_fields(json_t *b, const lm_results *r, const lm_result_case 
             set_real(profile, lm_layer_category_name((lm_layer_category)k), c->profile_seconds[k] / lm_time_unit_seconds(c->time_unit));
         json_object_set_new(b, "profile_time", profile);
     }
-    lm_result_breakdown d;
-    if (!lm_result_net_breakdown(r, c, &d)) return;
+    if (!a->has_breakdown) return;
+    const lm_result_breakdown d = a->breakdown;
     const double unit = lm_time_unit_seconds(c->time_unit);
     json_t *categories = json_object();
     for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++)
@@ -195,7 +193,8 @@ static void guideline_fields(json_t *b, const lm_result_case *c) {
     if (c->paper_arm > 0) set_real(b, "paper_arm_images_per_second", c->paper_arm);
 }
 
-static json_t *run_json(const lm_results *r, const lm_result_case *c, const lm_result_run *run) {
+static json_t *run_json(const lm_results *r, const lm_result_case *c, const lm_case_analysis *a,
+                        const lm_result_run *run) {
     json_t *b = json_object();
     char name[sizeof c->name + sizeof run->aggregate_name + 1];
     snprintf(name, sizeof name, "%s%s%s", c->name, run->is_aggregate ? "_" : "",
@@ -238,33 +237,31 @@ static json_t *run_json(const lm_results *r, const lm_result_case *c, const lm_r
     json_object_set_new(b, "params", json_integer((json_int_t)c->params));
     set_real(b, "intensity", lm_result_intensity(c));
     json_object_set_new(b, "placement", placement_json(c->placement_count, c->placement));
-    if (c->network[0]) network_fields(b, r, c, run);
+    if (c->network[0]) network_fields(b, c, a, run);
     if (c->experiment[0]) guideline_fields(b, c);
     const double seconds = run->real_time * lm_time_unit_seconds(c->time_unit);
     if (has_rates(run) && seconds > 0) {
         if (c->madds) set_real(b, "gflops", lm_result_gflops(c, seconds)); /* no MAdds: not applicable */
         set_real(b, "gbps", lm_result_gbps(c, seconds));
     }
-    if (run->is_aggregate && strcmp(run->aggregate_name, "median") == 0 && strcmp(c->backend, LM_BACKEND_LATMAC) == 0) {
-        double v;
-        for (size_t i = 0; i < r->peer_count; i++) {
-            char key[48];
-            snprintf(key, sizeof key, "ratio_to_%s", r->peers[i].name);
-            if (lm_result_ratio_to(r, c, r->peers[i].name, &v)) set_real(b, key, v);
-        }
-        if (lm_result_copy_fraction(r, c, &v)) set_real(b, "copy_bandwidth_fraction", v);
+    if (!run->is_aggregate || strcmp(run->aggregate_name, "median") != 0) return b;
+    /* the median's row carries what the analysis derived */
+    for (size_t i = 0; i < r->peer_count && i < LM_RESULT_MAX_PEERS; i++) {
+        char key[48];
+        snprintf(key, sizeof key, "ratio_to_%s", r->peers[i].name);
+        if (a->has_ratio[i]) set_real(b, key, a->ratio[i]);
     }
-    lm_roof_placement roof;
-    if (run->is_aggregate && strcmp(run->aggregate_name, "median") == 0 && lm_result_roof(r, c, &roof)) {
-        set_string(b, "roof_level", roof.level->name);
-        set_real(b, "roof_gbps", roof.roof_gbps);
-        if (c->madds) set_real(b, "attainable_gflops", roof.attainable_gflops);
-        json_object_set_new(b, "memory_bound", json_boolean(roof.memory_bound));
-        set_real(b, "roof_fraction", roof.fraction);
+    if (a->has_copy_fraction) set_real(b, "copy_bandwidth_fraction", a->copy_fraction);
+    if (a->placed) {
+        set_string(b, "roof_level", a->roof.level->name);
+        set_real(b, "roof_gbps", a->roof.roof_gbps);
+        if (c->madds) set_real(b, "attainable_gflops", a->roof.attainable_gflops);
+        json_object_set_new(b, "memory_bound", json_boolean(a->roof.memory_bound));
+        set_real(b, "roof_fraction", a->roof.fraction);
     }
-    if (run->is_aggregate && strcmp(run->aggregate_name, "median") == 0) {
-        char flags[80];
-        lm_result_flags(r, c, flags, sizeof flags);
+    {
+        char flags[sizeof a->flags];
+        memcpy(flags, a->flags, sizeof flags);
         json_t *list = json_array();
         for (char *save = NULL, *f = strtok_r(flags, " ", &save); f; f = strtok_r(NULL, " ", &save))
             json_array_append_new(list, json_string(f));
@@ -274,11 +271,10 @@ static json_t *run_json(const lm_results *r, const lm_result_case *c, const lm_r
 }
 
 /* The guideline experiments' verdicts (guidelines/guideline_verdicts.h); an empty list without them. */
-static json_t *verdicts_json(const lm_results *r) {
+static json_t *verdicts_json(const lm_analysis *a) {
     json_t *list = json_array();
-    lm_guideline_verdict *v;
-    size_t count;
-    if (lm_guideline_verdicts(r, &v, &count) != 0) return list;
+    const lm_guideline_verdict *v = a->verdicts;
+    const size_t count = a->verdict_count;
     for (size_t i = 0; i < count; i++) {
         json_t *comparisons = json_array();
         for (size_t k = 0; k < v[i].count; k++) {
@@ -300,15 +296,14 @@ static json_t *verdicts_json(const lm_results *r) {
                                               (json_int_t)v[i].confirms, "contradicts", (json_int_t)v[i].contradicts,
                                               "comparisons", comparisons));
     }
-    lm_guideline_verdicts_free(v, count);
     return list;
 }
 
 /* FLOPs and MAC as latency proxies (guidelines/proxy.h); an empty list without enough cases. */
-static json_t *proxies_json(const lm_results *r) {
+static json_t *proxies_json(const lm_analysis *a) {
     json_t *list = json_array();
-    lm_proxy_result p[8];
-    const size_t n = lm_proxy_analyse(r, p, sizeof p / sizeof p[0]);
+    const lm_proxy_result *p = a->proxies;
+    const size_t n = a->proxy_count;
     for (size_t i = 0; i < n; i++) {
         json_t *o = json_pack("{s:s, s:i, s:s, s:I}", "cases", p[i].population, "threads", p[i].threads, "isa",
                               p[i].isa, "count", (json_int_t)p[i].count);
@@ -323,10 +318,11 @@ static json_t *proxies_json(const lm_results *r) {
     return list;
 }
 
-json_t *lm_results_to_json(const lm_results *r) {
+json_t *lm_results_to_json(const lm_analysis *a) {
+    const lm_results *r = a->results;
     json_t *ctx = gb_context(r), *benchmarks = json_array();
     json_t *latmac = latmac_context(r);
-    json_t *verdicts = verdicts_json(r);
+    json_t *verdicts = verdicts_json(a);
     if (json_array_size(verdicts)) {
         char rule[512];
         snprintf(rule, sizeof rule,
@@ -341,20 +337,20 @@ json_t *lm_results_to_json(const lm_results *r) {
         set_string(latmac, "verdict_rule", rule);
     }
     json_object_set_new(latmac, "verdicts", verdicts);
-    json_object_set_new(latmac, "proxies", proxies_json(r));
+    json_object_set_new(latmac, "proxies", proxies_json(a));
     if (r->ceilings) json_object_set_new(latmac, "ceilings", lm_ceilings_to_json(r->ceilings));
     json_object_set_new(ctx, "latmac", latmac);
     for (size_t i = 0; i < r->case_count; i++)
         for (size_t j = 0; j < r->cases[i].run_count; j++)
-            json_array_append_new(benchmarks, run_json(r, &r->cases[i], &r->cases[i].runs[j]));
+            json_array_append_new(benchmarks, run_json(r, &r->cases[i], &a->cases[i], &r->cases[i].runs[j]));
     json_t *root = json_object();
     json_object_set_new(root, "context", ctx);
     json_object_set_new(root, "benchmarks", benchmarks);
     return root;
 }
 
-int lm_results_write_json(FILE *out, const lm_results *r) {
-    json_t *root = lm_results_to_json(r);
+int lm_results_write_json(FILE *out, const lm_analysis *a) {
+    json_t *root = lm_results_to_json(a);
     const int failed = !root || json_dumpf(root, out, JSON_INDENT(2)) != 0 || fputc('\n', out) == EOF;
     json_decref(root);
     return failed ? -1 : 0;

@@ -10,15 +10,15 @@
 static int write_json(FILE *out, const void *root) {
     return json_dumpf(root, out, JSON_INDENT(2)) != 0 || fputc('\n', out) == EOF ? -1 : 0;
 }
-static int write_csv(FILE *out, const void *r) { return lm_results_write_csv(out, r); }
+static int write_csv(FILE *out, const void *a) { return lm_results_write_csv(out, a); }
 static int write_html(FILE *out, const void *run) { return lm_html_report_write(out, (lm_report_run *)run, 1); }
 
-int lm_results_save(const char *dir, const lm_results *r, char *err, size_t err_size) {
+int lm_results_save(const char *dir, const lm_analysis *a, char *err, size_t err_size) {
     enum { JSON, CSV, HTML, FILES };
     lm_atomic_file files[FILES] = {0};
     lm_report_run run;
     char label[PATH_MAX];
-    json_t *root = lm_results_to_json(r);
+    json_t *root = lm_results_to_json(a);
     if (!root) return lm_error(err, err_size, "out of memory");
     snprintf(label, sizeof label, "%s/results.json", dir);
     json_incref(root); /* the report run takes one reference, this function keeps the other */
@@ -29,7 +29,7 @@ int lm_results_save(const char *dir, const lm_results *r, char *err, size_t err_
     int status = -1;
     if (lm_make_directory(dir, err, err_size) == 0 &&
         lm_atomic_file_write(&files[JSON], dir, "results.json", write_json, root, err, err_size) == 0 &&
-        lm_atomic_file_write(&files[CSV], dir, "results.csv", write_csv, r, err, err_size) == 0 &&
+        lm_atomic_file_write(&files[CSV], dir, "results.csv", write_csv, a, err, err_size) == 0 &&
         lm_atomic_file_write(&files[HTML], dir, "index.html", write_html, &run, err, err_size) == 0) {
         status = 0;
         /* all three are complete: replace the previous ones */

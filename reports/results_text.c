@@ -5,19 +5,16 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "guidelines/proxy.h"
 
 /* latmac's ratios to each peer and its fraction of copy bandwidth, e.g. "onednn 1.12 copy 0.85". */
-static void ratios(const lm_results *r, const lm_result_case *c, char *buf, size_t size) {
+static void ratios(const lm_results *r, const lm_case_analysis *a, char *buf, size_t size) {
     size_t used = 0;
     buf[0] = '\0';
-    if (strcmp(c->backend, LM_BACKEND_LATMAC) != 0) return;
-    double v;
-    for (size_t i = 0; i < r->peer_count && used < size; i++)
-        if (lm_result_ratio_to(r, c, r->peers[i].name, &v))
-            used += (size_t)snprintf(buf + used, size - used, "%s%s %.2f", used ? "  " : "", r->peers[i].name, v);
-    if (used < size && lm_result_copy_fraction(r, c, &v))
-        snprintf(buf + used, size - used, "%scopy %.2f", used ? "  " : "", v);
+    for (size_t i = 0; i < r->peer_count && i < LM_RESULT_MAX_PEERS && used < size; i++)
+        if (a->has_ratio[i])
+            used += (size_t)snprintf(buf + used, size - used, "%s%s %.2f", used ? "  " : "", r->peers[i].name, a->ratio[i]);
+    if (used < size && a->has_copy_fraction)
+        snprintf(buf + used, size - used, "%scopy %.2f", used ? "  " : "", a->copy_fraction);
 }
 
 /* Networks: one line per network and thread count. */
@@ -75,12 +72,13 @@ static int write_profiles(FILE *out, const lm_results *r) {
 }
 
 /* Networks timed per layer: the end-to-end median split into the paper's Figure 2 categories. */
-static int write_breakdowns(FILE *out, const lm_results *r) {
+static int write_breakdowns(FILE *out, const lm_analysis *a) {
+    const lm_results *r = a->results;
     bool header = false;
     for (size_t i = 0; i < r->case_count; i++) {
         const lm_result_case *c = &r->cases[i];
-        lm_result_breakdown b;
-        if (!c->network[0] || c->layer_index >= 0 || !lm_result_net_breakdown(r, c, &b)) continue;
+        if (!a->cases[i].has_breakdown) continue;
+        const lm_result_breakdown b = a->cases[i].breakdown;
         if (!header) {
             if (fputs("\nwhere the time goes (ms; each layer timed alone; share of the layers' sum)\n", out) == EOF ||
                 fprintf(out, "%-24s %-9s %7s", "network", "isa", "threads") < 0)
@@ -107,9 +105,9 @@ static int write_breakdowns(FILE *out, const lm_results *r) {
 }
 
 /* FLOPs and MAC as latency proxies (guidelines/proxy.h), when the run has enough cases. */
-static int write_proxies(FILE *out, const lm_results *r) {
-    lm_proxy_result p[8];
-    const size_t n = lm_proxy_analyse(r, p, sizeof p / sizeof p[0]);
+static int write_proxies(FILE *out, const lm_analysis *a) {
+    const lm_proxy_result *p = a->proxies;
+    const size_t n = a->proxy_count;
     if (!n) return 0;
     if (fputs("\ndoes FLOPs predict latency here? (Spearman's rank correlation with the median latency; the\n"
               "slope and R^2 of log(latency) fitted on log(proxy))\n",
@@ -146,7 +144,8 @@ static int write_peer_geomeans(FILE *out, const lm_results *r) {
     return 0;
 }
 
-static int write_tables(FILE *out, const lm_results *r) {
+static int write_tables(FILE *out, const lm_analysis *a) {
+    const lm_results *r = a->results;
     bool kernels = false, networks = false, guidelines = false;
     for (size_t i = 0; i < r->case_count; i++) {
         const lm_result_case *c = &r->cases[i];
@@ -154,10 +153,10 @@ static int write_tables(FILE *out, const lm_results *r) {
         networks |= c->network[0] && !c->experiment[0];
         kernels |= !c->network[0];
     }
-    if (networks && (write_networks(out, r) != 0 || write_profiles(out, r) != 0 || write_breakdowns(out, r) != 0))
+    if (networks && (write_networks(out, r) != 0 || write_profiles(out, r) != 0 || write_breakdowns(out, a) != 0))
         return -1;
-    if (guidelines && ((networks && fputc('\n', out) == EOF) || lm_results_write_guidelines(out, r) != 0)) return -1;
-    if (!kernels) return write_proxies(out, r);
+    if (guidelines && ((networks && fputc('\n', out) == EOF) || lm_results_write_guidelines(out, a) != 0)) return -1;
+    if (!kernels) return write_proxies(out, a);
     if ((networks || guidelines) && fputc('\n', out) == EOF) return -1;
     int width = 4;
     for (size_t i = 0; i < r->case_count; i++) {
@@ -180,7 +179,7 @@ static int write_tables(FILE *out, const lm_results *r) {
         }
         char executed[16] = "-";
         if (c->isa[0] && c->madds) snprintf(executed, sizeof executed, "%.2f", (double)c->executed_madds / (double)c->madds);
-        ratios(r, c, ratio, sizeof ratio);
+        ratios(r, &a->cases[i], ratio, sizeof ratio);
         if (fprintf(out, "%-*s  %-11s %-9s %7d %11s %9s %8s %5s%s%s%s%s\n", width, c->shape, c->backend,
                     c->isa[0] ? c->isa : "-", c->threads, median, gflops, gbps, executed, ratio[0] ? "  " : "", ratio,
                     c->variant ? "  variant " : "", c->variant ? c->kernel : "") < 0)
@@ -193,11 +192,12 @@ static int write_tables(FILE *out, const lm_results *r) {
               out) == EOF)
         return -1;
     if (write_peer_geomeans(out, r) != 0) return -1;
-    return write_proxies(out, r);
+    return write_proxies(out, a);
 }
 
-int lm_results_write_summary(FILE *out, const lm_results *r) {
-    if (write_tables(out, r) != 0) return -1;
+int lm_results_write_summary(FILE *out, const lm_analysis *a) {
+    const lm_results *r = a->results;
+    if (write_tables(out, a) != 0) return -1;
     if (r->partial && fprintf(out, "\npartial results: %zu of %zu cases (the run was interrupted)\n",
                               lm_results_cases_finished(r), r->cases_planned) < 0)
         return -1;

@@ -384,14 +384,20 @@ static void restore_stop_signals(const struct sigaction saved[2]) {
     for (int i = 0; i < 2; i++) sigaction(stop_signals[i], &saved[i], NULL);
 }
 
-/* Writes the results and the summary; the exit status. */
-static int finish(const options *o, lm_results *r) {
+/* Analyses the results, writes them and the summary; the exit status. */
+static int finish(const options *o, const lm_results *r) {
     char err[512];
-    if (lm_results_save(o->out, r, err, sizeof err) != 0) {
-        fprintf(stderr, "latmac run: %s\n", err);
+    lm_analysis a;
+    if (lm_analyse(r, &a) != 0) {
+        fputs("latmac run: out of memory while analysing the results\n", stderr);
         return LM_EXIT_FAILURE;
     }
-    if (lm_results_write_summary(stdout, r) != 0 ||
+    const int saved = lm_results_save(o->out, &a, err, sizeof err);
+    if (saved != 0) fprintf(stderr, "latmac run: %s\n", err);
+    const int summarised = saved == 0 ? lm_results_write_summary(stdout, &a) : 0;
+    lm_analysis_free(&a);
+    if (saved != 0) return LM_EXIT_FAILURE;
+    if (summarised != 0 ||
         printf("results: %s/results.json, %s/results.csv, %s/index.html\n", o->out, o->out, o->out) < 0 ||
         fflush(stdout) != 0) {
         perror("latmac run: writing the summary failed");
