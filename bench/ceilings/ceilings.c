@@ -12,6 +12,7 @@
 #include "bench/host/isa.h"
 #include "kernels/kernel.h"
 #include "kernels/threadpool.h"
+#include "bench/host/clock.h"
 #include "bench/stats/timing.h"
 
 const char *const lm_bandwidth_kind_names[LM_BW_KINDS] = {"read", "write", "copy"};

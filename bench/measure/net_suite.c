@@ -9,6 +9,7 @@
 #include "kernels/error.h"
 #include "bench/host/isa.h"
 #include "bench/measure/kernel_suite.h"
+#include "bench/host/clock.h"
 #include "bench/stats/timing.h"
 #include "bench/net/zoo.h"
 

@@ -1,15 +1,8 @@
-/* Clock and median (see timing.h). */
+/* The median (see timing.h). */
 #include "bench/stats/timing.h"
 
 #include <math.h>
 #include <stdlib.h>
-#include <time.h>
-
-double lm_now_seconds(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 static int compare_doubles(const void *a, const void *b) {
     const double x = *(const double *)a, y = *(const double *)b;
