@@ -13,7 +13,7 @@
 #include "kernels/kernel.h"
 #include "kernels/threadpool.h"
 #include "bench/host/clock.h"
-#include "bench/stats/timing.h"
+#include "bench/stats/summary.h"
 
 const char *const lm_bandwidth_kind_names[LM_BW_KINDS] = {"read", "write", "copy"};
 
