@@ -1,17 +1,10 @@
 /* Seeded samples (see sample_fixture.h). */
 #include "tests/sample_fixture.h"
 
-static uint64_t next_u64(uint64_t *state) { /* splitmix64 */
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-double sample_uniform(uint64_t *state) { return ((double)(next_u64(state) >> 11) + 0.5) / 9007199254740992.0; }
+#include "bench/stats/random.h"
 
 double sample_gaussian(uint64_t *state) { /* Box-Muller */
-    double u = sample_uniform(state), v = sample_uniform(state);
+    double u = lm_random_uniform(state), v = lm_random_uniform(state);
     return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
 }
 

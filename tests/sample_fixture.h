@@ -1,5 +1,5 @@
-/* Seeded samples for the statistics tests (splitmix64 draws, Gaussian noise, timings around a value),
- * and a double-precision assertion. Include after <cmocka.h>. */
+/* Seeded samples for the statistics tests (Gaussian noise from bench/stats/random.h's draws, timings
+ * around a value), and a double-precision assertion. Include after <cmocka.h>. */
 #ifndef LM_TEST_SAMPLE_FIXTURE_H
 #define LM_TEST_SAMPLE_FIXTURE_H
 
@@ -15,8 +15,7 @@
             fail_msg("%s = %.17g, expected %.17g within %g", #got, got_, want_, tolerance_);           \
     } while (0)
 
-/* A uniform draw in (0, 1) and a standard normal one, advancing *state. */
-double sample_uniform(uint64_t *state);
+/* A standard normal draw, advancing *state. */
 double sample_gaussian(uint64_t *state);
 
 /* n timings around `base` seconds with relative noise `noise` (standard deviation), all positive. */

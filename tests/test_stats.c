@@ -1,6 +1,7 @@
 /* The statistics module (bench/stats) on values worked out by hand: summaries of a sample, Mann-Whitney
  * p-values (exact and normal approximation, two- and one-sided), the Hodges-Lehmann ratio and its
- * interval, Holm's correction, Pearson's and Spearman's correlations and the least-squares fits.
+ * interval, Holm's correction, Pearson's and Spearman's correlations and the least-squares fits, the
+ * equivalence test, the seeded random numbers and the bootstrap.
  * tests/test_stats_oracle.py checks the same functions against SciPy and statsmodels on many samples. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,8 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/stats/bootstrap.h"
 #include "bench/stats/correlation.h"
+#include "bench/stats/equivalence.h"
 #include "bench/stats/multiplicity.h"
+#include "bench/stats/random.h"
 #include "bench/stats/rank_tests.h"
 #include "bench/stats/summary.h"
 #include "tests/sample_fixture.h"
@@ -310,6 +314,81 @@ static void test_log_log_fit(void **state) {
     assert_true(isnan(lm_fit_log_log(x, y, 1).slope));
 }
 
+/* --- equivalence ------------------------------------------------------------------------------- */
+
+static void test_equivalence_by_hand(void **state) {
+    (void)state;
+    /* a = b = {1, 2, 3}, margin 10: b * 11 lies wholly above a (U = 9, P(U >= 9) = 1/20) and b / 11
+     * wholly below (U = 0, P(U <= 0) = 1/20): 3 values a side cannot get below 0.05 */
+    const double a[] = {1, 2, 3};
+    const lm_equivalence e = lm_equivalence_ratio(a, 3, a, 3, 10);
+    assert_near(e.p_lower, 0.05, 1e-15);
+    assert_near(e.p_upper, 0.05, 1e-15);
+    assert_near(e.p, 0.05, 1e-15);
+}
+
+static void test_equivalence_on_samples(void **state) {
+    (void)state;
+    uint64_t seed = 3;
+    double a[40], b[40], slower[40];
+    sample_timings(a, 40, 1.0, 0.02, &seed);
+    sample_timings(b, 40, 1.0, 0.02, &seed);
+    sample_timings(slower, 40, 1.3, 0.02, &seed);
+    /* the same time within 2% noise: equivalent within 5%, and then surely within 20% */
+    const lm_equivalence same = lm_equivalence_ratio(a, 40, b, 40, 0.05), wide = lm_equivalence_ratio(a, 40, b, 40, 0.2);
+    assert_true(same.p < 0.05);
+    assert_true(wide.p <= same.p);
+    /* 30% slower: not equivalent within 5%, because the upper test cannot reject */
+    const lm_equivalence off = lm_equivalence_ratio(a, 40, slower, 40, 0.05);
+    assert_true(off.p > 0.5 && off.p == off.p_upper && off.p_lower < 1e-6);
+    /* nothing is claimed of samples a ratio cannot be taken of */
+    const double bad[] = {1, -1, 2};
+    assert_near(lm_equivalence_ratio(bad, 3, b, 40, 0.05).p, 1, 0);
+    assert_near(lm_equivalence_ratio(a, 40, b, 0, 0.05).p, 1, 0);
+    assert_near(lm_equivalence_ratio(a, 40, b, 40, 0).p, 1, 0);
+}
+
+/* --- random numbers and the bootstrap ---------------------------------------------------------- */
+
+static void test_random_below_is_uniform(void **state) {
+    (void)state;
+    uint64_t seed = 5;
+    size_t counts[7] = {0};
+    for (int i = 0; i < 70000; i++) counts[lm_random_below(&seed, 7)]++;
+    for (int k = 0; k < 7; k++) assert_true(counts[k] > 9500 && counts[k] < 10500); /* 10000 +- 5 sd */
+    assert_int_equal(lm_random_below(&seed, 1), 0);
+    for (int i = 0; i < 1000; i++) {
+        const double u = lm_random_uniform(&seed);
+        assert_true(u > 0 && u < 1);
+    }
+}
+
+static void test_bootstrap_median_ratio(void **state) {
+    (void)state;
+    uint64_t seed = 9;
+    double a[15], b[15];
+    sample_timings(a, 15, 1.0, 0.05, &seed);
+    sample_timings(b, 15, 1.2, 0.05, &seed);
+    const lm_ratio_estimate e = lm_bootstrap_median_ratio(a, 15, b, 15, 0.95, 2000, 42);
+    assert_near(e.ratio, lm_median(b, 15) / lm_median(a, 15), 0);
+    assert_true(e.low < e.ratio && e.ratio < e.high);
+    assert_true(e.low > 1.05 && e.high < 1.35);
+    /* deterministic: the same seed gives the same interval bit for bit, another seed another one */
+    const lm_ratio_estimate again = lm_bootstrap_median_ratio(a, 15, b, 15, 0.95, 2000, 42);
+    assert_memory_equal(&again, &e, sizeof e);
+    const lm_ratio_estimate other = lm_bootstrap_median_ratio(a, 15, b, 15, 0.95, 2000, 43);
+    assert_true(other.low != e.low || other.high != e.high);
+    /* a wider confidence, a wider interval */
+    const lm_ratio_estimate wider = lm_bootstrap_median_ratio(a, 15, b, 15, 0.99, 2000, 42);
+    assert_true(wider.low <= e.low && wider.high >= e.high);
+    /* no interval asked for, and samples a ratio cannot be taken of */
+    const lm_ratio_estimate point = lm_bootstrap_median_ratio(a, 15, b, 15, 1, 2000, 42);
+    assert_true(point.low == point.ratio && point.high == point.ratio);
+    const double bad[] = {1, 0};
+    assert_true(isnan(lm_bootstrap_median_ratio(bad, 2, b, 15, 0.95, 100, 1).ratio));
+    assert_true(isnan(lm_bootstrap_median_ratio(a, 0, b, 15, 0.95, 100, 1).low));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_median),
@@ -332,6 +411,10 @@ int main(void) {
         cmocka_unit_test(test_spearman),
         cmocka_unit_test(test_pearson_and_line),
         cmocka_unit_test(test_log_log_fit),
+        cmocka_unit_test(test_equivalence_by_hand),
+        cmocka_unit_test(test_equivalence_on_samples),
+        cmocka_unit_test(test_random_below_is_uniform),
+        cmocka_unit_test(test_bootstrap_median_ratio),
     };
     return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }

@@ -5,10 +5,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-static int compare_doubles(const void *x, const void *y) {
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
+#include "bench/stats/summary.h"
 
 static bool all_finite(const double *x, size_t n) {
     for (size_t i = 0; i < n; i++)
@@ -24,7 +21,7 @@ static double pooled_tie_term(const double *a, size_t n, const double *b, size_t
     if (!pooled) return -1;
     for (size_t i = 0; i < n; i++) pooled[i] = a[i];
     for (size_t j = 0; j < m; j++) pooled[n + j] = b[j];
-    qsort(pooled, total, sizeof *pooled, compare_doubles);
+    lm_sort(pooled, total);
     double term = 0;
     for (size_t start = 0; start < total;) {
         size_t end = start + 1;
@@ -184,18 +181,14 @@ static size_t interval_rank(size_t n, size_t m, double tie_term, double confiden
 
 lm_ratio_estimate lm_hodges_lehmann_ratio(const double *a, size_t n, const double *b, size_t m, double confidence) {
     lm_ratio_estimate none = {NAN, NAN, NAN};
-    if (n == 0 || m == 0 || !a || !b) return none;
-    for (size_t i = 0; i < n; i++)
-        if (!(a[i] > 0) || !isfinite(a[i])) return none;
-    for (size_t j = 0; j < m; j++)
-        if (!(b[j] > 0) || !isfinite(b[j])) return none;
+    if (!lm_positive_sample(a, n) || !lm_positive_sample(b, m)) return none;
 
     size_t count = n * m;
     double *ratios = malloc(count * sizeof *ratios);
     if (!ratios) return none;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < m; j++) ratios[i * m + j] = b[j] / a[i];
-    qsort(ratios, count, sizeof *ratios, compare_doubles);
+    lm_sort(ratios, count);
 
     /* For an even count the middle two are combined geometrically, as the median of the log ratios
      * would: the estimate for (b, a) is then exactly the reciprocal of the one for (a, b). */

@@ -18,6 +18,8 @@
 
 #include <stddef.h>
 
+#include "bench/stats/estimate.h"
+
 /* Up to this size per sample (and without ties) the exact permutation distribution of U is used; its
  * table is about 1 MB at 50 each. */
 #define LM_RANK_EXACT_MAX 50
@@ -43,9 +45,6 @@ double lm_mann_whitney_min_p(size_t n, size_t m);
  * ratios (inverting the U test). low = high = ratio when the samples are too small for the interval
  * or confidence is not in (0, 1), both NaN when memory for the interval runs out; every field NaN for
  * empty, non-positive or non-finite samples. */
-typedef struct lm_ratio_estimate {
-    double ratio, low, high;
-} lm_ratio_estimate;
 lm_ratio_estimate lm_hodges_lehmann_ratio(const double *a, size_t n, const double *b, size_t m, double confidence);
 
 #endif

@@ -10,9 +10,18 @@ static int compare_doubles(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+bool lm_positive_sample(const double *x, size_t n) {
+    if (!n || !x) return false;
+    for (size_t i = 0; i < n; i++)
+        if (!(x[i] > 0) || !isfinite(x[i])) return false;
+    return true;
+}
+
+void lm_sort(double *x, size_t n) { qsort(x, n, sizeof *x, compare_doubles); }
+
 double lm_median_in_place(double *x, size_t n) {
     if (!n) return NAN;
-    qsort(x, n, sizeof *x, compare_doubles);
+    lm_sort(x, n);
     return (x[(n - 1) / 2] + x[n / 2]) / 2;
 }
 

@@ -3,7 +3,15 @@
 #ifndef LM_STATS_SUMMARY_H
 #define LM_STATS_SUMMARY_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+/* Whether x[0..n) holds at least one value and only positive finite ones: what a ratio of two samples
+ * (of times, say) needs. */
+bool lm_positive_sample(const double *x, size_t n);
+
+/* Sorts x[0..n) into ascending order (x free of NaN). */
+void lm_sort(double *x, size_t n);
 
 /* The median of x[0..n), sorting x in place (the mean of the middle two for an even n); NaN for n 0. */
 double lm_median_in_place(double *x, size_t n);
