@@ -12,7 +12,7 @@
 typedef struct lm_guideline_comparison {
     const lm_result_case *faster, *slower; /* as predicted */
     double p, p_adjusted;
-    lm_effect effect; /* the slower case's time over the faster one's: above 1 confirms */
+    lm_ratio_estimate effect; /* the slower case's time over the faster one's: above 1 confirms */
     lm_outcome outcome;
 } lm_guideline_comparison;
 

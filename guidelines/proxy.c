@@ -1,68 +1,11 @@
 /* FLOPs and MAC as proxies for latency (see proxy.h). */
 #include "guidelines/proxy.h"
 
-#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Average ranks (1-based) of v[0..n), ties sharing the mean of their ranks. */
-static void ranks(const double *v, size_t n, double *rank) {
-    for (size_t i = 0; i < n; i++) {
-        size_t below = 0, equal = 0;
-        for (size_t j = 0; j < n; j++) {
-            below += v[j] < v[i];
-            equal += v[j] == v[i];
-        }
-        rank[i] = (double)below + (double)(equal + 1) / 2.0;
-    }
-}
-
-/* Pearson's correlation of a and b; 0 when either is constant. */
-static double pearson(const double *a, const double *b, size_t n) {
-    double ma = 0, mb = 0;
-    for (size_t i = 0; i < n; i++) ma += a[i], mb += b[i];
-    ma /= (double)n, mb /= (double)n;
-    double sab = 0, saa = 0, sbb = 0;
-    for (size_t i = 0; i < n; i++) {
-        sab += (a[i] - ma) * (b[i] - mb);
-        saa += (a[i] - ma) * (a[i] - ma);
-        sbb += (b[i] - mb) * (b[i] - mb);
-    }
-    return saa > 0 && sbb > 0 ? sab / sqrt(saa * sbb) : 0;
-}
-
-double lm_spearman(const double *x, const double *y, size_t n) {
-    if (n < 2) return 0;
-    double *rx = malloc(2 * n * sizeof *rx);
-    if (!rx) return NAN;
-    double *ry = rx + n;
-    ranks(x, n, rx);
-    ranks(y, n, ry);
-    const double rho = pearson(rx, ry, n);
-    free(rx);
-    return rho;
-}
-
-void lm_log_fit(const double *x, const double *y, size_t n, double *slope, double *r2) {
-    *slope = *r2 = NAN;
-    if (n < 2) return;
-    double *lx = malloc(2 * n * sizeof *lx);
-    if (!lx) return;
-    double *ly = lx + n;
-    for (size_t i = 0; i < n; i++) lx[i] = log(x[i]), ly[i] = log(y[i]);
-    double mx = 0, my = 0;
-    for (size_t i = 0; i < n; i++) mx += lx[i], my += ly[i];
-    mx /= (double)n, my /= (double)n;
-    double sxy = 0, sxx = 0;
-    for (size_t i = 0; i < n; i++) sxy += (lx[i] - mx) * (ly[i] - my), sxx += (lx[i] - mx) * (lx[i] - mx);
-    if (sxx > 0) {
-        *slope = sxy / sxx;
-        const double rho = pearson(lx, ly, n);
-        *r2 = rho * rho;
-    }
-    free(lx);
-}
+#include "bench/stats/correlation.h"
 
 /* Whether a case counts in `population` in `column` (dispatch's choices only: a forced variant is not
  * what latmac runs there). */
@@ -100,13 +43,15 @@ size_t lm_proxy_analyse(const lm_results *r, lm_proxy_result *out, size_t max) {
             memcpy(o->isa, columns[t].isa, sizeof o->isa);
             o->madds.spearman = lm_spearman(madds, latency, n);
             o->mac.spearman = lm_spearman(mac, latency, n);
-            lm_log_fit(mac, latency, n, &o->mac.slope, &o->mac.r2);
+            const lm_line_fit mac_fit = lm_fit_log_log(mac, latency, n);
+            o->mac.slope = mac_fit.slope, o->mac.r2 = mac_fit.r2;
             /* operators without MAdds (shuffle, add, pooling...) rank last by MAdds, tied, but have no
              * logarithm: the fit uses the others */
             size_t k = 0;
             for (size_t i = 0; i < n; i++)
                 if (madds[i] > 0) madds[k] = madds[i], latency[k] = latency[i], k++;
-            lm_log_fit(madds, latency, k, &o->madds.slope, &o->madds.r2);
+            const lm_line_fit madds_fit = lm_fit_log_log(madds, latency, k);
+            o->madds.slope = madds_fit.slope, o->madds.r2 = madds_fit.r2;
         }
     free(v);
     return produced;

@@ -1,7 +1,7 @@
 /* FLOPs as a proxy for speed (ShuffleNet V2, Fig. 1 and Table 8): over the whole networks and the
  * kernel cases of a run, at each thread count, how well do MAdds predict latency, and does MAC do
  * better? For each proxy: Spearman's rank correlation with the median latency, and a least-squares
- * fit of log(latency) on log(proxy) (slope and R^2). Only latmac's own cases count (no peers, no
+ * fit of log(latency) on log(proxy) (slope and R^2), from bench/stats/correlation.h. Only latmac's own cases count (no peers, no
  * yardsticks, no layers timed alone, no guideline cases). Operators without MAdds (shuffle, add,
  * pooling) count, tied at zero in the MAdds ranking: that they still take time is the paper's point;
  * the MAdds fit leaves them out (no logarithm). */
@@ -24,13 +24,6 @@ typedef struct lm_proxy_result {
     size_t count;           /* cases behind the figures */
     lm_proxy_fit madds, mac;
 } lm_proxy_result;
-
-/* Spearman's rank correlation of x and y (n >= 2; ties get their average rank); 0 when either is
- * constant. */
-double lm_spearman(const double *x, const double *y, size_t n);
-
-/* The fit of log(y) on log(x) (positive values, n >= 2). */
-void lm_log_fit(const double *x, const double *y, size_t n, double *slope, double *r2);
 
 /* One result per population, thread count and instruction-set cap with at least 3 cases, into out[0..max); returns how
  * many. */

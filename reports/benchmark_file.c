@@ -6,7 +6,7 @@
 
 #include "kernels/error.h"
 #include "reports/json_file.h"
-#include "bench/results/result_records.h"
+#include "bench/results/time_units.h"
 
 bool lm_metric_is_time(const char *metric) {
     const size_t n = strlen(metric), suffix = strlen("_time");

@@ -1,13 +1,14 @@
-/* The comparison engine (see compare.h). The statistics are verdict.h's, shared with the guideline
- * experiments; only the medians and coefficients of variation are computed here. */
+/* The comparison engine (see compare.h). The statistics are bench/stats', shared with the guideline
+ * experiments. */
 #include "reports/compare.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/stats/timing.h"
-#include "guidelines/verdict.h"
+#include "bench/stats/multiplicity.h"
+#include "bench/stats/rank_tests.h"
+#include "bench/stats/summary.h"
 
 const char *lm_compare_status_name(lm_compare_status s) {
     static const char *const names[LM_COMPARE_STATUS_COUNT] = {
@@ -16,35 +17,10 @@ const char *lm_compare_status_name(lm_compare_status s) {
     return (unsigned)s < LM_COMPARE_STATUS_COUNT ? names[s] : "?";
 }
 
-/* NaN for an empty sample (or when memory runs out: nothing is then claimed about the case). */
-static double median(const double *x, size_t n) {
-    double *sorted = n ? malloc(n * sizeof *sorted) : NULL;
-    if (!sorted) return NAN;
-    memcpy(sorted, x, n * sizeof *sorted);
-    const double m = lm_median_in_place(sorted, n);
-    free(sorted);
-    return m;
-}
-
-/* Sample standard deviation over mean, as Google Benchmark's cv aggregate; NaN below 2 values. */
-static double coefficient_of_variation(const double *x, size_t n) {
-    if (n < 2) return NAN;
-    double mean = 0, squares = 0;
-    for (size_t i = 0; i < n; i++) mean += x[i] / (double)n;
-    for (size_t i = 0; i < n; i++) squares += (x[i] - mean) * (x[i] - mean);
-    return sqrt(squares / (double)(n - 1)) / mean;
-}
-
 /* Whether samples of n and m values can show a difference at all: the p of two completely separated
  * samples (the smallest the test can give) must be below alpha. */
 static bool can_decide(size_t n, size_t m, double alpha) {
-    if (n < 2 || m < 2) return false;
-    double *ranks = malloc((n + m) * sizeof *ranks);
-    if (!ranks) return false;
-    for (size_t i = 0; i < n + m; i++) ranks[i] = (double)i;
-    const double p = lm_mann_whitney_p(ranks, n, ranks + n, m);
-    free(ranks);
-    return p < alpha;
+    return n >= 2 && m >= 2 && lm_mann_whitney_min_p(n, m) < alpha;
 }
 
 /* The round of value i (0 without rounds: one file) and the case's number of rounds. */
@@ -65,8 +41,8 @@ static bool per_round(const lm_bench_case *c, double *median_of, double *cv_of) 
         size_t n = 0;
         for (size_t i = 0; i < c->count; i++)
             if (round_of(c, i) == k) x[n++] = c->values[i];
-        median_of[k] = n ? median(x, n) : NAN;
-        cv_of[k] = coefficient_of_variation(x, n);
+        median_of[k] = lm_median(x, n);
+        cv_of[k] = lm_coefficient_of_variation(x, n);
     }
     free(x);
     return true;
@@ -79,7 +55,7 @@ static double noise_of(const lm_bench_case *c) {
     double *m = malloc((rounds ? 2 * rounds : 1) * sizeof *m), worst = NAN;
     if (!m || !per_round(c, m, m + rounds)) {
         free(m);
-        return coefficient_of_variation(c->values, c->count);
+        return lm_coefficient_of_variation(c->values, c->count);
     }
     for (size_t k = 0; k < rounds; k++) {
         const double cv = m[rounds + k];
@@ -134,12 +110,13 @@ static void describe(lm_case_comparison *c, const lm_bench_case *b, const lm_ben
         c->status = LM_COMPARE_FAILED;
         return;
     }
-    c->base_median = median(b->values, b->count);
-    c->new_median = median(n->values, n->count);
+    c->base_median = lm_median(b->values, b->count);
+    c->new_median = lm_median(n->values, n->count);
     c->ratio = c->new_median / c->base_median;
     if (!(c->base_median > 0) || !isfinite(c->ratio)) c->ratio = NAN;
     c->change = c->ratio - 1;
-    const lm_effect e = lm_effect_ratio(b->values, b->count, n->values, n->count, LM_VERDICT_CONFIDENCE);
+    const lm_ratio_estimate e =
+        lm_hodges_lehmann_ratio(b->values, b->count, n->values, n->count, LM_COMPARE_CONFIDENCE);
     c->effect = e.ratio;
     c->effect_low = e.low;
     c->effect_high = e.high;
@@ -147,7 +124,7 @@ static void describe(lm_case_comparison *c, const lm_bench_case *b, const lm_ben
     else if (c->base_cv > o->max_cv || c->new_cv > o->max_cv) c->status = LM_COMPARE_NOISY;
     else {
         c->status = LM_COMPARE_UNCHANGED; /* until the test says otherwise */
-        c->p = lm_mann_whitney_p(b->values, b->count, n->values, n->count);
+        c->p = lm_mann_whitney_p(b->values, b->count, n->values, n->count, LM_TWO_SIDED);
     }
 }
 

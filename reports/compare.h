@@ -47,6 +47,9 @@ typedef struct lm_compare_options {
     double max_cv;         /* above this coefficient of variation a side is too noisy to decide */
 } lm_compare_options;
 
+/* The confidence of the Hodges-Lehmann interval of every case. */
+#define LM_COMPARE_CONFIDENCE 0.95
+
 /* One case in both sides. A field that does not apply is NaN (e.g. no median without repetitions). */
 typedef struct lm_case_comparison {
     const char *name; /* borrowed from the base set */

@@ -1,7 +1,11 @@
 """TAP for the Python tests: each function registered with @check is one numbered test case, so
 meson and .ci/run count every check, not only every script. A failing check is reported and the
-rest still run."""
+rest still run; a check that raises Skip (what it needs is not installed) is counted as skipped."""
 checks = []
+
+
+class Skip(Exception):
+    """Raised by a check that cannot run here; the message says why."""
 
 
 def check(name):
@@ -20,6 +24,8 @@ def run(cleanup=None):
             try:
                 fn()
                 print(f"ok {i} - {name}", flush=True)
+            except Skip as why:
+                print(f"ok {i} - {name} # SKIP {why}", flush=True)
             except Exception as e:  # report and go on: every check counts
                 failed += 1
                 first, *rest = (str(e).strip() or repr(e)).splitlines()

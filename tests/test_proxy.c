@@ -1,5 +1,5 @@
-/* FLOPs and MAC as latency proxies: Spearman's rank correlation and the log-log fit on hand-computed
- * data, and the analysis of a run picking latmac's whole networks and kernel cases only. */
+/* FLOPs and MAC as latency proxies: the analysis of a run picks latmac's whole networks and kernel cases
+ * only (the correlation and the fit themselves are tests/test_stats.c's). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,28 +12,6 @@
 #include <string.h>
 
 #include "guidelines/proxy.h"
-
-static void test_spearman(void **state) {
-    (void)state;
-    const double x[] = {1, 2, 3, 4, 5}, up[] = {10, 20, 25, 80, 81}, down[] = {9, 7, 5, 3, 1};
-    assert_true(fabs(lm_spearman(x, up, 5) - 1) < 1e-12);   /* monotone: 1 whatever the spacing */
-    assert_true(fabs(lm_spearman(x, down, 5) + 1) < 1e-12);
-    const double swapped[] = {2, 1, 3, 4, 5}; /* one adjacent swap: 1 - 6*2/(5*24) = 0.9 */
-    assert_true(fabs(lm_spearman(x, swapped, 5) - 0.9) < 1e-12);
-    const double ties[] = {1, 1, 2, 2, 3};   /* ranks 1.5 1.5 3.5 3.5 5 */
-    assert_true(lm_spearman(x, ties, 5) > 0.9 && lm_spearman(x, ties, 5) < 1);
-    const double flat[] = {4, 4, 4, 4, 4};
-    assert_true(lm_spearman(x, flat, 5) == 0);
-}
-
-static void test_log_fit(void **state) {
-    (void)state;
-    const double x[] = {1, 2, 4, 8}, y[] = {3, 12, 48, 192}; /* y = 3 x^2 */
-    double slope, r2;
-    lm_log_fit(x, y, 4, &slope, &r2);
-    assert_true(fabs(slope - 2) < 1e-12);
-    assert_true(fabs(r2 - 1) < 1e-12);
-}
 
 /* A case of `suite` with a median of `seconds`. */
 static lm_result_case make(const char *suite, const char *network, const char *backend, uint64_t madds, uint64_t mac,
@@ -75,8 +53,6 @@ static void test_analysis_of_a_run(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_spearman),
-        cmocka_unit_test(test_log_fit),
         cmocka_unit_test(test_analysis_of_a_run),
     };
     return cmocka_run_group_tests_name("proxy", tests, NULL, NULL);

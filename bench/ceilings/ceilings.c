@@ -12,7 +12,8 @@
 #include "bench/host/isa.h"
 #include "kernels/kernel.h"
 #include "kernels/threadpool.h"
-#include "bench/stats/timing.h"
+#include "bench/host/clock.h"
+#include "bench/stats/summary.h"
 
 const char *const lm_bandwidth_kind_names[LM_BW_KINDS] = {"read", "write", "copy"};
 

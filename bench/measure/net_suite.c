@@ -10,7 +10,8 @@
 #include "kernels/error.h"
 #include "bench/host/isa.h"
 #include "bench/measure/kernel_suite.h"
-#include "bench/stats/timing.h"
+#include "bench/host/clock.h"
+#include "bench/stats/summary.h"
 #include "bench/net/zoo.h"
 
 static void network_shape(char *buf, size_t size, const char *network, int batch, int height, int width) {

@@ -1,7 +1,7 @@
 /* Progress of a run on a terminal (see progress.h). */
 #include "bench/measure/progress.h"
 
-#include "bench/stats/timing.h"
+#include "bench/host/clock.h"
 
 #include <math.h>
 #include <string.h>

@@ -68,16 +68,6 @@ int lm_result_case_add_run(lm_result_case *c, const lm_result_run *run) {
     return 0;
 }
 
-double lm_time_unit_seconds(const char *unit) {
-    static const struct {
-        const char *name;
-        double seconds;
-    } units[] = {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1}};
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-        if (strcmp(unit, units[i].name) == 0) return units[i].seconds;
-    return 0;
-}
-
 const lm_result_run *lm_result_aggregate(const lm_result_case *c, const char *name) {
     for (size_t i = 0; i < c->run_count; i++)
         if (c->runs[i].is_aggregate && strcmp(c->runs[i].aggregate_name, name) == 0) return &c->runs[i];

@@ -14,6 +14,7 @@
 #include "bench/host/host.h"
 #include "bench/ceilings/roofline.h"
 #include "bench/net/layer_category.h"
+#include "bench/results/time_units.h" /* lm_time_unit_seconds, for every writer */
 
 #define LM_RESULT_MAX_PEERS 4
 #define LM_RESULT_LAYER_CATEGORIES LM_LAYER_CATEGORY_COUNT /* bench/net/layer_category.h */
@@ -165,9 +166,6 @@ void lm_results_free(lm_results *r);
 int lm_result_case_add_run(lm_result_case *c, const lm_result_run *run);
 
 /* ---- Arithmetic shared by every writer ---- */
-
-/* Seconds in one `unit` ("ns", "us", "ms", "s"); 0 for an unknown unit. */
-double lm_time_unit_seconds(const char *unit);
 
 /* The aggregate named `name` of a case, or NULL. */
 const lm_result_run *lm_result_aggregate(const lm_result_case *c, const char *name);
