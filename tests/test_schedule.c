@@ -12,12 +12,12 @@
 #include <cmocka.h>
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "bench/host/host.h"
 #include "bench/host/isa.h"
 #include "tests/isa_fixture.h"
+#include "tests/zoo_fixture.h"
 #include "bench/net/schedule.h"
 #include "bench/net/zoo.h"
 
@@ -202,15 +202,6 @@ int main(void) {
         cmocka_unit_test(test_impossible_inputs_are_refused_like_plans),
         cmocka_unit_test(test_schedule_allocates_no_activations),
     };
-    const size_t nfixed = sizeof fixed / sizeof fixed[0];
-    struct CMUnitTest *tests = calloc(nfixed + (size_t)lm_zoo_count, sizeof *tests);
-    if (!tests) return 1;
-    memcpy(tests, fixed, sizeof fixed);
-    size_t n = nfixed;
-    for (int i = 0; i < lm_zoo_count; i++)
-        tests[n++] = (struct CMUnitTest){.name = lm_zoo[i].name, .test_func = test_network_schedule_matches_plan,
-                                         .initial_state = (void *)&lm_zoo[i]};
-    const int failed = _cmocka_run_group_tests("schedule", tests, n, group_setup, NULL);
-    free(tests);
-    return failed;
+    return fixture_run_with_zoo("schedule", fixed, sizeof fixed / sizeof fixed[0], test_network_schedule_matches_plan, group_setup,
+                                NULL);
 }
