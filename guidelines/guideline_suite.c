@@ -6,7 +6,7 @@
 
 #include "kernels/error.h"
 #include "bench/host/isa.h"
-#include "bench/net/plan.h"
+#include "bench/net/schedule.h"
 
 /* "<a>/<b>" into dst (ids are short: a longer one would be cut, never overflow). */
 static void join(char *dst, size_t size, const char *a, const char *b) {
@@ -42,21 +42,21 @@ static void fill_case(lm_result_case *r, const lm_result_case *base, const lm_gu
     r->params = cost.params;
 }
 
-/* The executed MAC, steps and peak of a case's plan (the reference kernels pack fastest; costs do not
- * depend on the kernels), and the multiply-adds performed under each cap of the run
- * (executed[isa], for the kernels dispatch would pick there). */
+/* The executed MAC, steps and peak of a case's plan, from its schedule (no weights: the plan is made
+ * when the case runs), and the multiply-adds performed under each cap of the run (executed[isa], for
+ * the kernels dispatch would pick there). */
 static int plan_facts(const lm_graph *g, const lm_guideline_case *c, const lm_results *results, lm_result_case *r,
                       uint64_t executed[LM_ISA_COUNT], char *err, size_t err_size) {
     const lm_plan_options o = {.separate_elementwise = c->separate_elementwise,
                                .concurrent_branches = c->concurrent_branches};
-    lm_plan *p = lm_plan_create(g, &o, err, err_size);
-    if (!p) return -1;
-    r->mac = lm_plan_cost(p).mac;
-    r->steps = lm_plan_step_count(p);
-    r->peak_activation_bytes = lm_plan_peak_activation_bytes(p);
+    lm_schedule s;
+    if (lm_schedule_make(g, &o, &s, err, err_size) != 0) return -1;
+    r->mac = lm_schedule_cost(&s).mac;
+    r->steps = s.step_count;
+    r->peak_activation_bytes = s.peak_activation_bytes;
     for (int isa = 0; isa < LM_ISA_COUNT; isa++)
-        executed[isa] = lm_plan_executed_madds(p, lm_isas_up_to(results->usable_isas, (lm_isa)isa));
-    lm_plan_destroy(p);
+        executed[isa] = lm_schedule_executed_madds(&s, lm_isas_up_to(results->usable_isas, (lm_isa)isa));
+    lm_schedule_free(&s);
     return 0;
 }
 

@@ -21,6 +21,7 @@
 #include "bench/host/host.h"
 #include "bench/host/isa.h"
 #include "tests/isa_fixture.h"
+#include "tests/zoo_fixture.h"
 #include "bench/net/plan.h"
 #include "bench/net/zoo.h"
 
@@ -302,15 +303,6 @@ int main(void) {
         cmocka_unit_test(test_weights_are_seeded_and_denormal_free),
         cmocka_unit_test(test_concurrent_branches_compute_the_same),
     };
-    const size_t nfixed = sizeof fixed / sizeof fixed[0];
-    struct CMUnitTest *tests = calloc(nfixed + (size_t)lm_zoo_count, sizeof *tests);
-    if (!tests) return 1;
-    memcpy(tests, fixed, sizeof fixed);
-    size_t n = nfixed;
-    for (int i = 0; i < lm_zoo_count; i++)
-        tests[n++] = (struct CMUnitTest){.name = lm_zoo[i].name, .test_func = test_network_matches_reference,
-                                         .initial_state = (void *)&lm_zoo[i]};
-    const int failed = _cmocka_run_group_tests("plan", tests, n, group_setup, group_teardown);
-    free(tests);
-    return failed;
+    return fixture_run_with_zoo("plan", fixed, sizeof fixed / sizeof fixed[0], test_network_matches_reference, group_setup,
+                                group_teardown);
 }

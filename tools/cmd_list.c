@@ -15,7 +15,7 @@
 #include "tools/isa_caps.h"
 #include "kernels/kernel.h"
 #include "bench/measure/kernel_suite.h"
-#include "bench/net/plan.h"
+#include "bench/net/schedule.h"
 #include "reports/results.h"
 #include "tools/suites.h"
 #include "bench/net/zoo.h"
@@ -96,31 +96,31 @@ static json_t *nets_rows(int batch, int height, int width) {
         const lm_zoo_net *net = &lm_zoo[i];
         lm_graph *g = lm_zoo_build(net, batch, height, width);
         char err[512] = "out of memory";
-        /* Costs do not depend on the kernels: the reference ones pack fastest. */
+        /* The plan's costs from its schedule: no weights; they do not depend on the kernels. */
         const lm_plan_options o = {.usable_isas = 0};
-        lm_plan *p = g && !lm_graph_error(g) ? lm_plan_create(g, &o, err, sizeof err) : NULL;
-        if (!p) {
+        lm_schedule p;
+        if (!g || lm_schedule_make(g, &o, &p, err, sizeof err) != 0) {
             fprintf(stderr, "latmac list: %s\n", g && lm_graph_error(g) ? lm_graph_error(g) : err);
             lm_graph_destroy(g);
             json_decref(rows);
             return NULL;
         }
-        const lm_op_cost def = lm_graph_cost(g), run = lm_plan_cost(p);
+        const lm_op_cost def = lm_graph_cost(g), run = lm_schedule_cost(&p);
         char input[32];
         snprintf(input, sizeof input, "%dx%d", height, width);
         json_t *row = json_pack("{s:s, s:s, s:f, s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:i, s:i}", "name", net->name,
                                 "family", net->family, "width", net->width, "input", input, "batch", batch, "madds",
                                 (json_int_t)def.madds, "mac", (json_int_t)run.mac, "mac_unfused", (json_int_t)def.mac,
                                 "params", (json_int_t)def.params, "peak_activation_bytes",
-                                (json_int_t)lm_plan_peak_activation_bytes(p), "layers", lm_graph_node_count(g), "steps",
-                                lm_plan_step_count(p));
+                                (json_int_t)p.peak_activation_bytes, "layers", lm_graph_node_count(g), "steps",
+                                p.step_count);
         json_object_set_new(row, "groups", net->groups ? json_integer(net->groups) : json_null());
         json_object_set_new(row, "published_madds", uint_json(net->published_madds));
         json_object_set_new(row, "published_params", uint_json(net->published_params));
         json_object_set_new(row, "published_source", net->published_source ? json_string(net->published_source) : json_null());
         json_object_set_new(row, "reference", json_string(net->reference));
         json_array_append_new(rows, row);
-        lm_plan_destroy(p);
+        lm_schedule_free(&p);
         lm_graph_destroy(g);
     }
     return rows;

@@ -29,8 +29,7 @@ typedef struct lm_bench_case {
     /* Network cases: the plan of the network whose cases are running, kept across its cases, and the
      * suite that builds the network. */
     lm_net_cache *nets;
-    lm_case_graph_fn build;
-    void *build_context;
+    const lm_suite *suite;
     /* Prepared state, released by the backend. */
     lm_case_data data;
     lm_op *op;

@@ -4,7 +4,7 @@
 
 static int network_prepare(lm_bench_case *c, const lm_backend *self, char *why, size_t why_size) {
     (void)self;
-    c->plan = lm_net_cache_load(c->nets, c->result, c->build, c->build_context, c->isas, why, why_size);
+    c->plan = lm_net_cache_load(c->nets, c->result, c->suite, c->isas, why, why_size);
     return c->plan ? 0 : -1;
 }
 

@@ -7,6 +7,7 @@
 
 #include "bench/measure/backend.h"
 #include "bench/net/case_data.h"
+#include "bench/net/schedule.h"
 #include "kernels/error.h"
 #include "bench/host/isa.h"
 #include "bench/measure/kernel_suite.h"
@@ -27,16 +28,17 @@ static lm_plan *make_plan(const lm_graph *g, bool separate, bool concurrent, uns
     return lm_plan_create(g, &o, err, err_size);
 }
 
-/* Builds a network's graph and plan; -1 with a reason when it cannot take the input. */
+/* Builds a network's graph and schedule (no weights: those wait until a case runs); -1 with a reason
+ * when it cannot take the input. */
 static int load(const lm_zoo_net *net, int batch, int height, int width, unsigned usable_isas, lm_graph **graph,
-                lm_plan **plan, char *err, size_t err_size) {
-    *plan = NULL;
+                lm_schedule *schedule, char *err, size_t err_size) {
+    const lm_plan_options o = {.usable_isas = usable_isas};
     *graph = lm_zoo_build(net, batch, height, width);
     if (!*graph) return lm_error(err, err_size, "out of memory while building %s", net->name);
     if (lm_graph_error(*graph)) {
         lm_error(err, err_size, "%s cannot take a %dx%dx%d input: %s", net->name, batch, height, width,
                  lm_graph_error(*graph));
-    } else if ((*plan = make_plan(*graph, false, false, usable_isas, err, err_size))) {
+    } else if (lm_schedule_make(*graph, &o, schedule, err, err_size) == 0) {
         return 0;
     }
     lm_graph_destroy(*graph);
@@ -44,29 +46,29 @@ static int load(const lm_zoo_net *net, int batch, int height, int width, unsigne
     return -1;
 }
 
-static void whole_network_case(lm_result_case *c, const lm_zoo_net *net, const lm_graph *g, const lm_plan *p,
-                               const char *shape, unsigned isas) {
-    const lm_op_cost def = lm_graph_cost(g), run = lm_plan_cost(p);
+static void whole_network_case(lm_result_case *c, const lm_zoo_net *net, const lm_graph *g,
+                               const lm_schedule *schedule, const char *shape, unsigned isas) {
+    const lm_op_cost def = lm_graph_cost(g), run = lm_schedule_cost(schedule);
     const lm_shape in = lm_graph_shape(g, 0), out = lm_graph_shape(g, lm_graph_output_at(g, 0));
     snprintf(c->shape, sizeof c->shape, "%s", shape);
     snprintf(c->category, sizeof c->category, "network");
     snprintf(c->op, sizeof c->op, "network");
     snprintf(c->kernel, sizeof c->kernel, "latmac executor");
     snprintf(c->description, sizeof c->description, "%s (%s), %dx%dx%dx%d -> %dx%dx%d, %d steps from %d layers",
-             net->name, net->reference, in.n, in.h, in.w, in.c, out.h, out.w, out.c, lm_plan_step_count(p),
+             net->name, net->reference, in.n, in.h, in.w, in.c, out.h, out.w, out.c, schedule->step_count,
              lm_graph_node_count(g));
     c->madds = def.madds;
-    c->executed_madds = lm_plan_executed_madds(p, isas);
+    c->executed_madds = lm_schedule_executed_madds(schedule, isas);
     c->mac = run.mac;
     c->params = def.params;
     c->layers = lm_graph_node_count(g);
-    c->steps = lm_plan_step_count(p);
-    c->peak_activation_bytes = lm_plan_peak_activation_bytes(p);
+    c->steps = schedule->step_count;
+    c->peak_activation_bytes = schedule->peak_activation_bytes;
     lm_result_case_set_name(c);
 }
 
-static void layer_case(lm_result_case *c, const lm_plan *p, int i, const char *network_shape, unsigned isas) {
-    const lm_plan_step *s = lm_plan_step_at(p, i);
+static void layer_case(lm_result_case *c, const lm_schedule *schedule, int i, const char *network_shape, unsigned isas) {
+    const lm_plan_step *s = &schedule->steps[i].info;
     const lm_kernel *kernel = lm_kernel_select(&s->desc, isas);
     snprintf(c->shape, sizeof c->shape, "%s/layer:%03d:%s", network_shape, i, s->name);
     snprintf(c->category, sizeof c->category, "%s", lm_layer_category_name(s->category));
@@ -96,8 +98,8 @@ int lm_net_suite_add_cases(lm_results *r, const char *const *names, size_t name_
         const lm_zoo_net *net = names ? lm_zoo_find(names[n]) : &lm_zoo[n];
         if (!net) return lm_error(err, err_size, "unknown network '%s' (see 'latmac list nets')", names[n]);
         lm_graph *g;
-        lm_plan *p;
-        if (load(net, batch, height, width, usable_isas, &g, &p, err, err_size) != 0) return -1;
+        lm_schedule schedule;
+        if (load(net, batch, height, width, usable_isas, &g, &schedule, err, err_size) != 0) return -1;
         char shape[128];
         network_shape(shape, sizeof shape, net->name, batch, height, width);
         int status = 0;
@@ -105,25 +107,25 @@ int lm_net_suite_add_cases(lm_results *r, const char *const *names, size_t name_
             lm_result_case c = bases[b];
             snprintf(c.network, sizeof c.network, "%s", net->name);
             c.batch = batch, c.input_h = height, c.input_w = width, c.layer_index = -1;
-            whole_network_case(&c, net, g, p, shape, lm_isas_up_to_named(usable_isas, bases[b].isa));
+            whole_network_case(&c, net, g, &schedule, shape, lm_isas_up_to_named(usable_isas, bases[b].isa));
             if (wanted(filter, &c)) status = lm_results_add_case(r, &c);
-            for (int i = 0; per_layer && i < lm_plan_step_count(p) && status == 0; i++) {
+            for (int i = 0; per_layer && i < schedule.step_count && status == 0; i++) {
                 lm_result_case l = bases[b];
                 l.runs_on = &lm_backend_layer;
                 snprintf(l.network, sizeof l.network, "%s", net->name);
                 l.batch = batch, l.input_h = height, l.input_w = width;
-                layer_case(&l, p, i, shape, lm_isas_up_to_named(usable_isas, bases[b].isa));
+                layer_case(&l, &schedule, i, shape, lm_isas_up_to_named(usable_isas, bases[b].isa));
                 if (wanted(filter, &l)) status = lm_results_add_case(r, &l);
             }
         }
-        lm_plan_destroy(p);
+        lm_schedule_free(&schedule);
         lm_graph_destroy(g);
         if (status != 0) return lm_error(err, err_size, "out of memory while planning");
     }
     return 0;
 }
 
-lm_plan *lm_net_cache_load(lm_net_cache *cache, const lm_result_case *c, lm_case_graph_fn build, void *context,
+lm_plan *lm_net_cache_load(lm_net_cache *cache, const lm_result_case *c, const lm_suite *suite,
                            unsigned usable_isas, char *err, size_t err_size) {
     char key[sizeof cache->key];
     network_shape(key, sizeof key, c->network, c->batch, c->input_h, c->input_w);
@@ -132,12 +134,7 @@ lm_plan *lm_net_cache_load(lm_net_cache *cache, const lm_result_case *c, lm_case
     snprintf(key + strlen(key), sizeof key - strlen(key), "/isas:%x", usable_isas);
     if (cache->plan && strcmp(key, cache->key) == 0) return cache->plan;
     lm_net_cache_clear(cache);
-    const lm_zoo_net *net = build ? NULL : lm_zoo_find(c->network);
-    if (!build && !net) {
-        lm_error(err, err_size, "unknown network '%s'", c->network);
-        return NULL;
-    }
-    cache->graph = build ? build(c, context) : lm_zoo_build(net, c->batch, c->input_h, c->input_w);
+    cache->graph = suite->build(suite, c);
     if (!cache->graph) {
         lm_error(err, err_size, "out of memory while building %s", c->network);
         return NULL;

@@ -39,15 +39,10 @@ typedef struct lm_net_cache {
     lm_plan *plan;
 } lm_net_cache;
 
-/* Builds the network of a case; NULL when out of memory. */
-typedef lm_graph *(*lm_case_graph_fn)(const lm_result_case *c, void *context);
-
-/* The plan of case c's network (the zoo's network named c->network at c's input, or, when `build` is
- * not NULL, what it builds), planned with c->separate_elementwise and c->concurrent_branches: the
- * cached one when it is the
- * same, else a new one (the old released), run once so every buffer holds what a run leaves. NULL
- * with a reason in err. */
-lm_plan *lm_net_cache_load(lm_net_cache *cache, const lm_result_case *c, lm_case_graph_fn build, void *context,
+/* The plan of case c's network, as c's suite builds it (bench/measure/suite.h), planned with
+ * c->separate_elementwise and c->concurrent_branches: the cached one when it is the same, else a new
+ * one (the old released), run once so every buffer holds what a run leaves. NULL with a reason in err. */
+lm_plan *lm_net_cache_load(lm_net_cache *cache, const lm_result_case *c, const lm_suite *suite,
                            unsigned usable_isas, char *err, size_t err_size);
 void lm_net_cache_clear(lm_net_cache *cache);
 

@@ -334,12 +334,6 @@ static void drop_unfinished(const runner *rn, lm_results *r) {
     r->case_count = kept;
 }
 
-/* The network of a case of a network suite (the context). */
-static lm_graph *build_network(const lm_result_case *c, void *suite) {
-    const lm_suite *s = suite;
-    return s->build(s, c);
-}
-
 /* Binds a pool worker to its placement slot; its kernels flush denormals like the calling thread. */
 static int bind_worker(void *host, int index) {
     set_flush_to_zero();
@@ -374,11 +368,7 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
         lm_result_case *result = &r->cases[i];
         c->backend = result->runs_on;
         c->state = (lm_bench_case){.result = result, .shape = result->kernel_case, .isas = case_isas(r, result),
-                                   .nets = &rn.nets};
-        if (cfg->suite->build) {
-            c->state.build = build_network;
-            c->state.build_context = (void *)cfg->suite;
-        }
+                                   .nets = &rn.nets, .suite = cfg->suite};
         for (size_t t = 0; t < r->thread_count_count; t++)
             if (r->thread_counts[t].threads == result->threads) c->state.pool = pools[t];
         if (!c->backend || !c->state.pool || (!c->state.shape && !result->network[0])) {

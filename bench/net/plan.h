@@ -13,7 +13,11 @@
  * `separate_elementwise`, every node of the graph stays its own step, as written (the G4 experiments
  * and the reference run use that). With `concurrent_branches`, consecutive steps that do not read each
  * other's outputs (parallel branches) run at the same time, one per thread of the pool, and the
- * layout keeps what they read and write apart (G3). */
+ * layout keeps what they read and write apart (G3).
+ *
+ * The decisions that need no weights (the steps, their groups, the arena's layout) and so every cost
+ * a plan reports are its schedule (schedule.h), made by lm_schedule_make: planning reads a schedule,
+ * and a plan is made only to run. */
 #ifndef LM_PLAN_H
 #define LM_PLAN_H
 
