@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 
 /* Adds a case's repetitions and aggregates; `extra` (consumed) holds its latmac fields. */
@@ -184,4 +185,16 @@ const char *fixture_write(json_t *doc, const char *dir, const char *name) {
     snprintf(path, sizeof path, "%s/%s", dir, name);
     assert_int_equal(json_dump_file(doc, path, JSON_INDENT(1)), 0);
     return path;
+}
+
+json_t *fixture_median(json_t *doc, const char *run_name) {
+    char name[300];
+    snprintf(name, sizeof name, "%s_median", run_name);
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(doc, "benchmarks"), i, e) {
+        if (strcmp(json_string_value(json_object_get(e, "name")), name) == 0) return e;
+    }
+    fail_msg("no entry %s", name);
+    return NULL;
 }
