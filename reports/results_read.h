@@ -14,7 +14,7 @@
  * attainable_gflops, memory_bound, flags, category_time, layers_time, gap_time; verdict_rule,
  * verdicts, proxies, noisy_cv, cases_finished, statistic), the entries' name and
  * per_family_instance_index (rebuilt from run_name), and context.latmac's version and host probe
- * (results.host stays NULL).
+ * (results.host stays NULL; reanalysing keeps the file's, below).
  *
  * Required, as every latmac version wrote them: context, context.latmac, benchmarks; per entry
  * run_name, run_type, suite, case, backend, threads, repetitions, time_unit, real_time (unless
@@ -32,6 +32,7 @@
 
 #include "bench/ceilings/ceilings.h"
 #include "bench/results/result_records.h"
+#include "reports/report_run.h"
 
 typedef struct lm_results_file {
     lm_results results;
@@ -42,5 +43,15 @@ typedef struct lm_results_file {
  * then empty). Free with lm_results_file_free either way. (results_read.c) */
 int lm_results_read(const json_t *root, const char *file, lm_results_file *out, char *err, size_t err_size);
 void lm_results_file_free(lm_results_file *f);
+
+/* The document `latmac report` draws: the records of `root` analysed today and written by
+ * lm_results_to_json, with the file's own context kept as it is but for what the analysis derives
+ * (context.latmac's verdict_rule, verdicts, proxies and noisy_cv, taken from the new analysis). A new
+ * reference, or NULL with a one-line reason. (results_reanalyse.c) */
+json_t *lm_results_reanalyse(const json_t *root, const char *file, char *err, size_t err_size);
+
+/* Replaces a loaded run's document by lm_results_reanalyse's, keeping its label. 0, or -1 with a reason
+ * (the run is then left as it was, or empty when the new document was refused). (results_reanalyse.c) */
+int lm_report_run_reanalyse(lm_report_run *run, char *err, size_t err_size);
 
 #endif

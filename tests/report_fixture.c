@@ -69,8 +69,8 @@ static void add_layers(json_t *b, int threads, bool placed) {
     for (int i = 0; i < 3; i++) {
         char shape[160];
         snprintf(shape, sizeof shape, "shufflenet_v2_x1_0@1x224x224/layer:%03d:%s", i, names[i]);
-        json_t *e = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:f, s:f, s:f, s:f, s:f}", "category", "Conv",
-                              "network", "shufflenet_v2_x1_0", "input", "224x224", "layer_index", i, "layer", names[i],
+        json_t *e = json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:f, s:f, s:f, s:f, s:f}", "category", "Conv",
+                              "network", "shufflenet_v2_x1_0", "input", "224x224", "batch", 1, "layer_index", i, "layer", names[i],
                               "description", "conv", "madds", 1e6 * (i + 1), "mac", 1e5, "mac_bytes", 4e5, "intensity",
                               5.0 * (i + 1), "gflops", 30.0 + i);
         if (placed) add_roof(e, i ? "L2" : "L1", i == 0, 0.25 * (i + 1));
@@ -124,8 +124,9 @@ static void add_guidelines(json_t *b, int threads, double k) {
         snprintf(shape, sizeof shape, "G1/gpu_x1/1_%d", i + 1);
         const double us = (20000 + 4000 * i) * k / threads;
         add_case(b, "guidelines", shape, "latmac", threads, us,
-                 json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:f, s:f, s:f, s:s}", "experiment", "G1", "group", "gpu_x1",
-                           "label", labels[i], "network", shape, "rank", i, "scale", 1, "madds", 1.0276e9, "mac",
+                 json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:f, s:f, s:f, s:s}", "experiment", "G1", "group",
+                           "gpu_x1", "label", labels[i], "network", shape, "input", "56x56", "batch", 1, "rank", i, "scale",
+                           1, "madds", 1.0276e9, "mac",
                            16.4e6, "paper_gpu_batches_per_second", i ? 1296.0 : 1480.0, "category", "guideline"));
     }
 }

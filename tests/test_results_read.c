@@ -1,7 +1,7 @@
 /* Reading results.json back into records (reports/results_read.h): a run written, read, analysed and
- * written again gives the same document, derived figures included; files from before a field existed
- * still load; and a malformed field is refused with one line naming the file, the entry and the
- * field, never a crash. */
+ * written again gives the same document, derived figures included; reanalysing a file keeps its
+ * context and recomputes what was tampered with; files from before a field existed still load; and a
+ * malformed field is refused with one line naming the file, the entry and the field, never a crash. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -300,6 +300,46 @@ static void test_round_trip_gives_the_same_document(void **state) {
     free_results(r);
 }
 
+static void test_reanalysis_keeps_the_context_and_recomputes_the_rest(void **state) {
+    (void)state;
+    lm_results *r = make_results();
+    json_t *doc = to_json(r);
+    json_t *latmac = json_object_get(json_object_get(doc, "context"), "latmac");
+    /* what a run has and records cannot hold: the host probe and the version */
+    json_object_set_new(latmac, "host", json_pack("{s:{s:s}}", "cpu", "brand", "Test CPU"));
+    json_object_set_new(latmac, "version", json_string("0.0.9"));
+    json_t *tampered = json_deep_copy(doc);
+    json_t *t_latmac = json_object_get(json_object_get(tampered, "context"), "latmac");
+    json_t *pw = fixture_median(tampered, PW);
+    json_object_set_new(pw, "ratio_to_onednn", json_real(9.87));
+    json_object_set_new(pw, "flags", json_pack("[s]", "above_roof"));
+    json_object_set_new(pw, "roof_fraction", json_real(0.5));
+    json_object_set_new(pw, "gflops", json_real(1e6));
+    json_object_set_new(fixture_median(tampered, NET), "gap_time", json_real(-1));
+    json_t *verdict = json_array_get(json_object_get(t_latmac, "verdicts"), 0);
+    json_object_set_new(verdict, "verdict", json_string("does not hold"));
+    json_object_set_new(t_latmac, "verdict_rule", json_string("an edited rule"));
+    json_object_set_new(t_latmac, "proxies", json_array());
+    json_object_set_new(t_latmac, "noisy_cv", json_real(0.5));
+
+    char err[256] = "";
+    json_t *fresh = lm_results_reanalyse(tampered, "t.json", err, sizeof err);
+    if (!fresh) fail_msg("%s", err);
+    assert_same(doc, fresh);
+    json_decref(fresh);
+
+    /* a loaded run takes the new document under its own label */
+    lm_report_run run;
+    assert_int_equal(lm_report_run_adopt(&run, json_incref(tampered), "t.json", err, sizeof err), 0);
+    assert_int_equal(lm_report_run_reanalyse(&run, err, sizeof err), 0);
+    assert_string_equal(run.label, "t.json");
+    assert_same(doc, run.root);
+    lm_report_run_free(&run);
+    json_decref(tampered);
+    json_decref(doc);
+    free_results(r);
+}
+
 /* Deletes `keys` (NULL-terminated) from every object of `list`. */
 static void strip(json_t *list, const char *const *keys) {
     size_t i;
@@ -497,6 +537,7 @@ static void test_no_field_of_any_type_crashes_the_reader(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_gives_the_same_document),
+        cmocka_unit_test(test_reanalysis_keeps_the_context_and_recomputes_the_rest),
         cmocka_unit_test(test_files_from_before_a_field_existed_still_load),
         cmocka_unit_test(test_malformed_files_are_refused_with_one_line),
         cmocka_unit_test(test_no_field_of_any_type_crashes_the_reader),

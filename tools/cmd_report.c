@@ -11,6 +11,7 @@
 #include "tools/commands.h"
 #include "reports/html_report.h"
 #include "reports/results.h"
+#include "reports/results_read.h"
 
 #define MAX_RUNS 26 /* tagged A to Z */
 
@@ -102,8 +103,11 @@ int lm_cmd_report(int argc, char **argv) {
     }
     char err[PATH_MAX + 256];
     int status = LM_EXIT_OK, loaded = 0;
+    /* each file's records analysed again, so the page shows today's derived figures, not the file's */
     for (; loaded < count; loaded++)
-        if (lm_report_run_load(&runs[loaded], inputs[loaded], err, sizeof err) != 0) {
+        if (lm_report_run_load(&runs[loaded], inputs[loaded], err, sizeof err) != 0 ||
+            lm_report_run_reanalyse(&runs[loaded], err, sizeof err) != 0) {
+            lm_report_run_free(&runs[loaded]);
             fprintf(stderr, "latmac report: %s\n", err);
             status = LM_EXIT_USAGE;
             break;
