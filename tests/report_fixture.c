@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 
 /* Adds a case's repetitions and aggregates; `extra` (consumed) holds its latmac fields. */
@@ -68,8 +69,8 @@ static void add_layers(json_t *b, int threads, bool placed) {
     for (int i = 0; i < 3; i++) {
         char shape[160];
         snprintf(shape, sizeof shape, "shufflenet_v2_x1_0@1x224x224/layer:%03d:%s", i, names[i]);
-        json_t *e = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:f, s:f, s:f, s:f, s:f}", "category", "Conv",
-                              "network", "shufflenet_v2_x1_0", "input", "224x224", "layer_index", i, "layer", names[i],
+        json_t *e = json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:f, s:f, s:f, s:f, s:f}", "category", "Conv",
+                              "network", "shufflenet_v2_x1_0", "input", "224x224", "batch", 1, "layer_index", i, "layer", names[i],
                               "description", "conv", "madds", 1e6 * (i + 1), "mac", 1e5, "mac_bytes", 4e5, "intensity",
                               5.0 * (i + 1), "gflops", 30.0 + i);
         if (placed) add_roof(e, i ? "L2" : "L1", i == 0, 0.25 * (i + 1));
@@ -123,8 +124,9 @@ static void add_guidelines(json_t *b, int threads, double k) {
         snprintf(shape, sizeof shape, "G1/gpu_x1/1_%d", i + 1);
         const double us = (20000 + 4000 * i) * k / threads;
         add_case(b, "guidelines", shape, "latmac", threads, us,
-                 json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:f, s:f, s:f, s:s}", "experiment", "G1", "group", "gpu_x1",
-                           "label", labels[i], "network", shape, "rank", i, "scale", 1, "madds", 1.0276e9, "mac",
+                 json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:f, s:f, s:f, s:s}", "experiment", "G1", "group",
+                           "gpu_x1", "label", labels[i], "network", shape, "input", "56x56", "batch", 1, "rank", i, "scale",
+                           1, "madds", 1.0276e9, "mac",
                            16.4e6, "paper_gpu_batches_per_second", i ? 1296.0 : 1480.0, "category", "guideline"));
     }
 }
@@ -184,4 +186,16 @@ const char *fixture_write(json_t *doc, const char *dir, const char *name) {
     snprintf(path, sizeof path, "%s/%s", dir, name);
     assert_int_equal(json_dump_file(doc, path, JSON_INDENT(1)), 0);
     return path;
+}
+
+json_t *fixture_median(json_t *doc, const char *run_name) {
+    char name[300];
+    snprintf(name, sizeof name, "%s_median", run_name);
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(doc, "benchmarks"), i, e) {
+        if (strcmp(json_string_value(json_object_get(e, "name")), name) == 0) return e;
+    }
+    fail_msg("no entry %s", name);
+    return NULL;
 }

@@ -20,6 +20,9 @@ typedef struct fixture_options {
 /* A new document (the caller owns it). */
 json_t *fixture_results(const fixture_options *o);
 
+/* The `median` aggregate entry of case `run_name` in a results document (a test failure when absent). */
+json_t *fixture_median(json_t *doc, const char *run_name);
+
 /* Writes `doc` to dir/name; returns the path (static buffer, overwritten by the next call). */
 const char *fixture_write(json_t *doc, const char *dir, const char *name);
 

@@ -142,12 +142,81 @@ static void test_nothing_is_lost(void **state) {
     assert_refused(RUN("report", missing, "--out", page, "--force"), expected);
 }
 
+/* Reports `doc`, written to dir/derived.json, into dir/derived.html; returns the page. */
+static char *report_of(json_t *doc) {
+    char out[300];
+    const char *in = fixture_write(doc, dir, "derived.json");
+    snprintf(out, sizeof out, "%s/derived.html", dir);
+    outcome o = RUN("report", in, "--out", out, "--force");
+    assert_int_equal(o.status, 0);
+    outcome_free(&o);
+    return read_text(out);
+}
+
+/* The page shows what today's analysis derives from the file's records, not the file's own figures. */
+static void test_derived_figures_are_recomputed(void **state) {
+    (void)state;
+    json_t *doc = fixture_results(&(fixture_options){.thread_counts = 2, .kernels = true, .nets = true,
+                                                     .guidelines = true, .ceilings = true, .layers = true});
+    char *honest = report_of(doc);
+    json_t *latmac = json_object_get(json_object_get(doc, "context"), "latmac");
+    json_t *pw = fixture_median(doc, "kernels/pw_58x58_28/latmac/threads:1");
+    json_object_set_new(pw, "ratio_to_onednn", json_real(9.87)); /* latmac's 70 us over oneDNN's 68: 1.03 */
+    json_object_set_new(pw, "roof_fraction", json_real(0.123));
+    json_t *verdict = json_array_get(json_object_get(latmac, "verdicts"), 0);
+    json_object_set_new(verdict, "verdict", json_string("does not hold"));
+    json_object_set_new(verdict, "contradicts", json_integer(1));
+    json_object_set_new(latmac, "verdict_rule", json_string("an edited rule"));
+    char *tampered = report_of(doc);
+    assert_string_equal(tampered, honest);
+    assert_null(strstr(tampered, "9.87"));
+    assert_null(strstr(tampered, "an edited rule"));
+    assert_null(strstr(tampered, "badge not-hold"));
+    assert_non_null(strstr(tampered, ">1.03<"));
+    assert_non_null(strstr(tampered, "Mann-Whitney"));
+    free(honest);
+    free(tampered);
+    json_decref(doc);
+}
+
+/* A file whose records are malformed: exit 2, one line naming the file, the entry and the field. */
+static void test_malformed_records_are_refused(void **state) {
+    (void)state;
+    FILE *f = fopen(page, "w");
+    assert_non_null(f);
+    fputs("previous page\n", f);
+    fclose(f);
+    static const struct {
+        const char *key, *value, *message;
+    } edits[] = {
+        {"madds", "\"many\"", "benchmarks[0] (kernels/pw_58x58_28/latmac/threads:1): 'madds' is not a whole number"},
+        {"run_type", "\"bogus\"", "benchmarks[0] (kernels/pw_58x58_28/latmac/threads:1): 'run_type' is not"},
+        {"peers", "\"onednn\"", "context.latmac: 'peers' is not a list"},
+        {"benchmarks", "[]", "holds no results (no case finished)"},
+    };
+    for (size_t i = 0; i < sizeof edits / sizeof *edits; i++) {
+        json_t *doc = fixture_results(&(fixture_options){.thread_counts = 1, .kernels = true});
+        json_t *o = strcmp(edits[i].key, "peers") == 0        ? json_object_get(json_object_get(doc, "context"), "latmac")
+                    : strcmp(edits[i].key, "benchmarks") == 0 ? doc
+                                                              : json_array_get(json_object_get(doc, "benchmarks"), 0);
+        json_object_set_new(o, edits[i].key, json_loads(edits[i].value, JSON_DECODE_ANY, NULL));
+        char path[300], expected[600];
+        snprintf(path, sizeof path, "%s", fixture_write(doc, dir, "malformed.json"));
+        snprintf(expected, sizeof expected, "latmac report: %s%s%s", path, edits[i].key[0] == 'b' ? " " : ": ",
+                 edits[i].message);
+        assert_refused(RUN("report", path, "--out", page, "--force"), expected);
+        json_decref(doc);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_help),
         cmocka_unit_test(test_one_run_and_two_side_by_side),
         cmocka_unit_test(test_bad_invocations),
         cmocka_unit_test(test_nothing_is_lost),
+        cmocka_unit_test(test_derived_figures_are_recomputed),
+        cmocka_unit_test(test_malformed_records_are_refused),
     };
     return cmocka_run_group_tests(tests, make_files, remove_files);
 }

@@ -11,6 +11,7 @@
 #include "tools/commands.h"
 #include "reports/html_report.h"
 #include "reports/results.h"
+#include "reports/results_read.h"
 
 #define MAX_RUNS 26 /* tagged A to Z */
 
@@ -23,7 +24,8 @@ static const char usage[] =
     "the networks, where each network's time goes, and the kernels against their peers. With several\n"
     "files (several hosts, or before and after a change), the runs are tagged A, B, ... and shown side\n"
     "by side, with each later run's time relative to A's. 'latmac run' writes the same report of its\n"
-    "own results as index.html.\n"
+    "own results as index.html. What is derived from the measurements (ratios, roofline placements,\n"
+    "flags, verdicts, proxies) is computed again by this latmac, whatever the files say.\n"
     "\n"
     "Options:\n"
     "  -o, --out FILE   where to write the page (default: report.html; '-': standard output);\n"
@@ -32,7 +34,8 @@ static const char usage[] =
     "  -h, --help       show this help\n"
     "\n"
     "Exit status: 0 success, 1 the page could not be written, 2 bad command line or a results file\n"
-    "that cannot be read, is not valid JSON (truncated, say) or is not latmac's.\n";
+    "that cannot be read, is not valid JSON (truncated, say), is not latmac's or holds a malformed\n"
+    "field (the file, the entry and the field are named).\n";
 
 typedef struct page {
     lm_report_run *runs;
@@ -102,8 +105,11 @@ int lm_cmd_report(int argc, char **argv) {
     }
     char err[PATH_MAX + 256];
     int status = LM_EXIT_OK, loaded = 0;
+    /* each file's records analysed again, so the page shows today's derived figures, not the file's */
     for (; loaded < count; loaded++)
-        if (lm_report_run_load(&runs[loaded], inputs[loaded], err, sizeof err) != 0) {
+        if (lm_report_run_load(&runs[loaded], inputs[loaded], err, sizeof err) != 0 ||
+            lm_report_run_reanalyse(&runs[loaded], err, sizeof err) != 0) {
+            lm_report_run_free(&runs[loaded]);
             fprintf(stderr, "latmac report: %s\n", err);
             status = LM_EXIT_USAGE;
             break;
