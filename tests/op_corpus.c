@@ -225,7 +225,8 @@ static void other_variants(lm_op_desc d, int other, int odd, op_visit visit, voi
 /* Element-wise, data and pooling kinds: every awkward channel count on a few spatial sizes; then shapes
  * large enough that kernels spread them over two threads in several tasks, which then start mid-row
  * (116 channels) and mid-image (two images), and 259 channels, too many for a broadcast input's tile
- * (read in place) and an odd count of 7 groups of 37. */
+ * (read in place) and an odd count of 7 groups of 37; last, 4100 channels, so wide that not even one
+ * window's columns fit a pooling kernel's scratch row. */
 static void other_corpus(lm_op_kind kind, op_visit visit, void *ctx) {
     static const int spatial[][3] = {{1, 1, 1}, {1, 3, 5}, {2, 7, 7}, {1, 28, 28}};
     for (int ci = 0; ci < N_AWKWARD; ci++)
@@ -233,8 +234,8 @@ static void other_corpus(lm_op_kind kind, op_visit visit, void *ctx) {
             const lm_op_desc d = {.kind = kind, .in = {spatial[s][0], spatial[s][1], spatial[s][2], awkward_channels[ci]}};
             other_variants(d, awkward_channels[(ci + 3) % N_AWKWARD], s, visit, ctx);
         }
-    static const int large[][4] = {{2, 28, 28, 116}, {1, 17, 19, 259}};
-    for (int i = 0; i < 2; i++) {
+    static const int large[][4] = {{2, 28, 28, 116}, {1, 17, 19, 259}, {1, 2, 3, 4100}};
+    for (int i = 0; i < 3; i++) {
         const lm_op_desc d = {.kind = kind, .in = {large[i][0], large[i][1], large[i][2], large[i][3]}};
         other_variants(d, 58, i, visit, ctx);
     }
