@@ -3,32 +3,31 @@
 #include "kernels/act_avx2.h"
 #include "kernels/elementwise.h"
 
-LM_AVX2_INLINE __m256 ew_apply(lm_ew_op op, lm_act act, __m256 x, __m256 b, __m256 p0, __m256 p1, __m256 slope) {
+/* y at float k of a piece: the 8 floats from k, or with `tail` the lanes of t (masked loads do not
+ * touch the lanes they skip); only the operands op and act use are read. */
+LM_AVX2_INLINE __m256 ew_at(lm_ew_op op, lm_act act, const lm_ew_piece *q, size_t k, bool tail, __m256i t) {
+#define EW_LOAD(p) (tail ? _mm256_maskload_ps((p) + k, t) : _mm256_loadu_ps((p) + k))
+    __m256 x = EW_LOAD(q->x);
     switch (op) {
-    case LM_EW_BIAS: x = _mm256_add_ps(x, p0); break;
-    case LM_EW_AFFINE: x = _mm256_fmadd_ps(x, p0, p1); break;
-    case LM_EW_ADD: x = _mm256_add_ps(x, b); break;
-    case LM_EW_MUL: x = _mm256_mul_ps(x, b); break;
+    case LM_EW_BIAS: x = _mm256_add_ps(x, EW_LOAD(q->p0)); break;
+    case LM_EW_AFFINE: x = _mm256_fmadd_ps(x, EW_LOAD(q->p0), EW_LOAD(q->p1)); break;
+    case LM_EW_ADD: x = _mm256_add_ps(x, EW_LOAD(q->b)); break;
+    case LM_EW_MUL: x = _mm256_mul_ps(x, EW_LOAD(q->b)); break;
     default: break;
     }
+    const __m256 slope = act == LM_ACT_PRELU ? EW_LOAD(q->slopes) : _mm256_setzero_ps();
+#undef EW_LOAD
     return lm_act_avx2(act, x, slope);
 }
 
-/* y[k] = act(op(x[k], b[k], p0[k], p1[k]), slopes[k]) for k < n; pointers the pair does not use are not read. */
+/* The piece: four vectors a step (loaded before any is stored), then single vectors, then a masked tail. */
 LM_AVX2_INLINE void segment(lm_ew_op op, lm_act act, const lm_ew_piece *q) {
-    const bool use_b = op == LM_EW_ADD || op == LM_EW_MUL, use_p0 = op == LM_EW_BIAS || op == LM_EW_AFFINE;
-    const bool use_p1 = op == LM_EW_AFFINE, use_s = act == LM_ACT_PRELU;
-    const float *x = q->x, *b = q->b, *p0 = q->p0, *p1 = q->p1, *s = q->slopes;
+    const __m256i all = _mm256_set1_epi32(-1);
     float *y = q->y;
-    const size_t m = q->n;
-    const __m256 z = _mm256_setzero_ps();
-#define EW_AT(k)                                                                                                       \
-    ew_apply(op, act, _mm256_loadu_ps(x + (k)), use_b ? _mm256_loadu_ps(b + (k)) : z,                                  \
-             use_p0 ? _mm256_loadu_ps(p0 + (k)) : z, use_p1 ? _mm256_loadu_ps(p1 + (k)) : z,                           \
-             use_s ? _mm256_loadu_ps(s + (k)) : z)
     size_t k = 0;
-    for (; k + 32 <= m; k += 32) {
-        const __m256 v0 = EW_AT(k), v1 = EW_AT(k + 8), v2 = EW_AT(k + 16), v3 = EW_AT(k + 24);
+    for (; k + 32 <= q->n; k += 32) {
+        const __m256 v0 = ew_at(op, act, q, k, false, all), v1 = ew_at(op, act, q, k + 8, false, all);
+        const __m256 v2 = ew_at(op, act, q, k + 16, false, all), v3 = ew_at(op, act, q, k + 24, false, all);
         _mm256_storeu_ps(y + k, v0);
         LM_STORE_ORDER();
         _mm256_storeu_ps(y + k + 8, v1);
@@ -37,24 +36,11 @@ LM_AVX2_INLINE void segment(lm_ew_op op, lm_act act, const lm_ew_piece *q) {
         LM_STORE_ORDER();
         _mm256_storeu_ps(y + k + 24, v3);
     }
-    for (; k + 8 <= m; k += 8) _mm256_storeu_ps(y + k, EW_AT(k));
-#undef EW_AT
-    if (k < m) {
-        const __m256i t = lm_avx2_tail_mask(m - k);
-        const __m256 v = ew_apply(op, act, _mm256_maskload_ps(x + k, t), use_b ? _mm256_maskload_ps(b + k, t) : z,
-                                  use_p0 ? _mm256_maskload_ps(p0 + k, t) : z, use_p1 ? _mm256_maskload_ps(p1 + k, t) : z,
-                                  use_s ? _mm256_maskload_ps(s + k, t) : z);
-        _mm256_maskstore_ps(y + k, t, v);
+    for (; k + 8 <= q->n; k += 8) _mm256_storeu_ps(y + k, ew_at(op, act, q, k, false, all));
+    if (k < q->n) {
+        const __m256i t = lm_avx2_tail_mask(q->n - k);
+        _mm256_maskstore_ps(y + k, t, ew_at(op, act, q, k, true, t));
     }
 }
 
-LM_EW_STRETCHES(COPY)
-LM_EW_STRETCHES(BIAS)
-LM_EW_STRETCHES(AFFINE)
-LM_EW_STRETCHES(ADD)
-LM_EW_STRETCHES(MUL)
-
-const lm_ew_isa lm_ew_avx2 = {
-    .lanes = 8, .tile_min = 256,
-    .stretch = {LM_EW_ENTRIES(COPY) LM_EW_ENTRIES(BIAS) LM_EW_ENTRIES(AFFINE) LM_EW_ENTRIES(ADD) LM_EW_ENTRIES(MUL)},
-};
+LM_EW_ISA(lm_ew_avx2, 8, 256)
