@@ -60,23 +60,21 @@ static void data_run(const lm_op_desc *d, const void *plan, const float *const *
     lm_partition_run(pool, 2 * lm_shape_elements(wide) * sizeof(float), rows_of(d->in), range, &j);
 }
 
+/* The run function NAME_run_ISA: `range` over the pixels with ISA's micro-kernels. */
+#define DATA_RUN(NAME, ISA, RANGE)                                                                                     \
+    static void NAME##_run_##ISA(const lm_op_desc *d, const void *state, const float *const *in, float *const *out,   \
+                                 lm_threadpool *pool) {                                                                \
+        data_run(d, state, in, out, pool, &lm_data_##ISA, RANGE);                                                      \
+    }
+
 #define DATA_KERNELS(ISA, BITS)                                                                                        \
     static void *shuffle_prepare_##ISA(const lm_op_desc *d, const float *params) {                                   \
         (void)params;                                                                                                  \
         return lm_data_##ISA.shuffle_plan(d->shuffle.groups, d->in.c / d->shuffle.groups);                             \
     }                                                                                                                  \
-    static void shuffle_run_##ISA(const lm_op_desc *d, const void *state, const float *const *in, float *const *out,  \
-                                  lm_threadpool *pool) {                                                               \
-        data_run(d, state, in, out, pool, &lm_data_##ISA, shuffle_range);                                              \
-    }                                                                                                                  \
-    static void split_run_##ISA(const lm_op_desc *d, const void *state, const float *const *in, float *const *out,    \
-                                lm_threadpool *pool) {                                                                 \
-        data_run(d, state, in, out, pool, &lm_data_##ISA, split_range);                                                \
-    }                                                                                                                  \
-    static void concat_run_##ISA(const lm_op_desc *d, const void *state, const float *const *in, float *const *out,   \
-                                 lm_threadpool *pool) {                                                                \
-        data_run(d, state, in, out, pool, &lm_data_##ISA, concat_range);                                               \
-    }                                                                                                                  \
+    DATA_RUN(shuffle, ISA, shuffle_range)                                                                              \
+    DATA_RUN(split, ISA, split_range)                                                                                  \
+    DATA_RUN(concat, ISA, concat_range)                                                                                \
     const lm_kernel lm_f32_shuffle_nhwc__##ISA = {                                                                     \
         .name = "lm_f32_shuffle_nhwc__" #ISA, .kind = LM_OP_CHANNEL_SHUFFLE, .isa = BITS,                             \
         .prepare = shuffle_prepare_##ISA, .run = shuffle_run_##ISA,                                                    \
