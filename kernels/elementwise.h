@@ -45,11 +45,11 @@ typedef void (*lm_ew_stretch_fn)(const lm_ew_stretch *t);
 typedef struct lm_ew_isa {
     int lanes;       /* floats per vector: operand periods are multiples of it */
     size_t tile_min; /* floats an operand tile repeats up to at least, so each piece of a stretch is long */
-    lm_ew_stretch_fn stretch[LM_EW_OP_COUNT][LM_ACT_COUNT];
+    lm_ew_stretch_fn stretch[LM_EW_OP_COUNT][LM_ACT_COUNT]; /* NULL: no kernel of the operator here */
 } lm_ew_isa;
 
 extern const lm_ew_isa lm_ew_avx2;   /* elementwise_avx2.c */
-extern const lm_ew_isa lm_ew_avx512; /* elementwise_avx512.c */
+extern const lm_ew_isa lm_ew_avx512; /* elementwise_avx512.c: activation, bias, BatchNorm */
 
 /* A piece of a stretch: up to where the operands' period wraps, every operand pointer in place. */
 typedef struct lm_ew_piece {
@@ -69,11 +69,13 @@ static inline __attribute__((always_inline)) lm_ew_piece lm_ew_piece_at(const lm
 }
 
 /* For an ISA file whose always-inline `segment(op, act, piece)` computes a piece: defines a stretch
- * function per (operator, activation), and `NAME`, the lm_ew_isa of them. */
-#define LM_EW_ISA(NAME, LANES, TILE_MIN)                                                                               \
-    LM_EW_OPS(LM_EW_STRETCHES)                                                                                         \
-    const lm_ew_isa NAME = {.lanes = LANES, .tile_min = TILE_MIN, .stretch = {LM_EW_OPS(LM_EW_ENTRIES)}};
-#define LM_EW_OPS(X) X(COPY) X(BIAS) X(AFFINE) X(ADD) X(MUL)
+ * function per activation for each operator OPS lists (LM_EW_ALL or LM_EW_UNARY), and `NAME`, the
+ * lm_ew_isa of them (NULL for the operators left out). */
+#define LM_EW_ISA(NAME, LANES, TILE_MIN, OPS)                                                                          \
+    OPS(LM_EW_STRETCHES)                                                                                               \
+    const lm_ew_isa NAME = {.lanes = LANES, .tile_min = TILE_MIN, .stretch = {OPS(LM_EW_ENTRIES)}};
+#define LM_EW_ALL(X) X(COPY) X(BIAS) X(AFFINE) X(ADD) X(MUL)
+#define LM_EW_UNARY(X) X(COPY) X(BIAS) X(AFFINE)
 #define LM_EW_ACTS(X, OP) X(OP, NONE) X(OP, RELU) X(OP, RELU6) X(OP, HSWISH) X(OP, HSIGMOID) X(OP, SIGMOID) X(OP, PRELU)
 #define LM_EW_STRETCHES(OP) LM_EW_ACTS(LM_EW_STRETCH_FN, OP)
 #define LM_EW_ENTRIES(OP) LM_EW_ACTS(LM_EW_STRETCH_ENTRY, OP)

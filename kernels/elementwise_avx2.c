@@ -43,4 +43,4 @@ LM_AVX2_INLINE void segment(lm_ew_op op, lm_act act, const lm_ew_piece *q) {
     }
 }
 
-LM_EW_ISA(lm_ew_avx2, 8, 256)
+LM_EW_ISA(lm_ew_avx2, 8, 256, LM_EW_ALL)

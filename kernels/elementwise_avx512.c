@@ -1,5 +1,6 @@
-/* AVX-512 stretches of the element-wise operators (see elementwise.h): 16 lanes, operand tiles of at
- * least 512 floats, a loop per (operator, activation) pair; tails by lane masks. */
+/* AVX-512 stretches of the element-wise operators with per-channel operands only: activation, bias and
+ * BatchNorm (see elementwise.h): 16 lanes, operand tiles of at least 512 floats, a loop per (operator,
+ * activation) pair; tails by lane masks. */
 #include "kernels/act_avx512.h"
 #include "kernels/elementwise.h"
 
@@ -44,4 +45,6 @@ LM_AVX512_INLINE void segment(lm_ew_op op, lm_act act, const lm_ew_piece *q) {
     }
 }
 
-LM_EW_ISA(lm_ew_avx512, 16, 512)
+/* Add and multiply are not registered: each reads two tensors and writes a third for one operation,
+ * bound by the memory traffic, and timed here no faster than with AVX2. */
+LM_EW_ISA(lm_ew_avx512, 16, 512, LM_EW_UNARY)
