@@ -169,30 +169,27 @@ static void resize_run(const lm_op_desc *d, const void *state, const float *in, 
 
 /* ---- the kernels -------------------------------------------------------------------------------- */
 
-#define POOL_KERNELS(ISA, BITS)                                                                                        \
-    static void global_avgpool_run_##ISA(const lm_op_desc *d, const void *state, const float *const *in,             \
-                                         float *const *out, lm_threadpool *pool) {                                    \
-        (void)state;                                                                                                   \
-        gap_run(d, in[0], out[0], pool, &lm_pool_##ISA);                                                               \
-    }                                                                                                                  \
-    static void maxpool_run_##ISA(const lm_op_desc *d, const void *state, const float *const *in, float *const *out,  \
-                                  lm_threadpool *pool) {                                                               \
-        (void)state;                                                                                                   \
-        window_run(d, in[0], out[0], pool, true, &lm_pool_##ISA);                                                      \
-    }                                                                                                                  \
-    static void avgpool_run_##ISA(const lm_op_desc *d, const void *state, const float *const *in, float *const *out,  \
-                                  lm_threadpool *pool) {                                                               \
-        (void)state;                                                                                                   \
-        window_run(d, in[0], out[0], pool, false, &lm_pool_##ISA);                                                     \
-    }                                                                                                                  \
-    static void resize_run_##ISA(const lm_op_desc *d, const void *state, const float *const *in, float *const *out,   \
+/* The run function NAME_run_ISA: CALL with ISA's tiles as `isa`. */
+#define POOL_RUN(NAME, ISA, CALL)                                                                                      \
+    static void NAME##_run_##ISA(const lm_op_desc *d, const void *state, const float *const *in, float *const *out,   \
                                  lm_threadpool *pool) {                                                                \
-        resize_run(d, state, in[0], out[0], pool, &lm_pool_##ISA);                                                     \
-    }                                                                                                                  \
+        const lm_pool_isa *isa = &lm_pool_##ISA;                                                                       \
+        (void)state;                                                                                                   \
+        CALL;                                                                                                          \
+    }
+
+#define GAP_KERNEL(ISA, BITS)                                                                                          \
+    POOL_RUN(global_avgpool, ISA, gap_run(d, in[0], out[0], pool, isa))                                                \
     const lm_kernel lm_f32_global_avgpool_nhwc__##ISA = {                                                              \
         .name = "lm_f32_global_avgpool_nhwc__" #ISA, .kind = LM_OP_GLOBAL_AVGPOOL, .isa = BITS,                       \
         .run = global_avgpool_run_##ISA,                                                                               \
-    };                                                                                                                 \
+    };
+
+/* Max and average windows, and bilinear resize. */
+#define WINDOW_RESIZE_KERNELS(ISA, BITS)                                                                               \
+    POOL_RUN(maxpool, ISA, window_run(d, in[0], out[0], pool, true, isa))                                              \
+    POOL_RUN(avgpool, ISA, window_run(d, in[0], out[0], pool, false, isa))                                             \
+    POOL_RUN(resize, ISA, resize_run(d, state, in[0], out[0], pool, isa))                                              \
     const lm_kernel lm_f32_maxpool_nhwc__##ISA = {                                                                     \
         .name = "lm_f32_maxpool_nhwc__" #ISA, .kind = LM_OP_MAXPOOL, .isa = BITS, .run = maxpool_run_##ISA,           \
     };                                                                                                                 \
@@ -204,4 +201,6 @@ static void resize_run(const lm_op_desc *d, const void *state, const float *in, 
         .prepare = resize_prepare, .run = resize_run_##ISA,                                                            \
     };
 
-POOL_KERNELS(avx2, LM_ISA_AVX2)
+GAP_KERNEL(avx512, LM_ISA_AVX512)
+GAP_KERNEL(avx2, LM_ISA_AVX2)
+WINDOW_RESIZE_KERNELS(avx2, LM_ISA_AVX2)

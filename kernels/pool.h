@@ -48,6 +48,7 @@ typedef struct lm_pool_isa {
     void (*resize_row)(const lm_resize_row *r);
 } lm_pool_isa;
 
-extern const lm_pool_isa lm_pool_avx2; /* pool_avx2.c */
+extern const lm_pool_isa lm_pool_avx2;   /* pool_avx2.c */
+extern const lm_pool_isa lm_pool_avx512; /* pool_avx512.c: global average only (the rest NULL) */
 
 #endif
