@@ -17,13 +17,15 @@ typedef struct gap_job {
     size_t blocks; /* blocks of channels per image */
 } gap_job;
 
-/* Units [lo, hi): unit u is block u % blocks of image u / blocks. */
+/* Units [lo, hi): unit u is block u % blocks of image u / blocks; a call per image they touch. */
 static void gap_range(const void *job, size_t lo, size_t hi) {
     const gap_job *j = job;
     const size_t c = (size_t)j->d->in.c, pixels = (size_t)j->d->in.h * j->d->in.w, block = j->isa->gap_block;
-    for (size_t u = lo; u < hi; u++) {
-        const size_t n = u / j->blocks, k0 = u % j->blocks * block;
-        j->isa->gap(j->in + n * pixels * c + k0, pixels, c, c - k0 < block ? c - k0 : block, j->out + n * c + k0);
+    for (size_t u = lo; u < hi;) {
+        const size_t n = u / j->blocks, end = (n + 1) * j->blocks < hi ? (n + 1) * j->blocks : hi;
+        const size_t k0 = (u - n * j->blocks) * block, k1 = (end - n * j->blocks) * block;
+        j->isa->gap(j->in + n * pixels * c, pixels, c, k0, k1 < c ? k1 : c, j->out + n * c);
+        u = end;
     }
 }
 

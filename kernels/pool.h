@@ -35,8 +35,9 @@ typedef struct lm_resize_row {
 } lm_resize_row;
 
 typedef struct lm_pool_isa {
-    /* Means over `pixels` pixels (rows c floats apart) of `width` <= gap_block channels from in. */
-    void (*gap)(const float *in, size_t pixels, size_t c, size_t width, float *out);
+    /* out[k] = the mean of in[p * c + k] over the `pixels` pixels p of one image, for channels k in
+     * [k0, k1), computed in blocks of gap_block channels (k0 is a multiple of it). */
+    void (*gap)(const float *in, size_t pixels, size_t c, size_t k0, size_t k1, float *out);
     size_t gap_block;
     /* The whole row, for a 3x3 window at stride 2. */
     void (*row3s2)(const lm_pool_row *r);

@@ -9,7 +9,7 @@
 
 /* ---- global average pool ------------------------------------------------------------------------ */
 
-/* Registers needed for channels [k0, k0 + width) and the mask of the last one. */
+/* Registers needed for a block of `width` channels, and the mask of the last one. */
 static int block_vectors(size_t width, __m256i *last) {
     const int nv = (int)((width + 7) / 8);
     *last = lm_avx2_tail_mask(width - 8 * (size_t)(nv - 1));
@@ -37,17 +37,23 @@ LM_AVX2_INLINE void gap_vectors(int nv, const float *in, size_t pixels, size_t c
     _mm256_maskstore_ps(out + 8 * (nv - 1), last, _mm256_mul_ps(total[nv - 1], inv));
 }
 
-static void gap(const float *in, size_t pixels, size_t c, size_t width, float *out) {
-    __m256i last;
-    switch (block_vectors(width, &last)) {
-    case 1: gap_vectors(1, in, pixels, c, last, out); break;
-    case 2: gap_vectors(2, in, pixels, c, last, out); break;
-    case 3: gap_vectors(3, in, pixels, c, last, out); break;
-    case 4: gap_vectors(4, in, pixels, c, last, out); break;
-    case 5: gap_vectors(5, in, pixels, c, last, out); break;
-    case 6: gap_vectors(6, in, pixels, c, last, out); break;
-    case 7: gap_vectors(7, in, pixels, c, last, out); break;
-    default: gap_vectors(8, in, pixels, c, last, out); break;
+#define GAP_BLOCK 64 /* channels per block: 8 registers of sums */
+
+static void gap(const float *in, size_t pixels, size_t c, size_t k0, size_t k1, float *out) {
+    for (; k0 < k1; k0 += GAP_BLOCK) {
+        __m256i last;
+        const float *from = in + k0;
+        float *to = out + k0;
+        switch (block_vectors(k1 - k0 < GAP_BLOCK ? k1 - k0 : GAP_BLOCK, &last)) {
+        case 1: gap_vectors(1, from, pixels, c, last, to); break;
+        case 2: gap_vectors(2, from, pixels, c, last, to); break;
+        case 3: gap_vectors(3, from, pixels, c, last, to); break;
+        case 4: gap_vectors(4, from, pixels, c, last, to); break;
+        case 5: gap_vectors(5, from, pixels, c, last, to); break;
+        case 6: gap_vectors(6, from, pixels, c, last, to); break;
+        case 7: gap_vectors(7, from, pixels, c, last, to); break;
+        default: gap_vectors(8, from, pixels, c, last, to); break;
+        }
     }
 }
 
@@ -291,6 +297,6 @@ static void resize_row(const lm_resize_row *r) {
 }
 
 const lm_pool_isa lm_pool_avx2 = {
-    .gap = gap, .gap_block = 64, /* 8 registers of sums */
+    .gap = gap, .gap_block = GAP_BLOCK,
     .row3s2 = row3s2, .reduce_rows = reduce_rows_of, .pixels = pixels, .resize_row = resize_row,
 };

@@ -25,19 +25,25 @@ LM_AVX512_INLINE void gap_vectors(int nv, const float *in, size_t pixels, size_t
     for (int v = 0; v < nv; v++) _mm512_mask_storeu_ps(out + 16 * v, v == nv - 1 ? last : 0xffff, _mm512_mul_ps(total[v], inv));
 }
 
-static void gap(const float *in, size_t pixels, size_t c, size_t width, float *out) {
-    const int nv = (int)((width + 15) / 16);
-    const __mmask16 last = lm_avx512_tail_mask(width - 16 * (size_t)(nv - 1));
-    switch (nv) {
-    case 1: gap_vectors(1, in, pixels, c, last, out); break;
-    case 2: gap_vectors(2, in, pixels, c, last, out); break;
-    case 3: gap_vectors(3, in, pixels, c, last, out); break;
-    case 4: gap_vectors(4, in, pixels, c, last, out); break;
-    case 5: gap_vectors(5, in, pixels, c, last, out); break;
-    case 6: gap_vectors(6, in, pixels, c, last, out); break;
-    case 7: gap_vectors(7, in, pixels, c, last, out); break;
-    default: gap_vectors(GAP_VECTORS, in, pixels, c, last, out); break;
+#define GAP_BLOCK (16 * GAP_VECTORS) /* channels per block */
+
+static void gap(const float *in, size_t pixels, size_t c, size_t k0, size_t k1, float *out) {
+    for (; k0 < k1; k0 += GAP_BLOCK) {
+        const size_t width = k1 - k0 < GAP_BLOCK ? k1 - k0 : GAP_BLOCK, nv = (width + 15) / 16;
+        const __mmask16 last = lm_avx512_tail_mask(width - 16 * (nv - 1));
+        const float *from = in + k0;
+        float *to = out + k0;
+        switch (nv) {
+        case 1: gap_vectors(1, from, pixels, c, last, to); break;
+        case 2: gap_vectors(2, from, pixels, c, last, to); break;
+        case 3: gap_vectors(3, from, pixels, c, last, to); break;
+        case 4: gap_vectors(4, from, pixels, c, last, to); break;
+        case 5: gap_vectors(5, from, pixels, c, last, to); break;
+        case 6: gap_vectors(6, from, pixels, c, last, to); break;
+        case 7: gap_vectors(7, from, pixels, c, last, to); break;
+        default: gap_vectors(GAP_VECTORS, from, pixels, c, last, to); break;
+        }
     }
 }
 
-const lm_pool_isa lm_pool_avx512 = {.gap = gap, .gap_block = 16 * GAP_VECTORS};
+const lm_pool_isa lm_pool_avx512 = {.gap = gap, .gap_block = GAP_BLOCK};
