@@ -1,5 +1,4 @@
-/* AVX2 data movement: channel shuffle, split and concat. They compute nothing, so the whole game is to
- * move each pixel's channels with full-width loads and stores and no per-row bookkeeping.
+/* AVX2 rows of data movement (see data.h): channel shuffle, and the runs of split and concat.
  *
  * Shuffle writes output channel j*g + i from input channel i*pg + j (pg = c/g). It builds each output
  * vector of 8 with one lane permutation: the groups' runs of consecutive j are loaded at shifted
@@ -9,14 +8,12 @@
  * are transposes of 4x8 and 8x8 blocks instead, which need fewer loads. A row's partial last vector or
  * block is recomputed as the whole one ending at the row's end (it rewrites a few outputs). */
 #include "kernels/act_avx2.h"
-#include "kernels/kernel.h"
-#include "kernels/partition.h"
+#include "kernels/data.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-static size_t rows_of(lm_shape s) { return (size_t)s.n * s.h * s.w; }
 
 /* dst[0, m) = src[0, m); a tail of m % 8 floats is one more vector overlapping the last whole one. */
 LM_AVX2_INLINE void copy_floats(float *dst, const float *src, size_t m) {
@@ -94,11 +91,9 @@ static shuffle_vector shuffle_vector_at(int q, int g, int pg) {
     return v;
 }
 
-static void *shuffle_prepare(const lm_op_desc *d, const float *params) {
-    (void)params;
+static void *shuffle_prepare(int g, int pg) {
     shuffle_plan *p = calloc(1, sizeof *p);
     if (!p) return NULL;
-    const int g = d->shuffle.groups, pg = d->in.c / g;
     p->groups = g, p->per_group = pg;
     if (g == 1 || pg == 1) p->method = SHUFFLE_COPY;
     else if (g == 2 && pg >= 4) p->method = SHUFFLE_G2;
@@ -274,7 +269,8 @@ LM_AVX2_INLINE void shuffle_table_rows(const shuffle_plan *p, int g, const float
     }
 }
 
-static void shuffle_rows(const shuffle_plan *p, const float *in, float *out, size_t rows) {
+static void shuffle_rows(const void *plan, const float *in, float *out, size_t rows) {
+    const shuffle_plan *p = plan;
     const size_t g = (size_t)p->groups, pg = (size_t)p->per_group, c = g * pg;
     switch (p->method) {
     case SHUFFLE_COPY: copy_floats(out, in, rows * c); return;
@@ -315,47 +311,6 @@ static void shuffle_rows(const shuffle_plan *p, const float *in, float *out, siz
     }
 }
 
-/* ---- the parallel loop over rows (pixels) shared by shuffle, split and concat ---------------------- */
-
-typedef struct rows_job {
-    const lm_op_desc *d;
-    const void *state;
-    const float *const *in;
-    float *const *out;
-    size_t rows, tasks;
-    void (*rows_fn)(const struct rows_job *j, size_t lo, size_t hi);
-} rows_job;
-
-static void rows_task(void *context, size_t task, int thread) {
-    (void)thread;
-    const rows_job *j = context;
-    size_t lo, hi;
-    lm_partition_range(task, j->tasks, j->rows, &lo, &hi);
-    j->rows_fn(j, lo, hi);
-}
-
-/* Runs rows_fn over every row, on the pool when there is enough to move (reads + writes). */
-static void rows_run(rows_job *j, lm_threadpool *pool, size_t bytes) {
-    j->tasks = lm_partition_tasks(pool, bytes, j->rows);
-    if (j->tasks == 1) j->rows_fn(j, 0, j->rows);
-    else lm_threadpool_parallelize(pool, j->tasks, rows_task, j);
-}
-
-static void shuffle_range(const rows_job *j, size_t lo, size_t hi) {
-    const size_t c = (size_t)j->d->in.c;
-    shuffle_rows(j->state, j->in[0] + lo * c, j->out[0] + lo * c, hi - lo);
-}
-
-static void shuffle_run(const lm_op_desc *d, const void *state, const float *const *in, float *const *out, lm_threadpool *pool) {
-    rows_job j = {.d = d, .state = state, .in = in, .out = out, .rows = rows_of(d->in), .rows_fn = shuffle_range};
-    rows_run(&j, pool, 2 * lm_shape_elements(d->in) * sizeof(float));
-}
-
-const lm_kernel lm_f32_shuffle_nhwc__avx2 = {
-    .name = "lm_f32_shuffle_nhwc__avx2", .kind = LM_OP_CHANNEL_SHUFFLE, .isa = LM_ISA_AVX2,
-    .prepare = shuffle_prepare, .run = shuffle_run,
-};
-
 /* ---- split and concat: per pixel, one run of channels per part ---------------------------------- */
 
 /* `rows` runs of m >= 8 floats, src runs src_stride apart, dst runs dst_stride apart, for a constant
@@ -385,7 +340,11 @@ static void copy_runs(float *dst, size_t dst_stride, const float *src, size_t sr
         for (size_t r = 0; r < rows; r++, src += src_stride, dst += dst_stride) copy_floats(dst, src, m);
         return;
     }
-#define COPY_RUNS(NV)                                                                                                      case NV:                                                                                                                   if (m % 8) copy_runs_n(NV, true, dst, dst_stride, src, src_stride, rows, m);                                           else copy_runs_n(NV, false, dst, dst_stride, src, src_stride, rows, m);                                                return;
+#define COPY_RUNS(NV)                                                                                                  \
+    case NV:                                                                                                           \
+        if (m % 8) copy_runs_n(NV, true, dst, dst_stride, src, src_stride, rows, m);                                   \
+        else copy_runs_n(NV, false, dst, dst_stride, src, src_stride, rows, m);                                        \
+        return;
     switch (m / 8) {
         COPY_RUNS(1)
         COPY_RUNS(2)
@@ -399,53 +358,4 @@ static void copy_runs(float *dst, size_t dst_stride, const float *src, size_t sr
 #undef COPY_RUNS
 }
 
-/* Rows are taken in blocks whose output (concat) or input (split) fits in L1, and within a block part
- * by part, so each part's runs go through one unrolled loop. */
-#define PARTS_BLOCK_FLOATS 4096
-
-static void split_range(const rows_job *j, size_t lo, size_t hi) {
-    const lm_op_desc *d = j->d;
-    const size_t c = (size_t)d->in.c, block = c < PARTS_BLOCK_FLOATS ? PARTS_BLOCK_FLOATS / c : 1;
-    for (size_t r0 = lo; r0 < hi; r0 += block) {
-        const size_t rows = hi - r0 < block ? hi - r0 : block;
-        size_t offset = 0;
-        for (int p = 0; p < d->parts.count; p++) {
-            const size_t m = (size_t)d->parts.channels[p];
-            copy_runs(j->out[p] + r0 * m, m, j->in[0] + r0 * c + offset, c, rows, m);
-            offset += m;
-        }
-    }
-}
-
-static void concat_range(const rows_job *j, size_t lo, size_t hi) {
-    const lm_op_desc *d = j->d;
-    const size_t c = (size_t)lm_op_output_shape(d, 0).c, block = c < PARTS_BLOCK_FLOATS ? PARTS_BLOCK_FLOATS / c : 1;
-    for (size_t r0 = lo; r0 < hi; r0 += block) {
-        const size_t rows = hi - r0 < block ? hi - r0 : block;
-        size_t offset = 0;
-        for (int p = 0; p < d->parts.count; p++) {
-            const size_t m = (size_t)d->parts.channels[p];
-            copy_runs(j->out[0] + r0 * c + offset, c, j->in[p] + r0 * m, m, rows, m);
-            offset += m;
-        }
-    }
-}
-
-static void split_run(const lm_op_desc *d, const void *state, const float *const *in, float *const *out, lm_threadpool *pool) {
-    (void)state;
-    rows_job j = {.d = d, .in = in, .out = out, .rows = rows_of(d->in), .rows_fn = split_range};
-    rows_run(&j, pool, 2 * lm_shape_elements(d->in) * sizeof(float));
-}
-
-static void concat_run(const lm_op_desc *d, const void *state, const float *const *in, float *const *out, lm_threadpool *pool) {
-    (void)state;
-    rows_job j = {.d = d, .in = in, .out = out, .rows = rows_of(d->in), .rows_fn = concat_range};
-    rows_run(&j, pool, 2 * lm_shape_elements(lm_op_output_shape(d, 0)) * sizeof(float));
-}
-
-const lm_kernel lm_f32_split_nhwc__avx2 = {
-    .name = "lm_f32_split_nhwc__avx2", .kind = LM_OP_SPLIT, .isa = LM_ISA_AVX2, .run = split_run,
-};
-const lm_kernel lm_f32_concat_nhwc__avx2 = {
-    .name = "lm_f32_concat_nhwc__avx2", .kind = LM_OP_CONCAT, .isa = LM_ISA_AVX2, .run = concat_run,
-};
+const lm_data_isa lm_data_avx2 = {.shuffle_plan = shuffle_prepare, .shuffle = shuffle_rows, .copy_runs = copy_runs};

@@ -1,4 +1,4 @@
-/* How the SIMD kernels split a loop over the thread pool.
+/* How the element-wise, pooling, data and FC kernels split a loop over the thread pool.
  *
  * Below LM_PAR_MIN_BYTES of memory traffic the calling thread works alone: handing work to the pool
  * costs about a microsecond, more than a small tensor takes. Above it, the work is cut into tasks of at
@@ -15,9 +15,23 @@
 
 #ifndef LM_PAR_MIN_BYTES /* overridable (-D) so that tests can force the parallel paths on small shapes */
 #define LM_PAR_MIN_BYTES ((size_t)96 * 1024)
+/* The body of a partitioned loop: the units [lo, hi) of `job`, on whichever thread runs them. */
+typedef void (*lm_range_fn)(const void *job, size_t lo, size_t hi);
+
+/* Runs fn over the units [0, units) of a loop moving `bytes`: in lm_partition_tasks even ranges spread
+ * over the pool, or whole on the calling thread (no pool round trip) when that is one task. */
+void lm_partition_run(lm_threadpool *pool, size_t bytes, size_t units, lm_range_fn fn, const void *job);
+
 #endif
 #ifndef LM_PAR_TASK_BYTES
 #define LM_PAR_TASK_BYTES ((size_t)512 * 1024)
+/* The body of a partitioned loop: the units [lo, hi) of `job`, on whichever thread runs them. */
+typedef void (*lm_range_fn)(const void *job, size_t lo, size_t hi);
+
+/* Runs fn over the units [0, units) of a loop moving `bytes`: in lm_partition_tasks even ranges spread
+ * over the pool, or whole on the calling thread (no pool round trip) when that is one task. */
+void lm_partition_run(lm_threadpool *pool, size_t bytes, size_t units, lm_range_fn fn, const void *job);
+
 #endif
 
 /* Tasks for a loop of `units` indivisible pieces moving `bytes` in all (1: run it on the caller). */
@@ -34,5 +48,12 @@ static inline void lm_partition_range(size_t task, size_t tasks, size_t units, s
     *begin = units * task / tasks;
     *end = units * (task + 1) / tasks;
 }
+
+/* The body of a partitioned loop: the units [lo, hi) of `job`, on whichever thread runs them. */
+typedef void (*lm_range_fn)(const void *job, size_t lo, size_t hi);
+
+/* Runs fn over the units [0, units) of a loop moving `bytes`: in lm_partition_tasks even ranges spread
+ * over the pool, or whole on the calling thread (no pool round trip) when that is one task. */
+void lm_partition_run(lm_threadpool *pool, size_t bytes, size_t units, lm_range_fn fn, const void *job);
 
 #endif

@@ -1,19 +1,15 @@
-/* AVX2 pooling and resizing: global average, max and average windows, bilinear resize. All vectorise
- * over channels (the contiguous axis of NHWC). Loops that keep accumulators in registers take a
- * compile-time count of them (a switch picks the instance), and a pixel's last partial vector is the
- * whole one ending at c, recomputed identically, rather than a masked one (masks only when c < 8). */
+/* AVX2 tiles of pooling and resizing (see pool.h): global average, max and average windows, bilinear
+ * resize, over channels in vectors of 8. Loops that keep accumulators in registers take a compile-time
+ * count of them (a switch picks the instance), and a pixel's last partial vector is the whole one
+ * ending at c, recomputed identically, rather than a masked one (masks only when c < 8). */
 #include "kernels/act_avx2.h"
-#include "kernels/kernel.h"
-#include "kernels/partition.h"
+#include "kernels/pool.h"
 
 #include <math.h>
-#include <stdlib.h>
 
 /* ---- global average pool ------------------------------------------------------------------------ */
 
-#define GAP_BLOCK 64 /* channels per task piece: 8 registers of sums */
-
-/* Registers needed for channels [k0, k0 + width) and the mask of the last one. */
+/* Registers needed for a block of `width` channels, and the mask of the last one. */
 static int block_vectors(size_t width, __m256i *last) {
     const int nv = (int)((width + 7) / 8);
     *last = lm_avx2_tail_mask(width - 8 * (size_t)(nv - 1));
@@ -41,68 +37,35 @@ LM_AVX2_INLINE void gap_vectors(int nv, const float *in, size_t pixels, size_t c
     _mm256_maskstore_ps(out + 8 * (nv - 1), last, _mm256_mul_ps(total[nv - 1], inv));
 }
 
-typedef struct gap_job {
-    const lm_op_desc *d;
-    const float *in;
-    float *out;
-    size_t blocks, tasks; /* channel blocks per image */
-} gap_job;
+#define GAP_BLOCK 64 /* channels per block: 8 registers of sums */
 
-static void gap_range(const gap_job *j, size_t lo, size_t hi) {
-    const size_t c = (size_t)j->d->in.c, pixels = (size_t)j->d->in.h * j->d->in.w;
-    for (size_t u = lo; u < hi; u++) {
-        const size_t n = u / j->blocks, k0 = u % j->blocks * GAP_BLOCK;
-        const float *in = j->in + n * pixels * c + k0;
-        float *out = j->out + n * c + k0;
+static void gap(const float *in, size_t pixels, size_t c, size_t k0, size_t k1, float *out) {
+    for (; k0 < k1; k0 += GAP_BLOCK) {
         __m256i last;
-        switch (block_vectors(c - k0 < GAP_BLOCK ? c - k0 : GAP_BLOCK, &last)) {
-        case 1: gap_vectors(1, in, pixels, c, last, out); break;
-        case 2: gap_vectors(2, in, pixels, c, last, out); break;
-        case 3: gap_vectors(3, in, pixels, c, last, out); break;
-        case 4: gap_vectors(4, in, pixels, c, last, out); break;
-        case 5: gap_vectors(5, in, pixels, c, last, out); break;
-        case 6: gap_vectors(6, in, pixels, c, last, out); break;
-        case 7: gap_vectors(7, in, pixels, c, last, out); break;
-        default: gap_vectors(8, in, pixels, c, last, out); break;
+        const float *from = in + k0;
+        float *to = out + k0;
+        switch (block_vectors(k1 - k0 < GAP_BLOCK ? k1 - k0 : GAP_BLOCK, &last)) {
+        case 1: gap_vectors(1, from, pixels, c, last, to); break;
+        case 2: gap_vectors(2, from, pixels, c, last, to); break;
+        case 3: gap_vectors(3, from, pixels, c, last, to); break;
+        case 4: gap_vectors(4, from, pixels, c, last, to); break;
+        case 5: gap_vectors(5, from, pixels, c, last, to); break;
+        case 6: gap_vectors(6, from, pixels, c, last, to); break;
+        case 7: gap_vectors(7, from, pixels, c, last, to); break;
+        default: gap_vectors(8, from, pixels, c, last, to); break;
         }
     }
 }
-
-static void gap_task(void *context, size_t task, int thread) {
-    (void)thread;
-    const gap_job *j = context;
-    size_t lo, hi;
-    lm_partition_range(task, j->tasks, j->d->in.n * j->blocks, &lo, &hi);
-    gap_range(j, lo, hi);
-}
-
-static void global_avgpool_run(const lm_op_desc *d, const void *state, const float *const *in, float *const *out,
-                               lm_threadpool *pool) {
-    (void)state;
-    gap_job j = {.d = d, .in = in[0], .out = out[0], .blocks = ((size_t)d->in.c + GAP_BLOCK - 1) / GAP_BLOCK};
-    const size_t units = (size_t)d->in.n * j.blocks;
-    j.tasks = lm_partition_tasks(pool, lm_shape_elements(d->in) * sizeof(float), units);
-    if (j.tasks == 1) gap_range(&j, 0, units);
-    else lm_threadpool_parallelize(pool, j.tasks, gap_task, &j);
-}
-
-const lm_kernel lm_f32_global_avgpool_nhwc__avx2 = {
-    .name = "lm_f32_global_avgpool_nhwc__avx2", .kind = LM_OP_GLOBAL_AVGPOOL, .isa = LM_ISA_AVX2,
-    .run = global_avgpool_run,
-};
 
 /* ---- max and average windows -------------------------------------------------------------------- */
 
 /* 3x3 windows at stride 2 (ShuffleNet's and ResNet's max pool) have their own path: an output row walks
  * its input columns once, keeping the column shared by neighbouring windows in registers.
  *
- * Other windows are separable: an output row first reduces its window's input rows, column by column,
- * into a scratch row (one contiguous stream over the chunk's columns and all channels, with no
- * per-pixel bookkeeping), then each output pixel reduces its window's columns of that scratch row. A
- * window of one input row reads the input in place. Scratch rows are chunks of whole columns of at
- * most WINDOW_SCRATCH floats, on the stack; when even one window's columns do not fit (k * c >
- * WINDOW_SCRATCH) pixels are reduced cell by cell. */
-#define WINDOW_SCRATCH 8192
+ * Other windows are separable (pool.c): reduce_rows reduces a row's window rows, column by column,
+ * into the driver's scratch row (or the window has one row, read in place), then pixels reduces each
+ * output pixel's columns of it; when even one window's columns do not fit the scratch, pixels reduce
+ * their cells directly. */
 
 LM_AVX2_INLINE __m256 pool_op(bool max, __m256 a, __m256 b) { return max ? _mm256_max_ps(a, b) : _mm256_add_ps(a, b); }
 
@@ -267,134 +230,7 @@ LM_AVX2_INLINE void pool3s2_row(bool max, const float *r, int ny, int width, int
     }
 }
 
-typedef struct window_job {
-    const lm_op_desc *d;
-    lm_shape o;
-    const float *in;
-    float *out;
-    bool max;
-    size_t tasks;
-} window_job;
-
-/* Output rows [lo, hi) of all images (row u is image u / out_h); `max` is a constant in each instance. */
-LM_AVX2_INLINE void window_range_with(bool max, const window_job *j, size_t lo, size_t hi) {
-    const lm_op_desc *d = j->d;
-    const lm_shape o = j->o;
-    const int k = d->pool.kernel, s = d->pool.stride, pad = d->pool.pad, w = d->in.w;
-    const size_t c = (size_t)d->in.c, row = (size_t)w * c;
-    /* outputs per scratch chunk: their columns span (n - 1) * s + k */
-    const size_t fit = WINDOW_SCRATCH / c, per_chunk = fit >= (size_t)k ? (fit - (size_t)k) / (size_t)s + 1 : 0;
-    float scratch[WINDOW_SCRATCH];
-    for (size_t u = lo; u < hi; u++) {
-        const int oy = (int)(u % (size_t)o.h), iy = oy * s - pad;
-        const int y0 = iy > 0 ? iy : 0, y1 = iy + k < d->in.h ? iy + k : d->in.h, ny = y1 - y0;
-        const float *rows = j->in + (u / (size_t)o.h * d->in.h + (size_t)y0) * row;
-        float *out = j->out + u * o.w * c;
-        if (k == 3 && s == 2) {
-            pool3s2_row(max, rows, ny, w, pad, o.w, c, out);
-            continue;
-        }
-        for (int ox0 = 0; ox0 < o.w;) {
-            const int ox1 = per_chunk && (size_t)(o.w - ox0) > per_chunk ? ox0 + (int)per_chunk : o.w;
-            const int xa = ox0 * s - pad > 0 ? ox0 * s - pad : 0;
-            const int xb = (ox1 - 1) * s - pad + k < w ? (ox1 - 1) * s - pad + k : w;
-            const float *v = rows + (size_t)xa * c;
-            if (ny > 1 && per_chunk) {
-                window_rows(max, v, row, ny, scratch, (size_t)(xb - xa) * c);
-                v = scratch;
-            }
-            for (int ox = ox0; ox < ox1; ox++) {
-                const int ix = ox * s - pad, x0 = ix > 0 ? ix : 0, x1 = ix + k < w ? ix + k : w;
-                const __m256 scale = _mm256_set1_ps(1.0f / (float)(ny * (x1 - x0)));
-                float *q = out + (size_t)ox * c;
-                if (ny == 1 || per_chunk) window_columns(max, v + (size_t)(x0 - xa) * c, c, x1 - x0, scale, q);
-                else window_cells(max, rows + (size_t)x0 * c, row, c, ny, x1 - x0, scale, q);
-            }
-            ox0 = ox1;
-        }
-    }
-}
-
-static void window_range(const window_job *j, size_t lo, size_t hi) {
-    if (j->max) window_range_with(true, j, lo, hi);
-    else window_range_with(false, j, lo, hi);
-}
-
-static void window_task(void *context, size_t task, int thread) {
-    (void)thread;
-    const window_job *j = context;
-    size_t lo, hi;
-    lm_partition_range(task, j->tasks, (size_t)j->o.n * j->o.h, &lo, &hi);
-    window_range(j, lo, hi);
-}
-
-static void window_run(const lm_op_desc *d, const float *in, float *out, lm_threadpool *pool, bool max) {
-    const lm_shape o = lm_op_output_shape(d, 0);
-    window_job j = {.d = d, .o = o, .in = in, .out = out, .max = max};
-    const size_t bytes = (lm_shape_elements(d->in) + lm_shape_elements(o)) * sizeof(float);
-    j.tasks = lm_partition_tasks(pool, bytes, (size_t)o.n * o.h);
-    if (j.tasks == 1) window_range(&j, 0, (size_t)o.n * o.h);
-    else lm_threadpool_parallelize(pool, j.tasks, window_task, &j);
-}
-
-static void maxpool_run(const lm_op_desc *d, const void *state, const float *const *in, float *const *out, lm_threadpool *pool) {
-    (void)state;
-    window_run(d, in[0], out[0], pool, true);
-}
-
-static void avgpool_run(const lm_op_desc *d, const void *state, const float *const *in, float *const *out, lm_threadpool *pool) {
-    (void)state;
-    window_run(d, in[0], out[0], pool, false);
-}
-
-const lm_kernel lm_f32_maxpool_nhwc__avx2 = {
-    .name = "lm_f32_maxpool_nhwc__avx2", .kind = LM_OP_MAXPOOL, .isa = LM_ISA_AVX2, .run = maxpool_run,
-};
-const lm_kernel lm_f32_avgpool_nhwc__avx2 = {
-    .name = "lm_f32_avgpool_nhwc__avx2", .kind = LM_OP_AVGPOOL, .isa = LM_ISA_AVX2, .run = avgpool_run,
-};
-
 /* ---- bilinear resize ---------------------------------------------------------------------------- */
-
-/* Per output column: the two source columns (as float offsets in a row) and the weight of the second;
- * per output row: the two source rows and the weight of the second. Computed once, in prepare, with
- * the reference's double-precision coordinates. */
-typedef struct resize_plan {
-    size_t *x0, *x1;
-    float *fx;
-    int *y0, *y1;
-    float *fy;
-} resize_plan;
-
-/* Source coordinate of output cell `o` along an axis of `in` -> `out` cells (as the reference). */
-static double source_coordinate(int o, int in, int out, bool align_corners) {
-    if (align_corners) return out > 1 ? (double)o * (in - 1) / (out - 1) : 0.0;
-    const double x = ((double)o + 0.5) * in / out - 0.5;
-    return x < 0 ? 0 : x;
-}
-
-static void *resize_prepare(const lm_op_desc *d, const float *params) {
-    (void)params;
-    const int oh = d->resize.out_h, ow = d->resize.out_w;
-    const size_t c = (size_t)d->in.c;
-    resize_plan *p = malloc(sizeof *p + (size_t)ow * (2 * sizeof(size_t) + sizeof(float)) + (size_t)oh * (2 * sizeof(int) + sizeof(float)));
-    if (!p) return NULL;
-    p->x0 = (size_t *)(p + 1), p->x1 = p->x0 + ow;
-    p->fx = (float *)(p->x1 + ow);
-    p->y0 = (int *)(p->fx + ow), p->y1 = p->y0 + oh;
-    p->fy = (float *)(p->y1 + oh);
-    for (int ox = 0; ox < ow; ox++) {
-        const double sx = source_coordinate(ox, d->in.w, ow, d->resize.align_corners);
-        const int x0 = (int)sx, x1 = x0 + 1 < d->in.w ? x0 + 1 : x0;
-        p->x0[ox] = (size_t)x0 * c, p->x1[ox] = (size_t)x1 * c, p->fx[ox] = (float)(sx - x0);
-    }
-    for (int oy = 0; oy < oh; oy++) {
-        const double sy = source_coordinate(oy, d->in.h, oh, d->resize.align_corners);
-        const int y0 = (int)sy;
-        p->y0[oy] = y0, p->y1[oy] = y0 + 1 < d->in.h ? y0 + 1 : y0, p->fy[oy] = (float)(sy - y0);
-    }
-    return p;
-}
 
 /* Bilinear blend of the 4 source pixels with weights (1-fx)(1-fy), fx(1-fy), (1-fx)fy, fx fy. */
 LM_AVX2_INLINE __m256 blend4(const float *a, const float *b, const float *c, const float *d, const __m256 w[4]) {
@@ -409,60 +245,58 @@ LM_AVX2_INLINE __m256 blend4_masked(const float *a, const float *b, const float 
     return _mm256_add_ps(_mm256_fmadd_ps(_mm256_maskload_ps(b, t), w[1], x), _mm256_fmadd_ps(_mm256_maskload_ps(d, t), w[3], y));
 }
 
-typedef struct resize_job {
-    const lm_op_desc *d;
-    const resize_plan *p;
-    const float *in;
-    float *out;
-    size_t tasks;
-} resize_job;
+/* ---- the tiles --------------------------------------------------------------------------------- */
 
-static void resize_range(const resize_job *j, size_t lo, size_t hi) {
-    const lm_op_desc *d = j->d;
-    const resize_plan *p = j->p;
-    const size_t c = (size_t)d->in.c, oh = (size_t)d->resize.out_h, ow = (size_t)d->resize.out_w, row = (size_t)d->in.w * c;
-    const __m256i mask = lm_avx2_tail_mask(c < 8 ? c : 8);
-    for (size_t u = lo; u < hi; u++) {
-        const size_t n = u / oh, oy = u % oh;
-        const float *r0 = j->in + (n * d->in.h + (size_t)p->y0[oy]) * row, *r1 = j->in + (n * d->in.h + (size_t)p->y1[oy]) * row;
-        const float fy = p->fy[oy];
-        float *q = j->out + u * ow * c;
-        for (size_t ox = 0; ox < ow; ox++, q += c) {
-            const float fx = p->fx[ox];
-            const __m256 w[4] = {_mm256_set1_ps((1 - fx) * (1 - fy)), _mm256_set1_ps(fx * (1 - fy)),
-                                 _mm256_set1_ps((1 - fx) * fy), _mm256_set1_ps(fx * fy)};
-            const float *a = r0 + p->x0[ox], *b = r0 + p->x1[ox], *cc = r1 + p->x0[ox], *dd = r1 + p->x1[ox];
-            if (c < 8) {
-                _mm256_maskstore_ps(q, mask, blend4_masked(a, b, cc, dd, w, mask));
-                continue;
-            }
-            /* whole vectors; with c % 8 the last is the one ending at c (its overlap with the previous one
-             * is rewritten identically) */
-            size_t k = 0;
-            for (; k + 8 <= c; k += 8) _mm256_storeu_ps(q + k, blend4(a + k, b + k, cc + k, dd + k, w));
-            if (k < c) _mm256_storeu_ps(q + c - 8, blend4(a + c - 8, b + c - 8, cc + c - 8, dd + c - 8, w));
-        }
+static void row3s2(const lm_pool_row *r) {
+    if (r->max) pool3s2_row(true, r->in, r->ny, r->in_w, r->pad, r->out_w, r->c, r->out);
+    else pool3s2_row(false, r->in, r->ny, r->in_w, r->pad, r->out_w, r->c, r->out);
+}
+
+static void reduce_rows_of(const lm_pool_row *r, const float *in, float *v, size_t m) {
+    if (r->max) window_rows(true, in, (size_t)r->in_w * r->c, r->ny, v, m);
+    else window_rows(false, in, (size_t)r->in_w * r->c, r->ny, v, m);
+}
+
+/* Outputs [ox0, ox1) for a constant `max`; a window's scale is 1 / (the cells inside the input). */
+LM_AVX2_INLINE void pixels_with(bool max, const lm_pool_row *r, const float *v, int xa, int ox0, int ox1) {
+    const size_t c = r->c;
+    for (int ox = ox0; ox < ox1; ox++) {
+        const int ix = ox * r->stride - r->pad, x0 = ix > 0 ? ix : 0, x1 = ix + r->kernel < r->in_w ? ix + r->kernel : r->in_w;
+        const __m256 scale = _mm256_set1_ps(1.0f / (float)(r->ny * (x1 - x0)));
+        float *q = r->out + (size_t)ox * c;
+        if (v) window_columns(max, v + (size_t)(x0 - xa) * c, c, x1 - x0, scale, q);
+        else window_cells(max, r->in + (size_t)x0 * c, (size_t)r->in_w * c, c, r->ny, x1 - x0, scale, q);
     }
 }
 
-static void resize_task(void *context, size_t task, int thread) {
-    (void)thread;
-    const resize_job *j = context;
-    size_t lo, hi;
-    lm_partition_range(task, j->tasks, (size_t)j->d->in.n * j->d->resize.out_h, &lo, &hi);
-    resize_range(j, lo, hi);
+static void pixels(const lm_pool_row *r, const float *v, int xa, int ox0, int ox1) {
+    if (r->max) pixels_with(true, r, v, xa, ox0, ox1);
+    else pixels_with(false, r, v, xa, ox0, ox1);
 }
 
-static void resize_run(const lm_op_desc *d, const void *state, const float *const *in, float *const *out, lm_threadpool *pool) {
-    resize_job j = {.d = d, .p = state, .in = in[0], .out = out[0]};
-    const size_t rows = (size_t)d->in.n * d->resize.out_h;
-    const size_t bytes = (lm_shape_elements(d->in) + lm_shape_elements(lm_op_output_shape(d, 0))) * sizeof(float);
-    j.tasks = lm_partition_tasks(pool, bytes, rows);
-    if (j.tasks == 1) resize_range(&j, 0, rows);
-    else lm_threadpool_parallelize(pool, j.tasks, resize_task, &j);
+static void resize_row(const lm_resize_row *r) {
+    const size_t c = r->c;
+    const float fy = r->fy;
+    const __m256i mask = lm_avx2_tail_mask(c < 8 ? c : 8);
+    float *q = r->out;
+    for (size_t ox = 0; ox < r->out_w; ox++, q += c) {
+        const float fx = r->fx[ox];
+        const __m256 w[4] = {_mm256_set1_ps((1 - fx) * (1 - fy)), _mm256_set1_ps(fx * (1 - fy)),
+                             _mm256_set1_ps((1 - fx) * fy), _mm256_set1_ps(fx * fy)};
+        const float *a = r->top + r->x0[ox], *b = r->top + r->x1[ox], *cc = r->bottom + r->x0[ox], *dd = r->bottom + r->x1[ox];
+        if (c < 8) {
+            _mm256_maskstore_ps(q, mask, blend4_masked(a, b, cc, dd, w, mask));
+            continue;
+        }
+        /* whole vectors; with c % 8 the last is the one ending at c (its overlap with the previous one
+         * is rewritten identically) */
+        size_t k = 0;
+        for (; k + 8 <= c; k += 8) _mm256_storeu_ps(q + k, blend4(a + k, b + k, cc + k, dd + k, w));
+        if (k < c) _mm256_storeu_ps(q + c - 8, blend4(a + c - 8, b + c - 8, cc + c - 8, dd + c - 8, w));
+    }
 }
 
-const lm_kernel lm_f32_resize_bilinear_nhwc__avx2 = {
-    .name = "lm_f32_resize_bilinear_nhwc__avx2", .kind = LM_OP_RESIZE_BILINEAR, .isa = LM_ISA_AVX2,
-    .prepare = resize_prepare, .run = resize_run,
+const lm_pool_isa lm_pool_avx2 = {
+    .gap = gap, .gap_block = GAP_BLOCK,
+    .row3s2 = row3s2, .reduce_rows = reduce_rows_of, .pixels = pixels, .resize_row = resize_row,
 };

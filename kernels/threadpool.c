@@ -49,6 +49,7 @@ struct lm_threadpool {
     _Atomic uint32_t generation; /* futex word: bumped for each job, and to stop */
     _Atomic int sleepers;        /* workers asleep, or about to sleep, on the futex */
     _Atomic bool stopping;
+    size_t regions; /* jobs published (written and read by the calling thread only) */
 };
 
 static void futex_wait(_Atomic uint32_t *word, uint32_t expected) {
@@ -133,6 +134,8 @@ void lm_threadpool_destroy(lm_threadpool *pool) {
 
 int lm_threadpool_threads(const lm_threadpool *pool) { return pool ? pool->threads : 1; }
 
+size_t lm_threadpool_regions(const lm_threadpool *pool) { return pool ? pool->regions : 0; }
+
 int lm_threadpool_bind_error(const lm_threadpool *pool) { return pool ? atomic_load(&pool->bind_error) : 0; }
 
 void lm_threadpool_parallelize(lm_threadpool *pool, size_t tasks, lm_task_fn fn, void *context) {
@@ -140,6 +143,7 @@ void lm_threadpool_parallelize(lm_threadpool *pool, size_t tasks, lm_task_fn fn,
         for (size_t t = 0; t < tasks; t++) fn(context, t, 0);
         return;
     }
+    pool->regions++;
     pool->fn = fn;
     pool->context = context;
     pool->tasks = tasks;

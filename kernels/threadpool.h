@@ -35,6 +35,11 @@ int lm_threadpool_threads(const lm_threadpool *pool);
  * calling thread. Not reentrant: do not call it from inside a task. */
 void lm_threadpool_parallelize(lm_threadpool *pool, size_t tasks, lm_task_fn fn, void *context);
 
+/* Parallel regions the pool has handed to its workers so far (calls of lm_threadpool_parallelize with
+ * more than one task and thread): whether a kernel spread its work, for tests. Read it from the thread
+ * that calls lm_threadpool_parallelize; 0 for NULL. */
+size_t lm_threadpool_regions(const lm_threadpool *pool);
+
 /* The first bind failure a worker met (negative errno), or 0. */
 int lm_threadpool_bind_error(const lm_threadpool *pool);
 

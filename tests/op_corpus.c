@@ -152,77 +152,93 @@ static void fc_corpus(op_visit visit, void *ctx) {
 }
 
 
-/* Element-wise, data and pooling kinds: every awkward channel count on a few spatial sizes. */
+/* The variants of an element-wise, data or pooling shape d (kind and input set): every activation,
+ * groups, parts (`other` channels for a concat's second part), windows and sizes; `odd` alternates
+ * which activations take a broadcast input 1. */
+static void other_variants(lm_op_desc d, int other, int odd, op_visit visit, void *ctx) {
+    const int c = d.in.c, h = d.in.h, w = d.in.w;
+    switch (d.kind) {
+    case LM_OP_BIAS:
+    case LM_OP_BATCHNORM:
+    case LM_OP_ADD:
+    case LM_OP_MUL:
+    case LM_OP_ACTIVATION:
+        for (int a = 0; a < N_ACTS; a++) {
+            d.act = all_acts[a];
+            if (d.kind == LM_OP_ACTIVATION && d.act == LM_ACT_NONE) continue;
+            d.bn.eps = 1e-5f;
+            if (d.kind == LM_OP_ADD || d.kind == LM_OP_MUL) d.binary.broadcast = (a + odd) % 2;
+            visit(&d, ctx);
+        }
+        break;
+    case LM_OP_CHANNEL_SHUFFLE:
+        for (int g = 2; g <= 8; g++)
+            if (c % g == 0) {
+                d.shuffle.groups = g;
+                visit(&d, ctx);
+            }
+        if (c > 1) { /* one channel per group */
+            d.shuffle.groups = c;
+            visit(&d, ctx);
+        }
+        break;
+    case LM_OP_SPLIT:
+    case LM_OP_CONCAT:
+        d.parts.count = 2;
+        d.parts.channels[0] = c, d.parts.channels[1] = other;
+        if (d.kind == LM_OP_SPLIT) {
+            d.in.c = c * 2;
+            d.parts.channels[1] = c;
+            if (c > 1) d.parts.channels[0] = c + 1, d.parts.channels[1] = c - 1;
+        }
+        visit(&d, ctx);
+        d.parts.count = 3;
+        d.parts.channels[0] = d.parts.channels[1] = d.parts.channels[2] = c;
+        d.in.c = 3 * c;
+        visit(&d, ctx);
+        break;
+    case LM_OP_GLOBAL_AVGPOOL: visit(&d, ctx); break;
+    case LM_OP_MAXPOOL:
+    case LM_OP_AVGPOOL:
+        d.in.h = h * 2 + 1, d.in.w = w * 2 + 2; /* odd and even */
+        d.pool.kernel = 3, d.pool.stride = 2, d.pool.pad = 1;
+        visit(&d, ctx);
+        d.pool.pad = 0;
+        visit(&d, ctx);
+        d.pool.kernel = 2, d.pool.stride = 2;
+        visit(&d, ctx);
+        break;
+    case LM_OP_RESIZE_BILINEAR:
+        for (int align = 0; align <= 1; align++) {
+            d.resize.align_corners = align;
+            d.resize.out_h = h * 4 + 1, d.resize.out_w = w * 3; /* up */
+            visit(&d, ctx);
+            d.in.h = 9, d.in.w = 10, d.resize.out_h = 4, d.resize.out_w = 7; /* down */
+            visit(&d, ctx);
+            d.in.h = h, d.in.w = w;
+        }
+        break;
+    default: fail_msg("no corpus for %s", lm_op_kind_name(d.kind));
+    }
+}
+
+/* Element-wise, data and pooling kinds: every awkward channel count on a few spatial sizes; then shapes
+ * large enough that kernels spread them over two threads in several tasks, which then start mid-row
+ * (116 channels) and mid-image (two images), and 259 channels, too many for a broadcast input's tile
+ * (read in place) and an odd count of 7 groups of 37; last, 4100 channels, so wide that not even one
+ * window's columns fit a pooling kernel's scratch row. */
 static void other_corpus(lm_op_kind kind, op_visit visit, void *ctx) {
     static const int spatial[][3] = {{1, 1, 1}, {1, 3, 5}, {2, 7, 7}, {1, 28, 28}};
     for (int ci = 0; ci < N_AWKWARD; ci++)
         for (int s = 0; s < 4; s++) {
-            const int c = awkward_channels[ci];
-            lm_op_desc d = {.kind = kind, .in = {spatial[s][0], spatial[s][1], spatial[s][2], c}};
-            switch (kind) {
-            case LM_OP_BIAS:
-            case LM_OP_BATCHNORM:
-            case LM_OP_ADD:
-            case LM_OP_MUL:
-            case LM_OP_ACTIVATION:
-                for (int a = 0; a < N_ACTS; a++) {
-                    d.act = all_acts[a];
-                    if (kind == LM_OP_ACTIVATION && d.act == LM_ACT_NONE) continue;
-                    d.bn.eps = 1e-5f;
-                    if (kind == LM_OP_ADD || kind == LM_OP_MUL) d.binary.broadcast = (a + s) % 2;
-                    visit(&d, ctx);
-                }
-                break;
-            case LM_OP_CHANNEL_SHUFFLE:
-                for (int g = 2; g <= 8; g++)
-                    if (c % g == 0) {
-                        d.shuffle.groups = g;
-                        visit(&d, ctx);
-                    }
-                if (c > 1) { /* one channel per group */
-                    d.shuffle.groups = c;
-                    visit(&d, ctx);
-                }
-                break;
-            case LM_OP_SPLIT:
-            case LM_OP_CONCAT:
-                d.parts.count = 2;
-                d.parts.channels[0] = c, d.parts.channels[1] = awkward_channels[(ci + 3) % N_AWKWARD];
-                if (kind == LM_OP_SPLIT) {
-                    d.in.c = c * 2;
-                    d.parts.channels[1] = c;
-                    if (c > 1) d.parts.channels[0] = c + 1, d.parts.channels[1] = c - 1;
-                }
-                visit(&d, ctx);
-                d.parts.count = 3;
-                d.parts.channels[0] = d.parts.channels[1] = d.parts.channels[2] = c;
-                d.in.c = 3 * c;
-                visit(&d, ctx);
-                break;
-            case LM_OP_GLOBAL_AVGPOOL: visit(&d, ctx); break;
-            case LM_OP_MAXPOOL:
-            case LM_OP_AVGPOOL:
-                d.in.h = spatial[s][1] * 2 + 1, d.in.w = spatial[s][2] * 2 + 2; /* odd and even */
-                d.pool.kernel = 3, d.pool.stride = 2, d.pool.pad = 1;
-                visit(&d, ctx);
-                d.pool.pad = 0;
-                visit(&d, ctx);
-                d.pool.kernel = 2, d.pool.stride = 2;
-                visit(&d, ctx);
-                break;
-            case LM_OP_RESIZE_BILINEAR:
-                for (int align = 0; align <= 1; align++) {
-                    d.resize.align_corners = align;
-                    d.resize.out_h = spatial[s][1] * 4 + 1, d.resize.out_w = spatial[s][2] * 3; /* up */
-                    visit(&d, ctx);
-                    d.in.h = 9, d.in.w = 10, d.resize.out_h = 4, d.resize.out_w = 7; /* down */
-                    visit(&d, ctx);
-                    d.in.h = spatial[s][1], d.in.w = spatial[s][2];
-                }
-                break;
-            default: fail_msg("no corpus for %s", lm_op_kind_name(kind));
-            }
+            const lm_op_desc d = {.kind = kind, .in = {spatial[s][0], spatial[s][1], spatial[s][2], awkward_channels[ci]}};
+            other_variants(d, awkward_channels[(ci + 3) % N_AWKWARD], s, visit, ctx);
         }
+    static const int large[][4] = {{2, 28, 28, 116}, {1, 17, 19, 259}, {1, 2, 3, 4100}};
+    for (int i = 0; i < 3; i++) {
+        const lm_op_desc d = {.kind = kind, .in = {large[i][0], large[i][1], large[i][2], large[i][3]}};
+        other_variants(d, 58, i, visit, ctx);
+    }
 }
 
 void op_corpus(lm_op_kind kind, op_visit visit, void *ctx) {

@@ -1,8 +1,10 @@
 /* Every registered kernel against its kind's reference, on a corpus of shapes that includes the
  * awkward ones: channels 1, 3, 7, 58, 116 and 232 (not multiples of any SIMD width), 1x1 and odd
  * spatial sizes, stride 2 on odd inputs, padding, dilation, groups, batch 2, every fused activation,
- * every row count of a GEMM's last micro-tile. Tolerance and data: tests/op_fixture.h. And every
- * convolution and FC kernel's executed multiply-adds against what its tiling states. */
+ * every row count of a GEMM's last micro-tile. Tolerance and data: tests/op_fixture.h. Each kernel runs
+ * alone and on a pool of two threads, and must spread at least one shape of the corpus over both, so
+ * that its partition is checked too. And every convolution and FC kernel's executed multiply-adds
+ * against what its tiling states. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -47,6 +49,7 @@ static void free_buffers(buffers *b) {
 }
 
 static int checked_cases;     /* pairs (kernel, shape) compared */
+static int parallel_cases;    /* of which the kernel handed work to the pool's second thread */
 static lm_threadpool *pool;    /* two threads, shared by every kernel's test */
 static unsigned usable_isas;   /* of this host */
 
@@ -63,8 +66,10 @@ static void check(const lm_kernel *k, const lm_op_desc *d, lm_threadpool *pool) 
     if (!ref || !op) fail_msg("%s: %s", what, err);
     lm_op_run(ref, (const float *const *)b.in, b.expected, NULL);
     for (int threads = 1; threads <= 2; threads++) {
+        const size_t regions = lm_threadpool_regions(pool);
         lm_op_run(op, (const float *const *)b.in, b.out, threads == 1 ? NULL : pool);
         fixture_expect_close(k->name, what, threads, d, b.out, b.expected);
+        parallel_cases += lm_threadpool_regions(pool) > regions;
     }
     checked_cases++;
     lm_op_destroy(op);
@@ -114,10 +119,12 @@ static void test_kernel_matches_reference(void **state) {
         printf("# %s: %s is not usable on this host\n", k->name, lm_isa_name(k->isa));
         skip();
     }
-    const int before = checked_cases;
+    const int before = checked_cases, parallel_before = parallel_cases;
     op_corpus(k->kind, check_shape, (void *)k);
-    printf("# %s: %d shapes match the reference\n", k->name, checked_cases - before);
+    const int parallel = parallel_cases - parallel_before;
+    printf("# %s: %d shapes match the reference, %d of them run on two threads\n", k->name, checked_cases - before, parallel);
     if (checked_cases == before) fail_msg("%s supports no shape of the corpus", k->name);
+    if (!parallel) fail_msg("%s spreads no shape of the corpus over two threads", k->name);
 }
 
 /* ---- executed multiply-adds ------------------------------------------------------------------------ */
