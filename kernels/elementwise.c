@@ -38,12 +38,12 @@ typedef struct ew_job {
 } ew_job;
 
 /* Floats [lo, hi), all of one image when input 1 is broadcast; b as lm_ew_stretch.b. */
-static void ew_stretch(const ew_job *j, const float *b, bool b_tiled, size_t lo, size_t hi) {
+static void ew_stretch(const ew_job *j, const float *b, bool b_by_phase, size_t lo, size_t hi) {
     const lm_channel_tiles *s = j->s;
     const lm_ew_stretch t = {
         .x = j->x + lo, .b = b, .y = j->y + lo, .n = hi - lo,
         .period = s->period, .phase = s->period ? lo % s->period : 0,
-        .p0 = s->p0, .p1 = s->p1, .slopes = s->slopes, .b_tiled = b_tiled,
+        .p0 = s->p0, .p1 = s->p1, .slopes = s->slopes, .b_by_phase = b_by_phase,
     };
     j->fn(&t);
 }

@@ -31,13 +31,13 @@ typedef enum lm_ew_op {
  * c, as the period is a multiple of c). */
 typedef struct lm_ew_stretch {
     const float *x;
-    const float *b;  /* ADD, MUL: input 1, read alongside x; or, when b_tiled, a broadcast image's tile
-                        read in phase like p0; else NULL */
+    const float *b;  /* ADD, MUL: input 1, read alongside x; or, when b_by_phase, a broadcast image's
+                        channels read in phase like p0 (its tile, or period c in place); else NULL */
     float *y;
     size_t n;
     size_t period, phase;          /* period 0: no per-channel operand (phase 0) */
     const float *p0, *p1, *slopes; /* tiles of `period` floats: bias or scale, shift, PReLU slopes; or NULL */
-    bool b_tiled;
+    bool b_by_phase;
 } lm_ew_stretch;
 
 typedef void (*lm_ew_stretch_fn)(const lm_ew_stretch *t);
@@ -63,7 +63,7 @@ static inline __attribute__((always_inline)) lm_ew_piece lm_ew_piece_at(const lm
     const size_t rest = t->n - i, n = t->period && t->period - p < rest ? t->period - p : rest;
     return (lm_ew_piece){
         .x = t->x + i, .y = t->y + i, .n = n,
-        .b = !t->b ? NULL : t->b_tiled ? t->b + p : t->b + i,
+        .b = !t->b ? NULL : t->b_by_phase ? t->b + p : t->b + i,
         .p0 = t->p0 ? t->p0 + p : NULL, .p1 = t->p1 ? t->p1 + p : NULL, .slopes = t->slopes ? t->slopes + p : NULL,
     };
 }

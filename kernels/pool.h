@@ -49,6 +49,20 @@ typedef struct lm_pool_isa {
     void (*resize_row)(const lm_resize_row *r);
 } lm_pool_isa;
 
+/* Runs F(N, ...) with N the constant equal to nv, 1 to 8 (more: 8): the instance of a loop compiled for
+ * N registers of accumulators. */
+#define LM_POOL_WITH_VECTORS(nv, F, ...)                                                                               \
+    switch (nv) {                                                                                                      \
+    case 1: F(1, __VA_ARGS__); break;                                                                                  \
+    case 2: F(2, __VA_ARGS__); break;                                                                                  \
+    case 3: F(3, __VA_ARGS__); break;                                                                                  \
+    case 4: F(4, __VA_ARGS__); break;                                                                                  \
+    case 5: F(5, __VA_ARGS__); break;                                                                                  \
+    case 6: F(6, __VA_ARGS__); break;                                                                                  \
+    case 7: F(7, __VA_ARGS__); break;                                                                                  \
+    default: F(8, __VA_ARGS__); break;                                                                                 \
+    }
+
 extern const lm_pool_isa lm_pool_avx2;   /* pool_avx2.c */
 extern const lm_pool_isa lm_pool_avx512; /* pool_avx512.c: global average only (the rest NULL) */
 

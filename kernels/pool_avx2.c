@@ -44,16 +44,8 @@ static void gap(const float *in, size_t pixels, size_t c, size_t k0, size_t k1, 
         __m256i last;
         const float *from = in + k0;
         float *to = out + k0;
-        switch (block_vectors(k1 - k0 < GAP_BLOCK ? k1 - k0 : GAP_BLOCK, &last)) {
-        case 1: gap_vectors(1, from, pixels, c, last, to); break;
-        case 2: gap_vectors(2, from, pixels, c, last, to); break;
-        case 3: gap_vectors(3, from, pixels, c, last, to); break;
-        case 4: gap_vectors(4, from, pixels, c, last, to); break;
-        case 5: gap_vectors(5, from, pixels, c, last, to); break;
-        case 6: gap_vectors(6, from, pixels, c, last, to); break;
-        case 7: gap_vectors(7, from, pixels, c, last, to); break;
-        default: gap_vectors(8, from, pixels, c, last, to); break;
-        }
+        const int nv = block_vectors(k1 - k0 < GAP_BLOCK ? k1 - k0 : GAP_BLOCK, &last);
+        LM_POOL_WITH_VECTORS(nv, gap_vectors, from, pixels, c, last, to)
     }
 }
 

@@ -4,7 +4,7 @@
 #include "kernels/act_avx512.h"
 #include "kernels/pool.h"
 
-#define GAP_VECTORS 8 /* registers of sums per tile (and as many of partial sums) */
+#define GAP_VECTORS 8 /* registers of sums per block (and as many of partial sums): LM_POOL_WITH_VECTORS' most */
 
 /* Means over `pixels` pixels (rows c floats apart) of nv vectors of channels from in, the last one's
  * lanes in `last`. Sums run in two levels, blocks of 64 pixels then their total, which keeps float
@@ -33,16 +33,7 @@ static void gap(const float *in, size_t pixels, size_t c, size_t k0, size_t k1, 
         const __mmask16 last = lm_avx512_tail_mask(width - 16 * (nv - 1));
         const float *from = in + k0;
         float *to = out + k0;
-        switch (nv) {
-        case 1: gap_vectors(1, from, pixels, c, last, to); break;
-        case 2: gap_vectors(2, from, pixels, c, last, to); break;
-        case 3: gap_vectors(3, from, pixels, c, last, to); break;
-        case 4: gap_vectors(4, from, pixels, c, last, to); break;
-        case 5: gap_vectors(5, from, pixels, c, last, to); break;
-        case 6: gap_vectors(6, from, pixels, c, last, to); break;
-        case 7: gap_vectors(7, from, pixels, c, last, to); break;
-        default: gap_vectors(GAP_VECTORS, from, pixels, c, last, to); break;
-        }
+        LM_POOL_WITH_VECTORS(nv, gap_vectors, from, pixels, c, last, to)
     }
 }
 
