@@ -28,8 +28,18 @@ typedef struct lm_guideline_case {
     double paper_arm; /* the paper's Snapdragon 810 figure, images/s; 0: none */
 } lm_guideline_case;
 
+/* What an experiment claims about its groups' times, which decides how they are compared
+ * (guidelines/verdict.h; the rules in words: guidelines/README.md). */
+typedef enum lm_claim {
+    LM_CLAIM_ORDER,       /* a case of higher rank takes longer than one of lower rank (G1-G4, U1, N1, N4, N5) */
+    LM_CLAIM_EQUIVALENT,  /* every case of a group takes the same time (a fused ReLU; the A/A noise floor) */
+    LM_CLAIM_MADDS_RATIO, /* the time ratio of rank 1 to rank 0 is their MAdds ratio (N2, N3) */
+} lm_claim;
+
 typedef struct lm_guideline {
     const char *id;         /* "G1" */
+    lm_claim claim;         /* LM_CLAIM_ORDER unless set */
+    bool noise_floor;       /* an A/A experiment: its groups hold one case twice; their spread is the run's noise */
     const char *title;      /* "equal channel width minimizes memory access cost" */
     const char *prediction; /* the ordering the paper predicts, in words */
     const char *source;     /* where the setup and numbers come from: "ShuffleNet V2 Table 1" */
