@@ -121,6 +121,8 @@ static json_t *latmac_context(const lm_results *r) {
     }
     json_object_set_new(l, "thread_counts", threads);
     json_object_set_new(l, "repetitions", json_integer(r->repetitions));
+    json_object_set_new(l, "rounds", json_integer(r->rounds > 0 ? r->rounds : 1));
+    json_object_set_new(l, "seed", json_integer((json_int_t)r->seed));
     set_real(l, "min_time_seconds", r->min_time);
     set_real(l, "warmup_time_seconds", r->warmup_time);
     set_string(l, "statistic", "median");
@@ -207,6 +209,7 @@ static json_t *run_json(const lm_results *r, const lm_result_case *c, const lm_c
     set_string(b, "run_type", run->is_aggregate ? "aggregate" : "iteration");
     json_object_set_new(b, "repetitions", json_integer(c->repetitions));
     if (!run->is_aggregate) json_object_set_new(b, "repetition_index", json_integer(run->repetition_index));
+    if (!run->is_aggregate) json_object_set_new(b, "round", json_integer(run->round));
     json_object_set_new(b, "threads", json_integer(c->threads));
     if (run->is_aggregate) {
         set_string(b, "aggregate_name", run->aggregate_name);

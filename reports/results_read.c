@@ -84,10 +84,12 @@ static int read_context(const lm_json_fields *f, const json_t *context, const js
     lm_results *r = &out->results;
     int64_t planned = 0;
     r->load_at_start = -1;
+    r->rounds = 1; /* absent: a file from before rounds */
     if (keep_gb_context(context, r) != 0) return lm_json_fields_error(f, "out of memory");
     if (lm_json_get_string(f, l, "suite", false, r->suite, sizeof r->suite) != 0 ||
         get_isas(f, l, "usable_isas", &r->usable_isas) != 0 || get_isas(f, l, "timed_isas", &r->timed_isas) != 0 ||
         read_peers_and_threads(f, l, r) != 0 || get_int(f, l, "repetitions", false, 0, INT_MAX, &r->repetitions) != 0 ||
+        get_int(f, l, "rounds", false, 1, INT_MAX, &r->rounds) != 0 || get_count(f, l, "seed", false, &r->seed) != 0 ||
         lm_json_get_number(f, l, "min_time_seconds", false, &r->min_time) != 0 ||
         lm_json_get_number(f, l, "warmup_time_seconds", false, &r->warmup_time) != 0 ||
         lm_json_get_string(f, l, "pinning", false, r->pinning, sizeof r->pinning) != 0 ||
@@ -190,7 +192,11 @@ static int read_run(const lm_json_fields *f, const json_t *e, lm_result_case *c)
     } else {
         run.repetition_index = 0; /* absent: the repetitions so far */
         for (size_t i = 0; i < c->run_count; i++) run.repetition_index += !c->runs[i].is_aggregate;
-        if (lm_json_get_whole(f, e, "repetition_index", false, 0, INT64_MAX, &run.repetition_index) != 0) return -1;
+        int64_t round = 0; /* absent: a file of one round */
+        if (lm_json_get_whole(f, e, "repetition_index", false, 0, INT64_MAX, &run.repetition_index) != 0 ||
+            lm_json_get_whole(f, e, "round", false, 0, INT_MAX, &round) != 0)
+            return -1;
+        run.round = (int)round;
     }
     if (lm_json_get_bool(f, e, "error_occurred", false, &run.error) != 0 ||
         lm_json_get_string(f, e, "error_message", false, run.error_message, sizeof run.error_message) != 0 ||

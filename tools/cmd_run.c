@@ -1,5 +1,6 @@
 /* `latmac run`: times a suite's cases (kernels or whole networks) and writes results.json and
  * results.csv. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -89,13 +90,13 @@ static const char usage[] =
     "(including a filter that matches no case, an unknown network, an input a network cannot take, or\n"
     "an --out that holds files or is a file), 130 interrupted by SIGINT, 143 by SIGTERM.\n";
 
-#define DEFAULT_REPETITIONS 9
+#define DEFAULT_REPETITIONS LM_RUN_REPETITIONS /* what the ceilings are bounded by */
 #define DEFAULT_MIN_TIME 0.05
-/* As many repetitions as a full run: with 5, even two fully separated samples give a U test p of 0.008,
- * which no longer passes 0.05 once corrected over a guideline's comparisons. */
-#define QUICK_REPETITIONS 9
 #define QUICK_MIN_TIME 0.01
 #define MAX_MIN_TIME 3600.0
+#define MAX_ROUNDS 100
+#define MAX_SEED ((1ull << 53) - 1) /* exact as a JSON number in every reader */
+#define QUICK_GUIDELINE_ROUNDS 3 /* the guidelines suite's own default is 5 (guideline_suite.c) */
 #define HELP_SHOWN (-1) /* parse_options: --help was answered */
 
 /* The ceilings of the roofline: at most as many and as long repetitions as the cases get, and no
@@ -120,6 +121,9 @@ typedef struct options {
     bool quick;                     /* --quick */
     bool repetitions_given, min_time_given;
     unsigned long repetitions;
+    unsigned long rounds;           /* --rounds; 0: each suite's default */
+    unsigned long long seed;        /* --seed, else drawn from the clock and the process */
+    bool seed_given;
     double min_time;
     regex_t filter;
     bool has_filter;
@@ -263,6 +267,7 @@ static int parse_options(int argc, char **argv, options *o) {
         {"force", no_argument, NULL, 'F'}, /* long only: replacing files should be spelled out */
         {"no-roofline", no_argument, NULL, 'R'},
         {"isa", required_argument, NULL, 'I'},     {"variants", required_argument, NULL, 'V'},
+        {"rounds", required_argument, NULL, 'U'},  {"seed", required_argument, NULL, 'E'},
         {"help", no_argument, NULL, 'h'},          {0, 0, 0, 0},
     };
     lm_cli_reset_getopt();
@@ -298,6 +303,19 @@ static int parse_options(int argc, char **argv, options *o) {
         case 'S': rc = parse_scales(o, optarg); break;
         case 'q': o->quick = true; break;
         case 'Q': o->quiet = true; break;
+        case 'U':
+            if (!lm_cli_parse_uint(optarg, 1, MAX_ROUNDS, &o->rounds))
+                return lm_cli_usage_error("run", "--rounds: '%s' is not a whole number from 1 to %d", optarg, MAX_ROUNDS);
+            break;
+        case 'E': {
+            char *end;
+            errno = 0;
+            o->seed = strtoull(optarg, &end, 10);
+            if (!isdigit((unsigned char)optarg[0]) || *end || errno || o->seed > MAX_SEED)
+                return lm_cli_usage_error("run", "--seed: '%s' is not a whole number from 0 to %llu", optarg, MAX_SEED);
+            o->seed_given = true;
+            break;
+        }
         case 'R': o->no_roofline = true; break;
         case 'F': o->force = true; break;
         case 'I': o->isa_text = optarg; break;
@@ -330,10 +348,7 @@ static int parse_options(int argc, char **argv, options *o) {
         return lm_cli_usage_error("run", "--variants applies to --suite kernels");
     if (o->guideline_options && strcmp(o->suite, "guidelines") != 0 && !all)
         return lm_cli_usage_error("run", "--only and --scale apply to --suite guidelines");
-    if (o->quick) { /* fewer and shorter repetitions, unless given */
-        if (!o->repetitions_given) o->repetitions = QUICK_REPETITIONS;
-        if (!o->min_time_given) o->min_time = QUICK_MIN_TIME;
-    }
+    if (o->quick && !o->min_time_given) o->min_time = QUICK_MIN_TIME; /* shorter repetitions */
     if (o->nets_options && strcmp(o->suite, "nets") != 0 && strcmp(o->suite, "all") != 0)
         return lm_cli_usage_error("run", "--nets, --input, --batch and --per-layer apply to --suite nets");
     if (o->out && !*o->out) return lm_cli_usage_error("run", "--out: the directory name is empty");
@@ -423,6 +438,9 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
     }
     lm_suite guidelines = lm_suite_guidelines;
     guidelines.options = &o->guidelines;
+    if (o->quick) guidelines.rounds = QUICK_GUIDELINE_ROUNDS;
+    if (!o->seed_given)
+        o->seed = ((unsigned long long)time(NULL) * 2654435761u ^ (unsigned long long)getpid() << 32) & MAX_SEED;
     const lm_suite *suites[8];
     lm_progress progress; /* over every suite: case i of all the run's cases */
     lm_progress_init(&progress, !o->quiet && isatty(STDERR_FILENO) ? stderr : NULL);
@@ -434,7 +452,9 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
                    .isas = o->isas,
                    .isa_count = o->isa_count,
                    .variants = o->variants,
-                   .repetitions = (int)o->repetitions,
+                   .repetitions = o->repetitions_given ? (int)o->repetitions : 0, /* 0: each suite's */
+                   .rounds = (int)o->rounds,
+                   .seed = o->seed,
                    .min_time = o->min_time,
                    .warmup_time = o->min_time,
                    .nets = o->net_count ? o->nets : NULL,

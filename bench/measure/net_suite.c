@@ -19,12 +19,13 @@ static void network_shape(char *buf, size_t size, const char *network, int batch
     snprintf(buf, size, "%s@%dx%dx%d", network, batch, height, width);
 }
 
-static lm_plan *make_plan(const lm_graph *g, bool separate, bool concurrent, unsigned usable_isas, char *err,
-                          size_t err_size) {
+static lm_plan *make_plan(const lm_graph *g, bool separate, bool concurrent, unsigned usable_isas, size_t arena_offset,
+                          char *err, size_t err_size) {
     const lm_plan_options o = {.usable_isas = usable_isas,
                                .separate_elementwise = separate,
                                .concurrent_branches = concurrent,
-                               .seed = lm_seed_of(lm_graph_name(g))};
+                               .seed = lm_seed_of(lm_graph_name(g)),
+                               .arena_offset = arena_offset};
     return lm_plan_create(g, &o, err, err_size);
 }
 
@@ -142,8 +143,8 @@ lm_plan *lm_net_cache_load(lm_net_cache *cache, const lm_result_case *c, const l
     if (lm_graph_error(cache->graph))
         lm_error(err, err_size, "%s", lm_graph_error(cache->graph));
     else
-        cache->plan = make_plan(cache->graph, c->separate_elementwise, c->concurrent_branches, usable_isas, err,
-                                err_size);
+        cache->plan = make_plan(cache->graph, c->separate_elementwise, c->concurrent_branches, usable_isas,
+                                cache->arena_offset, err, err_size);
     if (!cache->plan) {
         lm_net_cache_clear(cache);
         return NULL;
@@ -156,7 +157,7 @@ lm_plan *lm_net_cache_load(lm_net_cache *cache, const lm_result_case *c, const l
 void lm_net_cache_clear(lm_net_cache *cache) {
     lm_plan_destroy(cache->plan);
     lm_graph_destroy(cache->graph);
-    memset(cache, 0, sizeof *cache);
+    *cache = (lm_net_cache){.arena_offset = cache->arena_offset};
 }
 
 int lm_net_profile(lm_plan *p, lm_threadpool *pool, int runs, double seconds[LM_LAYER_CATEGORY_COUNT]) {

@@ -37,6 +37,7 @@ typedef struct lm_net_cache {
     char key[128];
     lm_graph *graph;
     lm_plan *plan;
+    size_t arena_offset; /* of the plans it makes (lm_plan_options); the runner draws one each round */
 } lm_net_cache;
 
 /* The plan of case c's network, as c's suite builds it (bench/measure/suite.h), planned with

@@ -15,6 +15,9 @@ static long plan_all(const lm_run_request *q, lm_run_config *configs, lm_results
     for (size_t i = 0; i < q->suite_count; i++) {
         configs[i] = q->config;
         configs[i].suite = q->suites[i];
+        if (!configs[i].rounds) configs[i].rounds = q->suites[i]->rounds > 0 ? q->suites[i]->rounds : 1;
+        if (!configs[i].repetitions)
+            configs[i].repetitions = q->suites[i]->repetitions > 0 ? q->suites[i]->repetitions : LM_RUN_REPETITIONS;
         if (lm_runner_plan(&configs[i], parts[i], err, err_size) != 0) return -1;
         planned += (long)parts[i]->case_count;
     }
@@ -48,6 +51,7 @@ static lm_run_outcome run_all(const lm_run_request *q, const lm_run_config *conf
         }
         if (lm_runner_run(&configs[i], parts[i], err, err_size) != 0) return LM_RUN_FAILED;
         if (!i) continue;
+        if (parts[i]->rounds > r->rounds) r->rounds = parts[i]->rounds;
         r->partial |= parts[i]->partial;
         r->cases_planned += parts[i]->cases_planned;
         if (lm_results_move_cases(r, parts[i]) != 0 ||

@@ -10,6 +10,8 @@
 #include "bench/ceilings/ceilings.h"
 #include "bench/measure/runner.h"
 
+#define LM_RUN_REPETITIONS 9 /* a round's repetitions when neither the request nor the suite says */
+
 typedef struct lm_run_request {
     /* What every suite shares (host, filter, threads, caps, repetitions, times, nets options,
      * progress, notes, interruption); its suite is ignored. */

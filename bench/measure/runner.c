@@ -14,6 +14,7 @@
 #include "bench/host/isa.h"
 #include "bench/measure/backend.h"
 #include "bench/measure/gbench_shim.h"
+#include "bench/stats/random.h"
 #include "kernels/kernel.h"
 
 /* Denormals are flushed to zero so that timings do not depend on the data's smallest values; peers
@@ -92,6 +93,8 @@ static void plan_facts(const lm_run_config *cfg, lm_results *r) {
         r->peer_count++;
     }
     r->repetitions = cfg->repetitions;
+    r->rounds = cfg->rounds > 0 ? cfg->rounds : 1;
+    r->seed = cfg->seed;
     r->min_time = cfg->min_time;
     r->warmup_time = cfg->warmup_time;
     r->load_at_start = host->load_average[0];
@@ -134,8 +137,8 @@ static int plan_cases(const lm_run_config *cfg, lm_results *r, char *err, size_t
 
 int lm_runner_plan(const lm_run_config *cfg, lm_results *r, char *err, size_t err_size) {
     if (plan_cases(cfg, r, err, err_size) != 0) return -1;
-    for (size_t i = 0; cfg->progress && i < r->case_count; i++)
-        lm_progress_add(cfg->progress, expected_seconds(cfg, &r->cases[i]));
+    for (int round = 0; cfg->progress && round < r->rounds; round++)
+        for (size_t i = 0; i < r->case_count; i++) lm_progress_add(cfg->progress, expected_seconds(cfg, &r->cases[i]));
     return 0;
 }
 
@@ -151,7 +154,7 @@ typedef struct bench_case {
     int prepared; /* 0 not prepared, 1 ready, -1 failed (error says why) */
     char error[256];
     double expected_seconds; /* for the progress */
-    bool reported;    /* counted as finished by the progress */
+    bool reported;    /* counted as finished by the progress in this round */
     bool interrupted; /* a repetition was skipped because the run was interrupted */
 } bench_case;
 
@@ -162,6 +165,7 @@ struct runner {
     size_t count;
     bench_case *current; /* the case holding prepared state */
     int64_t next_family;
+    int round, rounds;
     bool out_of_memory;
     int bind_error; /* the first binding failure (negative errno), or 0 */
     lm_net_cache nets; /* the plan of the network whose cases are running */
@@ -258,7 +262,9 @@ static void on_result(const lm_gb_result *g, void *user) {
     lm_result_run run = {
         .is_aggregate = g->is_aggregate,
         .is_percentage = g->is_percentage,
-        .repetition_index = g->repetition_index,
+        .repetition_index = g->is_aggregate ? g->repetition_index
+                                            : (int64_t)rn->round * rn->cfg->repetitions + g->repetition_index,
+        .round = rn->round,
         .iterations = g->iterations,
         .real_time = g->real_time,
         .cpu_time = g->cpu_time,
@@ -266,9 +272,11 @@ static void on_result(const lm_gb_result *g, void *user) {
     };
     copy_text(run.aggregate_name, sizeof run.aggregate_name, g->aggregate_name);
     copy_text(run.error_message, sizeof run.error_message, g->message);
-    if (lm_result_case_add_run(rc, &run) != 0) rn->out_of_memory = true;
+    /* With rounds, a round's own aggregates are left out: the case's span every round (lm_runner_run). */
+    if (!(run.is_aggregate && rn->rounds > 1) && lm_result_case_add_run(rc, &run) != 0) rn->out_of_memory = true;
     /* A network's timing is done: profile where its time goes, outside the timed runs. */
-    const bool last = run.is_aggregate ? strcmp(run.aggregate_name, "median") == 0 : rn->cfg->repetitions == 1;
+    const bool last = (run.is_aggregate ? strcmp(run.aggregate_name, "median") == 0 : rn->cfg->repetitions == 1) &&
+                      rn->round == rn->rounds - 1;
     if (c->backend == &lm_backend_network && c->state.plan && last && !run.error && !interrupted(rn->cfg)) {
         memset(rc->profile_seconds, 0, sizeof rc->profile_seconds);
         if (lm_net_profile(c->state.plan, c->state.pool, rn->cfg->repetitions, rc->profile_seconds) != 0)
@@ -334,6 +342,45 @@ static void drop_unfinished(const runner *rn, lm_results *r) {
     r->case_count = kept;
 }
 
+/* After a round other than the first was interrupted: drops that round's runs from every case, so each
+ * keeps whole rounds only. */
+static void drop_round(lm_results *r, int round) {
+    for (size_t i = 0; i < r->case_count; i++) {
+        lm_result_case *c = &r->cases[i];
+        size_t kept = 0;
+        for (size_t k = 0; k < c->run_count; k++)
+            if (c->runs[k].round != round) c->runs[kept++] = c->runs[k];
+        c->run_count = kept;
+    }
+    r->partial = true;
+}
+
+/* The order of a round: the cases' indexes with a network's cases kept together (its plan is made once
+ * a round), the networks and other cases shuffled; the suite's order when the run has one round. */
+static void round_order(const lm_results *r, int rounds, uint64_t *random, size_t *order) {
+    const size_t n = r->case_count;
+    size_t units = 0; /* first case of each unit, in order[0..units) for now */
+    for (size_t i = 0; i < n; i++) {
+        const lm_result_case *c = &r->cases[i], *previous = i ? &r->cases[i - 1] : NULL;
+        const bool together = previous && c->network[0] && strcmp(c->network, previous->network) == 0;
+        if (!together) order[units++] = i;
+    }
+    for (size_t u = units; rounds > 1 && u > 1; u--) { /* Fisher-Yates over the units */
+        const size_t k = lm_random_below(random, u), t = order[u - 1];
+        order[u - 1] = order[k], order[k] = t;
+    }
+    /* Expand each unit to its cases, back to front so that no unit start is overwritten before use. */
+    size_t *starts = order + n - units;
+    memmove(starts, order, units * sizeof *order);
+    size_t filled = 0;
+    for (size_t u = 0; u < units; u++) {
+        const size_t first = starts[u];
+        size_t end = first + 1;
+        while (end < n && r->cases[end].network[0] && strcmp(r->cases[end].network, r->cases[first].network) == 0) end++;
+        for (size_t i = first; i < end; i++) order[filled++] = i;
+    }
+}
+
 /* Binds a pool worker to its placement slot; its kernels flush denormals like the calling thread. */
 static int bind_worker(void *host, int index) {
     set_flush_to_zero();
@@ -346,7 +393,11 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
     lm_threadpool *pools[LM_RESULT_MAX_THREAD_COUNTS] = {NULL};
     int status = -1;
     rn.cases = calloc(rn.count ? rn.count : 1, sizeof *rn.cases);
-    if (!rn.cases) return lm_error(err, err_size, "out of memory");
+    size_t *order = malloc((rn.count ? rn.count : 1) * sizeof *order);
+    if (!rn.cases || !order) {
+        free(rn.cases), free(order);
+        return lm_error(err, err_size, "out of memory");
+    }
 
     set_flush_to_zero();
     rn.bind_error = lm_host_bind_current_thread(cfg->host, 0); /* the pools' workers start from here */
@@ -361,7 +412,6 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
         }
     }
 
-    lm_gb_clear_cases();
     for (size_t i = 0; i < rn.count; i++) {
         bench_case *c = &rn.cases[i];
         c->runner = &rn;
@@ -376,25 +426,46 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
             goto done;
         }
         c->expected_seconds = expected_seconds(cfg, result);
-        lm_gb_case *g = lm_gb_register(result->name, bench_body, c);
-        lm_gb_case_use_real_time(g);
-        lm_gb_case_time_unit(g, LM_GB_MICROSECOND);
-        const double scale = time_scale(result);
-        lm_gb_case_min_warmup_time(g, cfg->warmup_time * scale);
-        lm_gb_case_min_time(g, cfg->min_time * scale);
-        lm_gb_case_repetitions(g, cfg->repetitions);
-        lm_gb_case_add_statistic(g, LM_GB_STAT_MIN);
-        lm_gb_case_add_statistic(g, LM_GB_STAT_MAX);
     }
-    lm_gb_run(&(lm_gb_run_options){.display = LM_GB_DISPLAY_NONE, .on_context = on_context, .on_result = on_result,
-                                   .user = &rn});
-    release(rn.current);
-    lm_net_cache_clear(&rn.nets);
-    if (rn.out_of_memory) {
-        lm_error(err, err_size, "out of memory while collecting results");
-        goto done;
+    rn.rounds = r->rounds;
+    uint64_t random = cfg->seed;
+    for (rn.round = 0; rn.round < rn.rounds; rn.round++) {
+        round_order(r, rn.rounds, &random, order);
+        if (rn.rounds > 1) rn.nets.arena_offset = 64 * lm_random_below(&random, 4096 / 64);
+        lm_gb_clear_cases();
+        for (size_t k = 0; k < rn.count; k++) {
+            bench_case *c = &rn.cases[order[k]];
+            c->reported = false;
+            const lm_result_case *result = c->state.result;
+            lm_gb_case *g = lm_gb_register(result->name, bench_body, c);
+            lm_gb_case_use_real_time(g);
+            lm_gb_case_time_unit(g, LM_GB_MICROSECOND);
+            const double scale = time_scale(result);
+            lm_gb_case_min_warmup_time(g, cfg->warmup_time * scale);
+            lm_gb_case_min_time(g, cfg->min_time * scale);
+            lm_gb_case_repetitions(g, cfg->repetitions);
+            lm_gb_case_add_statistic(g, LM_GB_STAT_MIN);
+            lm_gb_case_add_statistic(g, LM_GB_STAT_MAX);
+        }
+        lm_gb_run(&(lm_gb_run_options){.display = LM_GB_DISPLAY_NONE, .on_context = on_context,
+                                       .on_result = on_result, .user = &rn});
+        release(rn.current); /* the next round prepares every case afresh */
+        rn.current = NULL;
+        lm_net_cache_clear(&rn.nets);
+        if (rn.out_of_memory) {
+            lm_error(err, err_size, "out of memory while collecting results");
+            goto done;
+        }
+        if (!interrupted(cfg)) continue;
+        if (rn.round == 0) drop_unfinished(&rn, r);
+        else drop_round(r, rn.round);
+        break;
     }
-    if (interrupted(cfg)) drop_unfinished(&rn, r);
+    for (size_t i = 0; rn.rounds > 1 && i < r->case_count; i++)
+        if (lm_result_case_add_aggregates(&r->cases[i]) != 0) {
+            lm_error(err, err_size, "out of memory while collecting results");
+            goto done;
+        }
     status = 0;
 
 done:
@@ -411,5 +482,6 @@ done:
         note(cfg, "latmac run: binding threads failed (%s); they may have run unpinned\n", strerror(-bind_error));
     }
     free(rn.cases);
+    free(order);
     return status;
 }

@@ -47,7 +47,13 @@ typedef struct lm_run_config {
     /* The kernel suite also times every registered kernel this host can run for each shape, not only
      * the one dispatch picks: "<suite>/<shape>/latmac/kernel:<kernel>/threads:<N>". */
     bool variants;
-    int repetitions;        /* >= 1 */
+    int repetitions;        /* per round, >= 1; 0 in a request (run.h): the suite's default */
+    /* Rounds, the unit of replication: each round times every case again, with fresh plans and
+     * buffers at a new arena offset, in a new random order (networks' cases kept together) drawn from
+     * `seed`. Repetitions within a round are consecutive windows of one layout; rounds sample what
+     * changes between runs. 1: the suite's order, no reshuffling; 0 in a request: the suite's default. */
+    int rounds;
+    uint64_t seed;
     double min_time;        /* seconds per repetition, > 0 */
     double warmup_time;     /* seconds before the first repetition, >= 0 */
     /* The nets suite (net_suite.h): which networks (NULL: the whole zoo), at what input, and

@@ -21,7 +21,8 @@ typedef struct step {
 struct lm_plan {
     lm_schedule schedule; /* the steps, their groups and the arena's layout */
     step *steps;          /* per step of the schedule */
-    unsigned char *arena;
+    unsigned char *block; /* the allocation: page-aligned */
+    unsigned char *arena; /* where the layout's offsets start: block + the options' arena offset */
 };
 
 /* Folds BatchNorm parameters (gamma, beta, mean, variance) into a convolution's weights and bias:
@@ -82,10 +83,12 @@ lm_plan *lm_plan_create(const lm_graph *g, const lm_plan_options *o, char *err, 
     if (lm_schedule_make(g, o, &p->schedule, err, err_size) != 0) goto failed;
     const lm_schedule *sc = &p->schedule;
     p->steps = calloc((size_t)sc->step_count + 1, sizeof *p->steps);
-    /* page-aligned, so the layout's offsets within a page are the addresses' */
-    p->arena = p->steps ? aligned_alloc(4096, (sc->arena_bytes + SLACK + 4095) / 4096 * 4096) : NULL;
-    if (!p->arena) goto out_of_memory;
-    memset(p->arena, 0, sc->arena_bytes + SLACK); /* touch every page now, not while timing */
+    /* page-aligned, so the layout's offsets within a page are the addresses' once shifted by the offset */
+    const size_t shift = o->arena_offset % 4096 / 64 * 64;
+    p->block = p->steps ? aligned_alloc(4096, (shift + sc->arena_bytes + SLACK + 4095) / 4096 * 4096) : NULL;
+    if (!p->block) goto out_of_memory;
+    p->arena = p->block + shift;
+    memset(p->block, 0, shift + sc->arena_bytes + SLACK); /* touch every page now, not while timing */
     for (int i = 0; i < sc->step_count; i++) {
         const lm_schedule_step *s = &sc->steps[i];
         float *params = step_params(g, s, o->seed);
@@ -117,7 +120,7 @@ void lm_plan_destroy(lm_plan *p) {
     for (int s = 0; p->steps && s < p->schedule.step_count; s++) lm_op_destroy(p->steps[s].op);
     lm_schedule_free(&p->schedule);
     free(p->steps);
-    free(p->arena);
+    free(p->block);
     free(p);
 }
 

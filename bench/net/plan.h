@@ -38,6 +38,9 @@ typedef struct lm_plan_options {
      * each on one thread of the pool, instead of one after another on all threads (G3). */
     bool concurrent_branches;
     uint64_t seed;             /* of the weights and the input */
+    /* Where the tensors start past the arena's page-aligned base, in bytes: rounded down to a multiple
+     * of 64, taken modulo 4096. Rounds of a run vary it, so a result does not rest on one layout. */
+    size_t arena_offset;
 } lm_plan_options;
 
 

@@ -1,6 +1,7 @@
 /* Result records and the arithmetic every writer shares (see result_records.h). */
 #include "bench/results/result_records.h"
 
+#include "bench/stats/summary.h"
 #include "kernels/kernel.h"
 
 #include <math.h>
@@ -65,6 +66,53 @@ int lm_result_case_add_run(lm_result_case *c, const lm_result_run *run) {
     if (!runs) return -1;
     c->runs = runs;
     c->runs[c->run_count++] = *run;
+    return 0;
+}
+
+/* The mean, sample standard deviation, min and max of n values. */
+static void describe(const double *x, size_t n, double *mean, double *sd, double *min, double *max) {
+    double sum = 0, squares = 0;
+    *min = *max = x[0];
+    for (size_t i = 0; i < n; i++) {
+        sum += x[i];
+        if (x[i] < *min) *min = x[i];
+        if (x[i] > *max) *max = x[i];
+    }
+    *mean = sum / (double)n;
+    for (size_t i = 0; i < n; i++) squares += (x[i] - *mean) * (x[i] - *mean);
+    *sd = sqrt(squares / (double)(n - 1));
+}
+
+int lm_result_case_add_aggregates(lm_result_case *c) {
+    size_t n = 0;
+    for (size_t i = 0; i < c->run_count; i++)
+        if (!c->runs[i].is_aggregate) c->runs[n++] = c->runs[i];
+    c->run_count = n;
+    if (n < 2 || lm_result_failed(c)) return 0;
+    double *real = malloc(2 * n * sizeof *real), *cpu = real ? real + n : NULL;
+    if (!real) return -1;
+    for (size_t i = 0; i < n; i++) real[i] = c->runs[i].real_time, cpu[i] = c->runs[i].cpu_time;
+    double rm, rs, rmin, rmax, cm, cs, cmin, cmax;
+    describe(real, n, &rm, &rs, &rmin, &rmax);
+    describe(cpu, n, &cm, &cs, &cmin, &cmax);
+    const struct {
+        const char *name;
+        double real, cpu;
+        bool percentage;
+    } rows[] = {{"mean", rm, cm, false},
+                {"median", lm_median(real, n), lm_median(cpu, n), false},
+                {"stddev", rs, cs, false},
+                {"cv", rm > 0 ? rs / rm : 0, cm > 0 ? cs / cm : 0, true},
+                {"min", rmin, cmin, false},
+                {"max", rmax, cmax, false}};
+    free(real);
+    for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+        lm_result_run a = {.is_aggregate = true, .is_percentage = rows[k].percentage, .repetition_index = -1,
+                           .iterations = (int64_t)n, .real_time = rows[k].real, .cpu_time = rows[k].cpu};
+        snprintf(a.aggregate_name, sizeof a.aggregate_name, "%s", rows[k].name);
+        if (lm_result_case_add_run(c, &a) != 0) return -1;
+    }
+    c->repetitions = (int64_t)n;
     return 0;
 }
 

@@ -31,6 +31,7 @@ typedef struct lm_result_run {
     char aggregate_name[16]; /* "mean", "median", "stddev", "cv", "min", "max"; "" for repetitions */
     bool is_percentage;      /* a ratio (cv): real_time and cpu_time hold the ratio itself */
     int64_t repetition_index; /* -1 for aggregates */
+    int round;                /* the round it was timed in (0 first); aggregates span every round */
     int64_t iterations;       /* for aggregates, the repetitions they summarise */
     double real_time, cpu_time;
     bool error;               /* the case failed; error_message says why */
@@ -116,7 +117,9 @@ typedef struct lm_results {
     lm_result_peer peers[LM_RESULT_MAX_PEERS]; /* compiled in */
     size_t thread_count_count;
     lm_result_thread_count thread_counts[LM_RESULT_MAX_THREAD_COUNTS];
-    int repetitions;
+    int repetitions;              /* per round */
+    int rounds;                   /* rounds of the run (bench/measure/runner.h); 1 for one */
+    uint64_t seed;                /* the rounds' orders and arena offsets were drawn from it */
     double min_time, warmup_time; /* seconds */
     char pinning[512];            /* how threads were placed, in words; says so when binding failed */
     double load_at_start;         /* 1-minute load average when the run started; < 0 unknown */
@@ -164,6 +167,12 @@ void lm_results_free(lm_results *r);
 
 /* Appends a run to a case. Returns 0, or -1 when memory runs out. */
 int lm_result_case_add_run(lm_result_case *c, const lm_result_run *run);
+
+/* Appends Google Benchmark's aggregates (mean, median, stddev, cv, min, max) over c's repetitions, every
+ * round's, after dropping any it has: what a run of several rounds, or rounds pooled from several
+ * files, reports. Nothing for a failed case or one with fewer than 2 repetitions. 0, or -1 when memory
+ * runs out. */
+int lm_result_case_add_aggregates(lm_result_case *c);
 
 /* ---- Arithmetic shared by every writer ---- */
 
