@@ -3,6 +3,7 @@
  * thread count with every comparison behind it. */
 #include "reports/results.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -68,19 +69,66 @@ static int write_cases(FILE *out, const lm_results *r, const char *experiment) {
     return 0;
 }
 
+/* "holds (2%: holds, 10%: holds)": the primary margin's verdict, then the others'. */
+static void margins_text(char *buf, size_t size, const lm_verdict *v) {
+    int used = snprintf(buf, size, "%s (", lm_verdict_name(v[LM_VERDICT_PRIMARY]));
+    for (int m = 0, first = 1; m < LM_VERDICT_MARGINS && used > 0 && (size_t)used < size; m++) {
+        if (m == LM_VERDICT_PRIMARY) continue;
+        used += snprintf(buf + used, size - (size_t)used, "%s%.0f%%: %s", first ? "" : ", ",
+                         100 * lm_verdict_margins[m], lm_verdict_name(v[m]));
+        first = 0;
+    }
+    if (used > 0 && (size_t)used < size) snprintf(buf + used, size - (size_t)used, ")");
+}
+
+static int write_comparison(FILE *out, const lm_guideline_comparison *c, int width) {
+    char expected[32] = "", paper[96] = "", madds[64] = "";
+    if (c->expected != 1) snprintf(expected, sizeof expected, " (MAdds ratio %.3fx)", c->expected);
+    if (c->executed_madds_ratio > 0)
+        snprintf(madds, sizeof madds, "; executed MAdds x%.3f, time per executed MAdd x%.3f", c->executed_madds_ratio,
+                 c->ratio_per_executed_madd);
+    if (c->paper_ratio > 0)
+        snprintf(paper, sizeof paper, "; paper %.3fx (%s): %s%s", c->paper_ratio, c->paper_platform,
+                 c->paper_agrees ? "agrees" : "differs", c->paper_inside ? ", inside" : "");
+    return fprintf(out, "  %-14s %-*s takes %.3fx [%.3f, %.3f] the time of %s%s: %s%s%s\n", c->slower->group, width,
+                   c->slower->label, c->effect.ratio, c->effect.lo, c->effect.hi, c->faster->label, expected,
+                   lm_outcome_name(c->outcome[LM_VERDICT_PRIMARY]), madds, paper) < 0
+               ? -1
+               : 0;
+}
+
 static int write_verdict(FILE *out, const lm_results *r, const lm_guideline_verdict *v) {
     const bool several_caps = (r->timed_isas & (r->timed_isas - 1)) != 0;
-    if (fprintf(out, "%s at %d thread(s)%s%s: %s (%zu of %zu comparisons confirm, %zu contradict)\n", v->experiment,
-                v->threads, several_caps ? ", " : "", several_caps ? v->isa : "", lm_verdict_name(v->verdict),
-                v->confirms, v->count, v->contradicts) < 0)
+    char verdict[160], noise[128] = "";
+    margins_text(verdict, sizeof verdict, v->verdict);
+    if (v->noise_measured && !v->noise_floor && v->verdict[LM_VERDICT_PRIMARY] == LM_VERDICT_TOO_NOISY) {
+        if (v->rounds_needed)
+            snprintf(noise, sizeof noise, "; the A/A spread needs %zu rounds to resolve %.0f%%", v->rounds_needed,
+                     100 * lm_verdict_margins[LM_VERDICT_PRIMARY]);
+        else
+            snprintf(noise, sizeof noise, "; the A/A spread is too wide for any number of rounds");
+    } else if (!v->noise_measured) {
+        snprintf(noise, sizeof noise, "; noise floor not measured (no A/A cases)");
+    }
+    if (fprintf(out,
+                "%s (%s) at %d thread(s)%s%s: %s; %zu rounds; groups: %zu hold, %zu no effect, %zu do not hold of "
+                "%zu; comparisons: %zu confirm, %zu no effect, %zu contradict of %zu; paper: %zu of %zu cells agree%s\n",
+                v->experiment, lm_claim_name(v->claim), v->threads, several_caps ? ", " : "", several_caps ? v->isa : "",
+                verdict, v->rounds, v->groups_holding, v->groups_without_effect, v->groups_failing, v->group_count,
+                v->confirms, v->no_effect, v->contradicts, v->count, v->paper_agreeing, v->paper_cells, noise) < 0)
         return -1;
     const int width = label_width(r, v->experiment);
-    for (size_t k = 0; k < v->count; k++) {
-        const lm_guideline_comparison *c = &v->comparisons[k];
-        if (fprintf(out, "  %-14s %-*s takes %.3fx [%.3f, %.3f] the time of %s; p %.2g (corrected %.2g): %s\n",
-                    c->slower->group, width, c->slower->label, c->effect.ratio, c->effect.low, c->effect.high,
-                    c->faster->label, c->p, c->p_adjusted, lm_outcome_name(c->outcome)) < 0)
+    for (size_t g = 0; g < v->group_count; g++) {
+        const lm_guideline_group *group = &v->groups[g];
+        char trend[64] = "";
+        if (!isnan(group->trend_p_adjusted))
+            snprintf(trend, sizeof trend, ", trend test p %.2g (corrected %.2g)", group->trend_p,
+                     group->trend_p_adjusted);
+        if (fprintf(out, " %s x%d: %s%s\n", group->group, group->scale, lm_verdict_name(group->verdict[LM_VERDICT_PRIMARY]),
+                    trend) < 0)
             return -1;
+        for (size_t k = group->first; k < group->first + group->count; k++)
+            if (write_comparison(out, &v->comparisons[k], width) != 0) return -1;
     }
     return 0;
 }
@@ -99,10 +147,9 @@ int lm_results_write_guidelines(FILE *out, const lm_analysis *a) {
         if (write_cases(out, r, e) != 0) return -1;
     }
     if (!experiments) return 0;
-    int status = fprintf(out, "\nverdicts: the paper's predicted-fastest case of each group against each case it predicts\n"
-                              "slower; time ratio (Hodges-Lehmann, %.0f%% interval) and two-sided Mann-Whitney U p, Holm-\n"
-                              "corrected per guideline; confirms: corrected p < %.2f and ratio >= %.2f; holds: all confirm\n",
-                         100 * LM_VERDICT_CONFIDENCE, LM_VERDICT_ALPHA, 1 + LM_VERDICT_MIN_EFFECT) < 0
+    int status = fprintf(out, "\nverdicts (guidelines/README.md): per comparison the time ratio over rounds with its %.0f%%\n"
+                              "t interval, against the claim at a margin of %.0f%% (2%% and 10%% in brackets)\n",
+                         100 * LM_VERDICT_CONFIDENCE, 100 * lm_verdict_margins[LM_VERDICT_PRIMARY]) < 0
                      ? -1
                      : 0;
     for (size_t i = 0; i < a->verdict_count && status == 0; i++) status = write_verdict(out, r, &a->verdicts[i]);

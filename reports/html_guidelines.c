@@ -140,9 +140,10 @@ done:
 static void comparisons(lm_html *h, const json_t *verdict) {
     lm_html_raw(h, "<details><summary>the comparisons</summary>");
     lm_report_table_begin(h, NULL);
-    lm_html_raw(h, "<thead><tr><th>group</th><th>predicted slower</th><th>predicted faster</th><th class=\"num\">time "
-                   "ratio</th><th class=\"num\">95% interval</th><th class=\"num\">p</th><th class=\"num\">p corrected</th>"
-                   "<th>outcome</th></tr></thead>\n<tbody>\n");
+    lm_html_raw(h, "<thead><tr><th>group</th><th>case</th><th>against</th><th class=\"num\">time ratio</th>"
+                   "<th class=\"num\">95% interval</th><th class=\"num\">expected</th><th>outcome</th>"
+                   "<th class=\"num\">executed MAdds ratio</th><th class=\"num\">time per executed MAdd</th>"
+                   "<th class=\"num\">paper</th><th>paper agrees</th></tr></thead>\n<tbody>\n");
     size_t i;
     const json_t *c;
     json_array_foreach(json_object_get(verdict, "comparisons"), i, c) {
@@ -153,9 +154,13 @@ static void comparisons(lm_html *h, const json_t *verdict) {
         lm_report_num(h, "%.3f", lm_report_number(c, "time_ratio"));
         lm_html_printf(h, "<td class=\"num\">[%.3f, %.3f]</td>", lm_report_number(c, "time_ratio_low"),
                        lm_report_number(c, "time_ratio_high"));
-        lm_report_num(h, "%.2g", lm_report_number(c, "p"));
-        lm_report_num(h, "%.2g", lm_report_number(c, "p_adjusted"));
+        lm_report_num(h, "%.3f", lm_report_number(c, "expected_ratio"));
         lm_report_td(h, lm_report_string(c, "outcome"));
+        lm_report_num(h, "%.3f", lm_report_number(c, "executed_madds_ratio"));
+        lm_report_num(h, "%.3f", lm_report_number(c, "time_ratio_per_executed_madd"));
+        lm_report_num(h, "%.3f", lm_report_number(c, "paper_ratio"));
+        const json_t *agrees = json_object_get(c, "paper_agrees");
+        lm_report_td(h, !agrees ? "" : json_is_true(agrees) ? "yes" : "no");
         lm_html_raw(h, "</tr>\n");
     }
     lm_html_raw(h, "</tbody>");

@@ -109,10 +109,23 @@ void lm_report_verdict(lm_html *h, const json_t *verdict) {
     const char *style = strcmp(name, "holds") == 0 ? "holds" : strcmp(name, "does not hold") == 0 ? "not-hold" : "inconclusive";
     lm_html_printf(h, "<span class=\"badge %s\">", style);
     lm_html_text(h, name);
-    lm_html_printf(h, "</span> <span class=\"muted\">%.0f of %.0f confirm", lm_report_number(verdict, "confirms"),
+    lm_html_raw(h, "</span> <span class=\"muted\">");
+    const json_t *margins = json_object_get(verdict, "verdicts");
+    if (json_is_object(margins)) { /* the other margins' verdicts */
+        lm_html_printf(h, "2%%: ");
+        lm_html_text(h, lm_report_string(margins, "0.02"));
+        lm_html_printf(h, ", 10%%: ");
+        lm_html_text(h, lm_report_string(margins, "0.10"));
+        lm_html_raw(h, "; ");
+    }
+    lm_html_printf(h, "%.0f of %.0f comparisons confirm", lm_report_number(verdict, "confirms"),
                    lm_report_number(verdict, "comparisons_count"));
     const double contradicts = lm_report_number(verdict, "contradicts");
     if (contradicts > 0) lm_html_printf(h, ", %.0f contradict", contradicts);
+    const double cells = lm_report_number(verdict, "paper_cells");
+    if (cells > 0) lm_html_printf(h, "; the paper agrees in %.0f of %.0f cells", lm_report_number(verdict, "paper_agreeing"), cells);
+    const double rounds = lm_report_number(verdict, "rounds");
+    if (rounds > 0) lm_html_printf(h, "; %.0f rounds", rounds);
     lm_html_raw(h, "</span>");
 }
 

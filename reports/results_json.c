@@ -273,31 +273,91 @@ static json_t *run_json(const lm_results *r, const lm_result_case *c, const lm_c
     return b;
 }
 
+/* A verdict at every margin: {"0.02": "holds", "0.05": ..., "0.10": ...}. */
+static json_t *margins_json(const lm_verdict *verdicts) {
+    json_t *o = json_object();
+    for (int m = 0; m < LM_VERDICT_MARGINS; m++) {
+        char key[16];
+        snprintf(key, sizeof key, "%.2f", lm_verdict_margins[m]);
+        set_string(o, key, lm_verdict_name(verdicts[m]));
+    }
+    return o;
+}
+
+static json_t *comparison_json(const lm_guideline_comparison *c) {
+    json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "group", c->slower->group, "scale", c->slower->scale,
+                          "faster", c->faster->name, "slower", c->slower->name, "faster_label", c->faster->label,
+                          "slower_label", c->slower->label);
+    set_real(o, "expected_ratio", c->expected);
+    set_real(o, "time_ratio", c->effect.ratio);
+    set_real(o, "time_ratio_low", c->effect.lo);
+    set_real(o, "time_ratio_high", c->effect.hi);
+    set_real(o, "log_sd", c->effect.log_sd);
+    json_object_set_new(o, "rounds", json_integer((json_int_t)c->effect.n));
+    set_string(o, "position", lm_position_name(c->position[LM_VERDICT_PRIMARY]));
+    set_string(o, "outcome", lm_outcome_name(c->outcome[LM_VERDICT_PRIMARY]));
+    json_t *outcomes = json_object();
+    for (int m = 0; m < LM_VERDICT_MARGINS; m++) {
+        char key[16];
+        snprintf(key, sizeof key, "%.2f", lm_verdict_margins[m]);
+        set_string(outcomes, key, lm_outcome_name(c->outcome[m]));
+    }
+    json_object_set_new(o, "outcomes", outcomes);
+    if (c->madds_ratio > 0) set_real(o, "madds_ratio", c->madds_ratio);
+    if (c->executed_madds_ratio > 0) {
+        set_real(o, "executed_madds_ratio", c->executed_madds_ratio);
+        set_real(o, "time_ratio_per_executed_madd", c->ratio_per_executed_madd);
+    }
+    if (c->paper_ratio > 0) {
+        set_real(o, "paper_ratio", c->paper_ratio);
+        set_string(o, "paper_platform", c->paper_platform);
+        json_object_set_new(o, "paper_agrees", json_boolean(c->paper_agrees));
+        json_object_set_new(o, "paper_inside_interval", json_boolean(c->paper_inside));
+    }
+    return o;
+}
+
+static json_t *group_json(const lm_guideline_group *g) {
+    json_t *o = json_pack("{s:s, s:i, s:s, s:o}", "group", g->group, "scale", g->scale, "verdict",
+                          lm_verdict_name(g->verdict[LM_VERDICT_PRIMARY]), "verdicts", margins_json(g->verdict));
+    set_real(o, "trend_p", g->trend_p); /* absent when not tested */
+    set_real(o, "trend_p_adjusted", g->trend_p_adjusted);
+    set_real(o, "reversed_trend_p_adjusted", g->reversed_p_adjusted);
+    return o;
+}
+
 /* The guideline experiments' verdicts (guidelines/guideline_verdicts.h); an empty list without them. */
 static json_t *verdicts_json(const lm_analysis *a) {
     json_t *list = json_array();
-    const lm_guideline_verdict *v = a->verdicts;
-    const size_t count = a->verdict_count;
-    for (size_t i = 0; i < count; i++) {
-        json_t *comparisons = json_array();
-        for (size_t k = 0; k < v[i].count; k++) {
-            const lm_guideline_comparison *c = &v[i].comparisons[k];
-            json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "group", c->slower->group, "faster", c->faster->name,
-                                  "slower", c->slower->name, "faster_label", c->faster->label, "slower_label",
-                                  c->slower->label);
-            set_real(o, "time_ratio", c->effect.ratio);
-            set_real(o, "time_ratio_low", c->effect.low);
-            set_real(o, "time_ratio_high", c->effect.high);
-            set_real(o, "p", c->p);
-            set_real(o, "p_adjusted", c->p_adjusted);
-            set_string(o, "outcome", lm_outcome_name(c->outcome));
-            json_array_append_new(comparisons, o);
+    for (size_t i = 0; i < a->verdict_count; i++) {
+        const lm_guideline_verdict *v = &a->verdicts[i];
+        json_t *comparisons = json_array(), *groups = json_array();
+        for (size_t k = 0; k < v->count; k++) json_array_append_new(comparisons, comparison_json(&v->comparisons[k]));
+        for (size_t g = 0; g < v->group_count; g++) json_array_append_new(groups, group_json(&v->groups[g]));
+        json_t *o = json_pack("{s:s, s:i, s:s, s:s, s:b, s:s, s:o, s:I}", "experiment", v->experiment, "threads",
+                              v->threads, "isa", v->isa, "claim", lm_claim_name(v->claim), "noise_floor",
+                              v->noise_floor, "verdict", lm_verdict_name(v->verdict[LM_VERDICT_PRIMARY]), "verdicts",
+                              margins_json(v->verdict), "rounds", (json_int_t)v->rounds);
+        if (v->noise_measured) {
+            json_t *noise = json_object();
+            set_real(noise, "log_sd", v->noise_log_sd);
+            json_object_set_new(noise, "rounds_to_resolve_margin",
+                                v->rounds_needed ? json_integer((json_int_t)v->rounds_needed) : json_null());
+            json_object_set_new(o, "noise_floor_spread", noise);
         }
-        json_array_append_new(list, json_pack("{s:s, s:i, s:s, s:s, s:I, s:I, s:I, s:o}", "experiment", v[i].experiment,
-                                              "threads", v[i].threads, "isa", v[i].isa, "verdict", lm_verdict_name(v[i].verdict),
-                                              "comparisons_count", (json_int_t)v[i].count, "confirms",
-                                              (json_int_t)v[i].confirms, "contradicts", (json_int_t)v[i].contradicts,
-                                              "comparisons", comparisons));
+        const struct {
+            const char *key;
+            size_t value;
+        } counts[] = {{"groups_count", v->group_count},      {"groups_holding", v->groups_holding},
+                      {"groups_failing", v->groups_failing}, {"groups_without_effect", v->groups_without_effect},
+                      {"comparisons_count", v->count},       {"confirms", v->confirms},
+                      {"no_effect", v->no_effect},           {"contradicts", v->contradicts},
+                      {"paper_cells", v->paper_cells},       {"paper_agreeing", v->paper_agreeing}};
+        for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++)
+            json_object_set_new(o, counts[k].key, json_integer((json_int_t)counts[k].value));
+        json_object_set_new(o, "groups", groups);
+        json_object_set_new(o, "comparisons", comparisons);
+        json_array_append_new(list, o);
     }
     return list;
 }
@@ -327,16 +387,16 @@ json_t *lm_results_to_json(const lm_analysis *a) {
     json_t *latmac = latmac_context(r);
     json_t *verdicts = verdicts_json(a);
     if (json_array_size(verdicts)) {
-        char rule[512];
+        char rule[768];
         snprintf(rule, sizeof rule,
-                 "for each group, the paper's predicted-fastest case against each case it predicts slower: a "
-                 "two-sided Mann-Whitney U test on the repetitions' times, Holm-corrected over the guideline's "
-                 "comparisons at one thread count, and the Hodges-Lehmann time ratio with its %.0f%% interval; a "
-                 "comparison confirms when corrected p < %.2f and the ratio >= %.2f, contradicts when corrected "
-                 "p < %.2f and the ratio <= 1/%.2f; the guideline holds when all confirm, does not hold when any "
-                 "contradicts, and is inconclusive otherwise",
-                 100 * LM_VERDICT_CONFIDENCE, LM_VERDICT_ALPHA, 1 + LM_VERDICT_MIN_EFFECT, LM_VERDICT_ALPHA,
-                 1 + LM_VERDICT_MIN_EFFECT);
+                 "rounds are the replicates: per round the median of each case; per comparison the round log "
+                 "ratios' %.0f%% t interval of the time ratio against the ratio the claim expects (1, or the MAdds "
+                 "ratio) with a margin d: above (lower bound > 1+d), within, below (upper bound < 1/(1+d)); an order "
+                 "claim needs one comparison above, none below and, for groups of 3 or more, Page's L trend test "
+                 "(Holm-corrected, p < %.2f); an equality claim needs every comparison within; verdicts at d = 2%%, "
+                 "5%% (primary) and 10%%, 'too noisy to tell' where the A/A pairs are not within d "
+                 "(guidelines/README.md)",
+                 100 * LM_VERDICT_CONFIDENCE, LM_VERDICT_ALPHA);
         set_string(latmac, "verdict_rule", rule);
     }
     json_object_set_new(latmac, "verdicts", verdicts);

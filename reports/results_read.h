@@ -50,6 +50,19 @@ void lm_results_file_free(lm_results_file *f);
  * reference, or NULL with a one-line reason. (results_reanalyse.c) */
 json_t *lm_results_reanalyse(const json_t *root, const char *file, char *err, size_t err_size);
 
+/* As lm_results_reanalyse over n documents pooled as the rounds of one run (lm_results_pool), with the
+ * first's context, its "rounds" the pooled count and "pooled_from" the files' names. NULL with a
+ * one-line reason. (results_reanalyse.c) */
+json_t *lm_results_reanalyse_pooled(const json_t *const *roots, const char *const *files, size_t n, char *err,
+                                    size_t err_size);
+
+/* Pools `more` into `into` as further rounds: each case of `more` joins the case of the same name (a
+ * new case when there is none), its repetitions' rounds numbered after into's, and every case's
+ * aggregates are computed again over all of its rounds. Runs of the same build on the same host are
+ * what may be pooled (separate processes, or days apart): a case whose MAdds or MAC differ between the
+ * two is refused. 0, or -1 with a one-line reason. (results_pool.c) */
+int lm_results_pool(lm_results *into, lm_results *more, char *err, size_t err_size);
+
 /* Replaces a loaded run's document by lm_results_reanalyse's, keeping its label. 0, or -1 with a reason
  * (the run is then left as it was, or empty when the new document was refused). (results_reanalyse.c) */
 int lm_report_run_reanalyse(lm_report_run *run, char *err, size_t err_size);

@@ -32,30 +32,46 @@ static int keep_context(json_t *fresh, const json_t *root) {
     return json_object_set_new(fresh, "context", context);
 }
 
-json_t *lm_results_reanalyse(const json_t *root, const char *file, char *err, size_t err_size) {
-    lm_results_file *records = calloc(1, sizeof *records);
+json_t *lm_results_reanalyse_pooled(const json_t *const *roots, const char *const *files, size_t n, char *err,
+                                    size_t err_size) {
+    if (!n) return NULL;
+    lm_results_file *records = calloc(n, sizeof *records);
     if (!records) {
-        lm_error(err, err_size, "out of memory reading %s", file);
+        lm_error(err, err_size, "out of memory reading %s", files[0]);
         return NULL;
     }
-    if (lm_results_read(root, file, records, err, err_size) != 0) {
-        free(records);
-        return NULL;
-    }
-    lm_analysis a;
     json_t *fresh = NULL;
-    if (lm_analyse(&records->results, &a) == 0) {
+    size_t read = 0;
+    for (; read < n; read++)
+        if (lm_results_read(roots[read], files[read], &records[read], err, err_size) != 0 ||
+            (read && lm_results_pool(&records[0].results, &records[read].results, err, err_size) != 0)) {
+            read++; /* its records are freed below too */
+            goto done;
+        }
+    lm_analysis a;
+    if (lm_analyse(&records[0].results, &a) == 0) {
         fresh = lm_results_to_json(&a);
         lm_analysis_free(&a);
     }
-    if (fresh && keep_context(fresh, root) != 0) {
+    if (fresh && keep_context(fresh, roots[0]) != 0) {
         json_decref(fresh);
         fresh = NULL;
     }
-    if (!fresh) lm_error(err, err_size, "out of memory analysing %s", file);
-    lm_results_file_free(records);
+    if (fresh && n > 1) { /* the pooled run's rounds, and where they came from */
+        json_t *latmac = json_object_get(json_object_get(fresh, "context"), "latmac"), *from = json_array();
+        for (size_t i = 0; i < n; i++) json_array_append_new(from, json_string(files[i]));
+        json_object_set_new(latmac, "rounds", json_integer(records[0].results.rounds));
+        json_object_set_new(latmac, "pooled_from", from);
+    }
+    if (!fresh) lm_error(err, err_size, "out of memory analysing %s", files[0]);
+done:
+    for (size_t i = 0; i < read; i++) lm_results_file_free(&records[i]);
     free(records);
     return fresh;
+}
+
+json_t *lm_results_reanalyse(const json_t *root, const char *file, char *err, size_t err_size) {
+    return lm_results_reanalyse_pooled(&root, &file, 1, err, err_size);
 }
 
 int lm_report_run_reanalyse(lm_report_run *run, char *err, size_t err_size) {

@@ -16,7 +16,7 @@
 #define MAX_RUNS 26 /* tagged A to Z */
 
 static const char usage[] =
-    "Usage: latmac report RESULTS.json [MORE.json ...] [--out FILE] [--force]\n"
+    "Usage: latmac report RESULTS.json [MORE.json ...] [--pool] [--out FILE] [--force]\n"
     "\n"
     "Write the HTML report of results files that 'latmac run' wrote: one self-contained page (no\n"
     "scripts, no external files; it opens offline and prints) with the host and the method, the\n"
@@ -27,7 +27,12 @@ static const char usage[] =
     "own results as index.html. What is derived from the measurements (ratios, roofline placements,\n"
     "flags, verdicts, proxies) is computed again by this latmac, whatever the files say.\n"
     "\n"
+    "With --pool, the files are runs of the same build on the same host (separate processes, or days\n"
+    "apart) and are pooled into one: each file's rounds become further rounds of every case of the same\n"
+    "name, and the verdicts rest on all of them.\n"
+    "\n"
     "Options:\n"
+    "  -p, --pool       pool the files as rounds of one run instead of showing them side by side\n"
     "  -o, --out FILE   where to write the page (default: report.html; '-': standard output);\n"
     "                   missing folders are created\n"
     "  -F, --force      replace FILE if it exists (never one of the results files)\n"
@@ -67,20 +72,44 @@ static bool is_input(const char *out, char **inputs, int count) {
     return false;
 }
 
+/* Replaces runs[0] by the n runs pooled as rounds of one, labelled with every file. */
+static int pool_runs(lm_report_run *runs, int n, char *err, size_t err_size) {
+    const json_t **roots = calloc((size_t)n, sizeof *roots);
+    const char **files = calloc((size_t)n, sizeof *files);
+    json_t *pooled = NULL;
+    if (roots && files) {
+        for (int i = 0; i < n; i++) roots[i] = runs[i].root, files[i] = runs[i].label;
+        pooled = lm_results_reanalyse_pooled(roots, files, (size_t)n, err, err_size);
+    } else {
+        snprintf(err, err_size, "out of memory");
+    }
+    int status = -1;
+    if (pooled) {
+        char label[sizeof runs[0].label];
+        snprintf(label, sizeof label, "%.200s pooled with %d more", runs[0].label, n - 1);
+        lm_report_run_free(&runs[0]);
+        status = lm_report_run_adopt(&runs[0], pooled, label, err, err_size);
+    }
+    free(roots), free(files);
+    return status;
+}
+
 int lm_cmd_report(int argc, char **argv) {
     static const struct option options[] = {
         {"out", required_argument, NULL, 'o'},
         {"force", no_argument, NULL, 'F'},
+        {"pool", no_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
     const char *out = "report.html";
-    bool force = false;
+    bool force = false, pool = false;
     lm_cli_reset_getopt();
-    for (int c; (c = getopt_long(argc, argv, ":o:Fh", options, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":o:Fph", options, NULL)) != -1;) {
         switch (c) {
         case 'o': out = optarg; break;
         case 'F': force = true; break;
+        case 'p': pool = true; break;
         case 'h': fputs(usage, stdout); return LM_EXIT_OK;
         default: return lm_cli_bad_option("report", c, argv);
         }
@@ -108,13 +137,17 @@ int lm_cmd_report(int argc, char **argv) {
     /* each file's records analysed again, so the page shows today's derived figures, not the file's */
     for (; loaded < count; loaded++)
         if (lm_report_run_load(&runs[loaded], inputs[loaded], err, sizeof err) != 0 ||
-            lm_report_run_reanalyse(&runs[loaded], err, sizeof err) != 0) {
+            (!pool && lm_report_run_reanalyse(&runs[loaded], err, sizeof err) != 0)) {
             lm_report_run_free(&runs[loaded]);
             fprintf(stderr, "latmac report: %s\n", err);
             status = LM_EXIT_USAGE;
             break;
         }
-    const page pg = {runs, (size_t)count};
+    if (pool && status == LM_EXIT_OK && pool_runs(runs, loaded, err, sizeof err) != 0) {
+        fprintf(stderr, "latmac report: %s\n", err);
+        status = LM_EXIT_USAGE;
+    }
+    const page pg = {runs, pool ? 1 : (size_t)count};
     if (status == LM_EXIT_OK) {
         if (to_stdout) {
             if (write_page(stdout, &pg) != 0 || fflush(stdout) != 0 || ferror(stdout)) {
