@@ -1,6 +1,7 @@
 /* The guidelines suite (see guideline_suite.h). */
 #include "guidelines/guideline_suite.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -62,45 +63,64 @@ static int plan_facts(const lm_graph *g, const lm_guideline_case *c, const lm_re
 
 static const lm_guideline_selection default_selection; /* every experiment at scale 1 */
 
+/* Experiment x's cases at `scale` as runner cases, one per base. */
+static int add_experiment(const lm_guideline *x, int scale, const lm_run_config *cfg, lm_results *results,
+                          const lm_result_case *bases, size_t base_count, char *err, size_t err_size) {
+    lm_guideline_case cases[LM_GUIDELINE_MAX_CASES];
+    const int n = x->cases(scale, cases, LM_GUIDELINE_MAX_CASES);
+    for (int i = 0; i < n; i++) {
+        lm_graph *g = lm_guideline_build(x, &cases[i]);
+        if (!g) return lm_error(err, err_size, "out of memory while building %s", x->id);
+        if (lm_graph_error(g)) {
+            lm_error(err, err_size, "%s", lm_graph_error(g));
+            lm_graph_destroy(g);
+            return -1;
+        }
+        lm_result_case facts;
+        uint64_t executed[LM_ISA_COUNT];
+        fill_case(&facts, &bases[0], x, &cases[i], scale, g);
+        const int planned = plan_facts(g, &cases[i], results, &facts, executed, err, err_size);
+        lm_graph_destroy(g);
+        if (planned != 0) return -1;
+        for (size_t b = 0; b < base_count; b++) {
+            lm_result_case r = facts;
+            r.threads = bases[b].threads;
+            r.placement_count = bases[b].placement_count;
+            memcpy(r.placement, bases[b].placement, sizeof r.placement);
+            memcpy(r.isa, bases[b].isa, sizeof r.isa);
+            r.isa_in_name = bases[b].isa_in_name;
+            const int cap = lm_isa_from_name(r.isa);
+            r.executed_madds = executed[cap < 0 ? lm_isa_best(results->usable_isas) : (lm_isa)cap];
+            lm_result_case_set_name(&r);
+            if (lm_runner_add_case(cfg, results, &r, err, err_size) != 0) return -1;
+        }
+    }
+    return 0;
+}
+
+static bool selected(const lm_guideline_selection *s, const lm_guideline *x) {
+    for (size_t e = 0; e < s->experiment_count; e++)
+        if (s->experiments[e] == x) return true;
+    return !s->experiment_count;
+}
+
+/* The selected experiments at the selected scales; the A/A noise floor at scale 1 with any selection, since
+ * every verdict is checked against it (guidelines/verdict.h). */
 static int add_cases(const lm_suite *suite, const lm_run_config *cfg, lm_results *results, const lm_result_case *bases,
                      size_t base_count, char *err, size_t err_size) {
     const lm_guideline_selection *s = suite->options ? suite->options : &default_selection;
-    const size_t experiments = s->experiment_count ? s->experiment_count : (size_t)lm_guideline_count;
     const size_t scales = s->scale_count ? s->scale_count : 1;
-    for (size_t e = 0; e < experiments; e++) {
-        const lm_guideline *x = s->experiment_count ? s->experiments[e] : lm_guidelines[e];
-        for (size_t k = 0; k < scales; k++) {
-            const int scale = s->scale_count ? s->scales[k] : 1;
-            lm_guideline_case cases[LM_GUIDELINE_MAX_CASES];
-            const int n = x->cases(scale, cases, LM_GUIDELINE_MAX_CASES);
-            for (int i = 0; i < n; i++) {
-                lm_graph *g = lm_guideline_build(x, &cases[i]);
-                if (!g) return lm_error(err, err_size, "out of memory while building %s", x->id);
-                if (lm_graph_error(g)) {
-                    lm_error(err, err_size, "%s", lm_graph_error(g));
-                    lm_graph_destroy(g);
-                    return -1;
-                }
-                lm_result_case facts;
-                uint64_t executed[LM_ISA_COUNT];
-                fill_case(&facts, &bases[0], x, &cases[i], scale, g);
-                const int planned = plan_facts(g, &cases[i], results, &facts, executed, err, err_size);
-                lm_graph_destroy(g);
-                if (planned != 0) return -1;
-                for (size_t b = 0; b < base_count; b++) {
-                    lm_result_case r = facts;
-                    r.threads = bases[b].threads;
-                    r.placement_count = bases[b].placement_count;
-                    memcpy(r.placement, bases[b].placement, sizeof r.placement);
-                    memcpy(r.isa, bases[b].isa, sizeof r.isa);
-                    r.isa_in_name = bases[b].isa_in_name;
-                    const int cap = lm_isa_from_name(r.isa);
-                    r.executed_madds = executed[cap < 0 ? lm_isa_best(results->usable_isas) : (lm_isa)cap];
-                    lm_result_case_set_name(&r);
-                    if (lm_runner_add_case(cfg, results, &r, err, err_size) != 0) return -1;
-                }
-            }
+    bool scale_one = !s->scale_count;
+    for (size_t k = 0; k < s->scale_count; k++) scale_one |= s->scales[k] == 1;
+    for (int e = 0; e < lm_guideline_count; e++) {
+        const lm_guideline *x = lm_guidelines[e];
+        if (x->noise_floor && (!selected(s, x) || !scale_one)) {
+            if (add_experiment(x, 1, cfg, results, bases, base_count, err, err_size) != 0) return -1;
+            continue;
         }
+        for (size_t k = 0; selected(s, x) && k < scales; k++)
+            if (add_experiment(x, s->scale_count ? s->scales[k] : 1, cfg, results, bases, base_count, err, err_size) != 0)
+                return -1;
     }
     return 0;
 }
