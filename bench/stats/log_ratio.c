@@ -2,6 +2,7 @@
 #include "bench/stats/log_ratio.h"
 
 #include <math.h>
+#include <stdbool.h>
 
 #include "bench/stats/student_t.h"
 
@@ -27,7 +28,7 @@ lm_log_ratio_interval lm_log_ratio_t_interval(const double *d, size_t n, double 
 }
 
 /* Whether n rounds resolve the margin: the half-width of the log interval is below log(1 + margin). */
-static int resolves(size_t n, double log_sd, double log_margin, double confidence) {
+static bool resolves(size_t n, double log_sd, double log_margin, double confidence) {
     return lm_student_t_quantile((1 + confidence) / 2, (double)(n - 1)) * log_sd / sqrt((double)n) < log_margin;
 }
 

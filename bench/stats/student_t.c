@@ -8,6 +8,7 @@
 #include "bench/stats/student_t.h"
 
 #include <math.h>
+#include <stdbool.h>
 
 /* The continued fraction of I_x(a, b) without its prefactor, by the modified Lentz method: the terms
  * are d_{2m+1} = -(a + m)(a + b + m) x / ((a + 2m)(a + 2m + 1)) and
@@ -46,7 +47,7 @@ static double incomplete_beta(double a, double b, double x, double y) {
     return 1 - exp(log_front) / b * beta_fraction(b, a, y);
 }
 
-static int valid_df(double df) { return df > 0 && isfinite(df); }
+static bool valid_df(double df) { return df > 0 && isfinite(df); }
 
 double lm_student_t_cdf(double t, double df) {
     if (isnan(t) || !valid_df(df)) return NAN;
