@@ -5,7 +5,9 @@
  *   median S | cv S | quantile Q S | pearson N X Y | spearman N X Y | line N X Y | loglog N X Y
  *   mwu ALT A B (ALT 0 two-sided, 1 greater, 2 less) | minp N M | hl CONFIDENCE A B | holm S
  *   tost MARGIN A B | bootstrap CONFIDENCE RESAMPLES SEED A B
- * where X and Y are N values each. */
+ *   tcdf T DF | tppf P DF | logratio CONFIDENCE S (answers ratio lo hi log_mean log_sd n)
+ *   resolve LOG_SD MARGIN CONFIDENCE MAX | page ALT BLOCKS K W D (answers L mean sd p exact)
+ * where X and Y are N values each, W the K weights and D the BLOCKS*K values, block by block. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +16,12 @@
 #include "bench/stats/bootstrap.h"
 #include "bench/stats/correlation.h"
 #include "bench/stats/equivalence.h"
+#include "bench/stats/log_ratio.h"
 #include "bench/stats/multiplicity.h"
 #include "bench/stats/rank_tests.h"
+#include "bench/stats/student_t.h"
 #include "bench/stats/summary.h"
+#include "bench/stats/trend.h"
 
 typedef struct reader {
     char *next; /* the rest of the line */
@@ -49,6 +54,8 @@ static void print(const double *v, size_t n) {
     for (size_t i = 0; i < n; i++) printf(i ? " %.17g" : "%.17g", v[i]);
     printf("\n");
 }
+
+static const lm_alternative alternatives[] = {LM_TWO_SIDED, LM_GREATER, LM_LESS};
 
 static void answer(const char *op, reader *r) {
     double out[3];
@@ -105,7 +112,6 @@ static void answer(const char *op, reader *r) {
         double *b = values(r, m);
         if (!r->failed) {
             if (!strcmp(op, "mwu")) {
-                static const lm_alternative alternatives[] = {LM_TWO_SIDED, LM_GREATER, LM_LESS};
                 out[0] = lm_mann_whitney_p(a, n, b, m, alternatives[(int)parameter % 3]);
                 print(out, 1);
             } else if (!strcmp(op, "tost")) {
@@ -120,6 +126,34 @@ static void answer(const char *op, reader *r) {
         }
         free(a);
         free(b);
+    } else if (!strcmp(op, "tcdf") || !strcmp(op, "tppf")) {
+        const double x = number(r), df = number(r);
+        out[0] = !strcmp(op, "tcdf") ? lm_student_t_cdf(x, df) : lm_student_t_quantile(x, df);
+        if (!r->failed) print(out, 1);
+    } else if (!strcmp(op, "logratio")) {
+        const double confidence = number(r);
+        size_t n = count(r);
+        double *d = values(r, n);
+        if (!r->failed) {
+            const lm_log_ratio_interval e = lm_log_ratio_t_interval(d, n, confidence);
+            print((const double[]){e.ratio, e.lo, e.hi, e.log_mean, e.log_sd, (double)e.n}, 6);
+        }
+        free(d);
+    } else if (!strcmp(op, "resolve")) {
+        const double log_sd = number(r), margin = number(r), confidence = number(r);
+        size_t max = count(r);
+        out[0] = (double)lm_rounds_to_resolve(log_sd, margin, confidence, max);
+        if (!r->failed) print(out, 1);
+    } else if (!strcmp(op, "page")) {
+        const double alternative = number(r);
+        size_t blocks = count(r), k = count(r);
+        double *w = values(r, k), *d = r->failed ? NULL : values(r, blocks * k);
+        if (!r->failed) {
+            const lm_page_trend t = lm_page_trend_test(d, blocks, k, w, alternatives[(int)alternative % 3]);
+            print((const double[]){t.l, t.mean, t.sd, t.p, t.exact}, 5);
+        }
+        free(w);
+        free(d);
     } else {
         r->failed = 1;
     }

@@ -1,7 +1,8 @@
 /* The statistics module (bench/stats) on values worked out by hand: summaries of a sample, Mann-Whitney
  * p-values (exact and normal approximation, two- and one-sided), the Hodges-Lehmann ratio and its
  * interval, Holm's correction, Pearson's and Spearman's correlations and the least-squares fits, the
- * equivalence test, the seeded random numbers and the bootstrap.
+ * equivalence test, the seeded random numbers and the bootstrap, Student's t, the t interval of a ratio
+ * from per-round log ratios and the rounds a margin needs, and Page's trend test.
  * tests/test_stats_oracle.py checks the same functions against SciPy and statsmodels on many samples. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,10 +18,13 @@
 #include "bench/stats/bootstrap.h"
 #include "bench/stats/correlation.h"
 #include "bench/stats/equivalence.h"
+#include "bench/stats/log_ratio.h"
 #include "bench/stats/multiplicity.h"
 #include "bench/stats/random.h"
 #include "bench/stats/rank_tests.h"
+#include "bench/stats/student_t.h"
 #include "bench/stats/summary.h"
+#include "bench/stats/trend.h"
 #include "tests/sample_fixture.h"
 
 #define REPS 9
@@ -389,6 +393,231 @@ static void test_bootstrap_median_ratio(void **state) {
     assert_true(isnan(lm_bootstrap_median_ratio(a, 0, b, 15, 0.95, 100, 1).low));
 }
 
+/* --- Student's t -------------------------------------------------------------------------------- */
+
+static void test_student_t_closed_forms(void **state) {
+    (void)state;
+    /* df 1 is Cauchy: 1/2 + atan(t)/pi, quantile tan(pi (p - 1/2)); df 2: 1/2 + t / (2 sqrt(2 + t^2)),
+     * quantile (2p - 1) / sqrt(2 p (1 - p)) */
+    const double ts[] = {-50, -3, -1, -0.2, 0, 0.2, 1, 3, 50};
+    for (size_t i = 0; i < sizeof ts / sizeof *ts; i++) {
+        const double t = ts[i];
+        assert_near(lm_student_t_cdf(t, 1), 0.5 + atan(t) / M_PI, 1e-14);
+        assert_near(lm_student_t_cdf(t, 2), 0.5 + t / (2 * sqrt(2 + t * t)), 1e-14);
+    }
+    const double ps[] = {1e-6, 0.01, 0.1, 0.3, 0.7, 0.975, 1 - 1e-6};
+    for (size_t i = 0; i < sizeof ps / sizeof *ps; i++) {
+        const double p = ps[i], cauchy = tan(M_PI * (p - 0.5)), two = (2 * p - 1) / sqrt(2 * p * (1 - p));
+        assert_near(lm_student_t_quantile(p, 1), cauchy, 1e-9 * fabs(cauchy));
+        assert_near(lm_student_t_quantile(p, 2), two, 1e-10 * fabs(two));
+    }
+    /* the lower tail keeps its relative accuracy far out: P(T <= -1e10) = atan(1e-10) / pi for df 1 */
+    assert_near(lm_student_t_cdf(-1e10, 1), atan(1e-10) / M_PI, 1e-12 * atan(1e-10) / M_PI);
+}
+
+static void test_student_t_quantile_inverts_cdf(void **state) {
+    (void)state;
+    const double dfs[] = {1, 2.5, 3, 7, 30, 1000};
+    const double ps[] = {1e-6, 0.001, 0.025, 0.4, 0.6, 0.975, 0.999999};
+    for (size_t i = 0; i < sizeof dfs / sizeof *dfs; i++)
+        for (size_t j = 0; j < sizeof ps / sizeof *ps; j++) {
+            const double t = lm_student_t_quantile(ps[j], dfs[i]), p = ps[j];
+            const double tail = p < 0.5 ? lm_student_t_cdf(t, dfs[i]) : lm_student_t_cdf(-t, dfs[i]);
+            assert_near(tail, p < 0.5 ? p : 1 - p, 1e-12 * (p < 0.5 ? p : 1 - p));
+        }
+    /* a large df is nearly normal: Phi(1.959963984540054) = 0.975 */
+    assert_near(lm_student_t_cdf(1.959963984540054, 1e7), 0.975, 1e-7);
+    /* the textbook table: t_{0.975} at df 10 is 2.228 */
+    assert_near(lm_student_t_quantile(0.975, 10), 2.228138851986274, 1e-12);
+}
+
+static void test_student_t_edges(void **state) {
+    (void)state;
+    assert_near(lm_student_t_cdf(0, 5), 0.5, 0);
+    assert_near(lm_student_t_cdf(-INFINITY, 5), 0, 0);
+    assert_near(lm_student_t_cdf(INFINITY, 5), 1, 0);
+    assert_near(lm_student_t_quantile(0.5, 5), 0, 0);
+    assert_true(lm_student_t_quantile(0, 5) == -INFINITY && lm_student_t_quantile(1, 5) == INFINITY);
+    assert_true(isnan(lm_student_t_cdf(NAN, 5)) && isnan(lm_student_t_cdf(1, 0)) && isnan(lm_student_t_cdf(1, -2)));
+    assert_true(isnan(lm_student_t_cdf(1, NAN)) && isnan(lm_student_t_cdf(1, INFINITY)));
+    assert_true(isnan(lm_student_t_quantile(1.5, 5)) && isnan(lm_student_t_quantile(NAN, 5)));
+    assert_true(isnan(lm_student_t_quantile(0.3, 0)));
+}
+
+/* --- the ratio over rounds ---------------------------------------------------------------------- */
+
+static void test_log_ratio_interval_by_hand(void **state) {
+    (void)state;
+    /* mean 0.2, sample SD 0.1; t_{2, 0.975} = 0.95 / sqrt(2 * 0.975 * 0.025) (df 2's closed form) */
+    const double d[] = {0.1, 0.3, 0.2};
+    const lm_log_ratio_interval r = lm_log_ratio_t_interval(d, 3, 0.95);
+    const double half = 0.95 / sqrt(2 * 0.975 * 0.025) * 0.1 / sqrt(3.0);
+    assert_int_equal(r.n, 3);
+    assert_near(r.log_mean, 0.2, 1e-15);
+    assert_near(r.log_sd, 0.1, 1e-15);
+    assert_near(r.ratio, exp(0.2), 1e-15);
+    assert_near(r.lo, exp(0.2 - half), 1e-12);
+    assert_near(r.hi, exp(0.2 + half), 1e-12);
+    /* a wider confidence gives a wider interval, around the same ratio */
+    const lm_log_ratio_interval wide = lm_log_ratio_t_interval(d, 3, 0.99);
+    assert_true(wide.lo < r.lo && wide.hi > r.hi && wide.ratio == r.ratio);
+    /* rounds that agree exactly: no spread, the interval is the ratio */
+    const double same[] = {0.05, 0.05, 0.05, 0.05};
+    const lm_log_ratio_interval tight = lm_log_ratio_t_interval(same, 4, 0.95);
+    assert_near(tight.log_sd, 0, 0);
+    assert_true(tight.lo == tight.ratio && tight.hi == tight.ratio);
+}
+
+static void test_log_ratio_interval_edges(void **state) {
+    (void)state;
+    const double one[] = {0.1};
+    const lm_log_ratio_interval single = lm_log_ratio_t_interval(one, 1, 0.95);
+    assert_near(single.ratio, exp(0.1), 1e-15); /* one round: the ratio, and nothing about its spread */
+    assert_true(isnan(single.log_sd) && isnan(single.lo) && isnan(single.hi) && single.n == 1);
+    const lm_log_ratio_interval none = lm_log_ratio_t_interval(one, 0, 0.95);
+    assert_true(isnan(none.ratio) && isnan(none.lo) && none.n == 0);
+    const double bad[] = {0.1, NAN, 0.2}, infinite[] = {0.1, -INFINITY};
+    const lm_log_ratio_interval nan = lm_log_ratio_t_interval(bad, 3, 0.95);
+    assert_true(isnan(nan.ratio) && isnan(nan.log_mean) && isnan(nan.log_sd) && isnan(nan.lo) && isnan(nan.hi));
+    assert_true(isnan(lm_log_ratio_t_interval(infinite, 2, 0.95).ratio));
+    /* no interval without a confidence in (0, 1), but the ratio and spread still */
+    const double d[] = {0.1, 0.2};
+    const lm_log_ratio_interval no_confidence = lm_log_ratio_t_interval(d, 2, 1);
+    assert_true(isnan(no_confidence.lo) && isnan(no_confidence.hi) && no_confidence.log_sd > 0);
+}
+
+static void test_rounds_to_resolve(void **state) {
+    (void)state;
+    /* log SD 0.02 within 2% at 95%: t_{5,0.975} 0.02 / sqrt(6) = 0.0210 > log(1.02) = 0.0198, while
+     * t_{6,0.975} 0.02 / sqrt(7) = 0.0185 fits: 7 rounds */
+    assert_int_equal(lm_rounds_to_resolve(0.02, 0.02, 0.95, 100), 7);
+    assert_int_equal(lm_rounds_to_resolve(0.02, 0.02, 0.95, 7), 7);
+    assert_int_equal(lm_rounds_to_resolve(0.02, 0.02, 0.95, 6), 0); /* not within the maximum */
+    /* the answer is the first n that fits, for many spreads */
+    for (double sd = 0.001; sd < 0.2; sd *= 1.7) {
+        const size_t n = lm_rounds_to_resolve(sd, 0.05, 0.9, 1000);
+        assert_true(n >= 2);
+        const double fits = log(1.05) * sqrt((double)n) / sd;
+        assert_true(lm_student_t_quantile(0.95, (double)(n - 1)) < fits);
+        if (n > 2)
+            assert_true(lm_student_t_quantile(0.95, (double)(n - 2)) >= log(1.05) * sqrt((double)(n - 1)) / sd);
+    }
+    assert_int_equal(lm_rounds_to_resolve(0, 0.01, 0.95, 10), 2); /* no noise: the fewest rounds */
+    /* nothing to search */
+    assert_int_equal(lm_rounds_to_resolve(0.02, 0.02, 0.95, 1), 0);
+    assert_int_equal(lm_rounds_to_resolve(NAN, 0.02, 0.95, 10), 0);
+    assert_int_equal(lm_rounds_to_resolve(-0.1, 0.02, 0.95, 10), 0);
+    assert_int_equal(lm_rounds_to_resolve(0.02, 0, 0.95, 10), 0);
+    assert_int_equal(lm_rounds_to_resolve(0.02, 0.02, 1, 10), 0);
+}
+
+/* --- Page's trend test ------------------------------------------------------------------------- */
+
+static void test_page_by_hand(void **state) {
+    (void)state;
+    const double w[] = {1, 2, 3};
+    /* one round in the predicted order: L = 1 + 4 + 9 = 14, the largest of 3! equally likely orders */
+    const double up[] = {10, 20, 30, 11, 25, 31};
+    lm_page_trend t = lm_page_trend_test(up, 1, 3, w, LM_GREATER);
+    assert_near(t.l, 14, 0);
+    assert_near(t.p, 1.0 / 6, 1e-15);
+    assert_true(t.exact);
+    /* two such rounds: (1/6)^2 on the greater side, certain on the less side, twice 1/36 both ways */
+    assert_near(lm_page_trend_test(up, 2, 3, w, LM_GREATER).p, 1.0 / 36, 1e-15);
+    assert_near(lm_page_trend_test(up, 2, 3, w, LM_LESS).p, 1, 1e-15);
+    assert_near(lm_page_trend_test(up, 2, 3, w, LM_TWO_SIDED).p, 2.0 / 36, 1e-15);
+    /* scipy's page_trend_test([[1,2,3],[1,3,2],[3,2,1]], method='exact'): L = 37, p = 4/9 */
+    const double mixed[] = {1, 2, 3, 1, 3, 2, 3, 2, 1};
+    t = lm_page_trend_test(mixed, 3, 3, w, LM_GREATER);
+    assert_near(t.l, 37, 0);
+    assert_near(t.p, 4.0 / 9, 1e-15);
+    /* k = 2: each round is a coin flip, three rounds up give (1/2)^3 */
+    const double pairs[] = {1, 2, 5, 6, 0.1, 0.3}, w2[] = {0, 1};
+    t = lm_page_trend_test(pairs, 3, 2, w2, LM_GREATER);
+    assert_near(t.l, 6, 0);
+    assert_near(t.p, 0.125, 1e-15);
+}
+
+static void test_page_null_moments(void **state) {
+    (void)state;
+    /* weights 1..k: E[L] = n k (k + 1)^2 / 4, Var[L] = n k^2 (k + 1)(k^2 - 1) / 144 (Page, scipy) */
+    const double w[] = {1, 2, 3, 4};
+    double data[5 * 4];
+    uint64_t seed = 11;
+    for (size_t i = 0; i < 20; i++) data[i] = sample_gaussian(&seed);
+    const lm_page_trend t = lm_page_trend_test(data, 5, 4, w, LM_GREATER);
+    assert_near(t.mean, 5 * 4 * 25 / 4.0, 1e-12);
+    assert_near(t.sd, sqrt(5 * 16 * 5 * 15 / 144.0), 1e-12);
+    /* L and its mirror: reversing the weights turns P(L >= l) into P(L <= l') */
+    const double reversed[] = {4, 3, 2, 1};
+    const lm_page_trend r = lm_page_trend_test(data, 5, 4, reversed, LM_LESS);
+    assert_near(r.p, t.p, 1e-14);
+    assert_near(t.l + r.l, 2 * t.mean, 1e-12);
+}
+
+static void test_page_ties(void **state) {
+    (void)state;
+    /* tied weights 0, 1, 1: L = 6 - rank of case 0, so P(L >= 5) = P(rank 1) = 1/3 */
+    const double w[] = {0, 1, 1}, x[] = {1, 2, 3};
+    lm_page_trend t = lm_page_trend_test(x, 1, 3, w, LM_GREATER);
+    assert_near(t.l, 5, 0);
+    assert_near(t.p, 1.0 / 3, 1e-15);
+    assert_true(t.exact);
+    /* tied values 1, 1, 2: midranks 1.5, 1.5, 3, which the null permutes: L = 9 + 1.5 w_j for the case j
+     * holding the 3, so L in {10.5, 12, 13.5} each 1/3, variance 1.5 */
+    const double w3[] = {1, 2, 3}, tied[] = {1, 1, 2};
+    t = lm_page_trend_test(tied, 1, 3, w3, LM_GREATER);
+    assert_near(t.l, 13.5, 0);
+    assert_near(t.p, 1.0 / 3, 1e-15);
+    assert_near(t.mean, 12, 1e-15);
+    assert_near(t.sd, sqrt(1.5), 1e-15);
+    /* half-integer weights stay exact; others fall back to the normal approximation */
+    const double halves[] = {0, 0.5, 1.5}, thirds[] = {0, 0.3, 1};
+    assert_true(lm_page_trend_test(x, 1, 3, halves, LM_GREATER).exact);
+    assert_near(lm_page_trend_test(x, 1, 3, halves, LM_GREATER).p, 1.0 / 6, 1e-15);
+    assert_false(lm_page_trend_test(x, 1, 3, thirds, LM_GREATER).exact);
+    /* every round all ties, or all weights equal: L cannot vary, nothing is claimed */
+    const double flat[] = {4, 4, 4, 7, 7, 7}, equal[] = {2, 2, 2};
+    t = lm_page_trend_test(flat, 2, 3, w3, LM_GREATER);
+    assert_near(t.p, 1, 0);
+    assert_near(t.l, t.mean, 0);
+    assert_near(t.sd, 0, 0);
+    assert_near(lm_page_trend_test(x, 1, 3, equal, LM_TWO_SIDED).p, 1, 0);
+}
+
+static void test_page_normal_approximation(void **state) {
+    (void)state;
+    /* 10 cases: past LM_PAGE_EXACT_MAX_K, so z = (L - E) / sd in the normal tail */
+    double w[10], data[3 * 10];
+    for (int j = 0; j < 10; j++) {
+        w[j] = j + 1;
+        for (int i = 0; i < 3; i++) data[i * 10 + j] = j + (i == 1 && j < 2 ? 5 : 0); /* round 1 out of order */
+    }
+    const lm_page_trend t = lm_page_trend_test(data, 3, 10, w, LM_GREATER);
+    assert_false(t.exact);
+    const double z = (t.l - t.mean) / t.sd;
+    assert_near(t.p, 0.5 * erfc(z / sqrt(2.0)), 1e-15);
+    assert_true(t.p < 1e-3);
+    /* many rounds of few cases also leave the table for the approximation */
+    double many[500 * 8], w8[8];
+    for (int j = 0; j < 8; j++) w8[j] = j;
+    uint64_t seed = 4;
+    for (size_t i = 0; i < 500 * 8; i++) many[i] = sample_gaussian(&seed);
+    const lm_page_trend big = lm_page_trend_test(many, 500, 8, w8, LM_TWO_SIDED);
+    assert_false(big.exact);
+    assert_true(big.p > 0.001);
+}
+
+static void test_page_rejects_bad_input(void **state) {
+    (void)state;
+    const double w[] = {1, 2, 3}, x[] = {1, 2, 3, 4, 5, 6}, with_nan[] = {1, NAN, 3}, bad_w[] = {1, INFINITY, 3};
+    lm_page_trend t = lm_page_trend_test(with_nan, 1, 3, w, LM_GREATER);
+    assert_true(isnan(t.l) && t.p == 1 && !t.exact);
+    assert_true(isnan(lm_page_trend_test(x, 1, 3, bad_w, LM_GREATER).l));
+    assert_near(lm_page_trend_test(x, 0, 3, w, LM_GREATER).p, 1, 0);
+    assert_near(lm_page_trend_test(x, 3, 1, w, LM_GREATER).p, 1, 0); /* one case: nothing to order */
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_median),
@@ -415,6 +644,17 @@ int main(void) {
         cmocka_unit_test(test_equivalence_on_samples),
         cmocka_unit_test(test_random_below_is_uniform),
         cmocka_unit_test(test_bootstrap_median_ratio),
+        cmocka_unit_test(test_student_t_closed_forms),
+        cmocka_unit_test(test_student_t_quantile_inverts_cdf),
+        cmocka_unit_test(test_student_t_edges),
+        cmocka_unit_test(test_log_ratio_interval_by_hand),
+        cmocka_unit_test(test_log_ratio_interval_edges),
+        cmocka_unit_test(test_rounds_to_resolve),
+        cmocka_unit_test(test_page_by_hand),
+        cmocka_unit_test(test_page_null_moments),
+        cmocka_unit_test(test_page_ties),
+        cmocka_unit_test(test_page_normal_approximation),
+        cmocka_unit_test(test_page_rejects_bad_input),
     };
     return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
 }

@@ -6,11 +6,16 @@ the median of the pairwise log ratios computed with numpy, and its interval agai
 scipy's null distribution of U (or the normal quantile) picks; Holm against statsmodels' multipletests;
 Pearson and Spearman against scipy.stats; the least-squares lines against scipy.stats.linregress; the
 equivalence test against scipy's one-sided tests of the moved samples, and its rejection rate at the
-margin's edge; the bootstrap against scipy.stats.bootstrap within resampling error. Every check is
-skipped (TAP SKIP) where numpy, SciPy or statsmodels is missing.
+margin's edge; the bootstrap against scipy.stats.bootstrap within resampling error; Student's t CDF
+and quantile against scipy.stats.t; the t interval of a ratio from per-round log ratios against
+scipy.stats.t.interval, and the rounds it needs against a search over scipy's t.ppf; Page's trend test
+against scipy.stats.page_trend_test (exact and asymptotic) and, for tied weights or values, against
+the permutation distribution enumerated here. Every check is skipped (TAP SKIP) where numpy, SciPy or
+statsmodels is missing.
 
 Usage: test_stats_oracle.py STATS_ORACLE
 """
+import itertools
 import math
 import subprocess
 import sys
@@ -19,7 +24,7 @@ import tap
 
 try:
     import numpy as np
-    from scipy import stats
+    from scipy import optimize, stats
     from statsmodels.stats.multitest import multipletests
     MISSING = None
 except ImportError as e:
@@ -341,6 +346,208 @@ def bootstrap():
             worst = max(worst, off)
             m.check(f"{name} of {len(a)} and {len(b)}, in widths of scipy's interval", off, 0, 0, 0.2)
     print(f"# the endpoints are within {worst:.3f} of scipy's interval's (log) width", flush=True)
+    m.done()
+
+
+def t_quantile(p, df):
+    """The t quantile as the inverse of scipy's t CDF: scipy's t.ppf (cephes' stdtri before SciPy 1.17)
+    inverts its own CDF only to about 1e-9, so its answer is polished by Brent's method on the smaller
+    tail, which scipy computes to full precision."""
+    lower = p < 0.5
+    q = p if lower else 1 - p
+    guess = float(stats.t.ppf(q, df))  # negative
+    if guess == 0:
+        return 0.0
+    t = optimize.brentq(lambda x: stats.t.cdf(x, df) / q - 1, guess * (1 + 1e-6), guess * (1 - 1e-6),
+                        xtol=1e-300, rtol=1e-15, maxiter=200)
+    return t if lower else -t
+
+
+@tap.check("Student's t CDF (both tails) agrees with scipy.stats.t to 1e-10, and the quantile inverts "
+           "scipy's CDF to 1e-10 (and matches t.ppf to 1e-8), df 1 to 1000, probabilities 1e-6 to 1 - 1e-6")
+def student_t():
+    need()
+    rng = np.random.default_rng(12)
+    dfs = [1, 2, 3, 4, 5, 7, 9, 10, 15, 20, 30, 50, 100, 300, 1000] + list(rng.uniform(1, 1000, 10))
+    ps = list(np.logspace(-6, math.log10(0.5), 25)) + list(rng.uniform(1e-6, 1 - 1e-6, 15))
+    ps += [1 - p for p in ps]
+    cases = [(float(df), float(p)) for df in dfs for p in ps]
+    requests = []
+    for df, p in cases:
+        t = float(stats.t.ppf(p, df))
+        requests += [f"tppf {p!r} {df!r}", f"tcdf {t!r} {df!r}", f"tcdf {-t!r} {df!r}"]
+    answers = iter(ask(requests))
+    m = Mismatches()
+    for df, p in cases:
+        t, got = float(stats.t.ppf(p, df)), next(answers)[0]
+        m.check(f"quantile of {p} at df {df}, against t.ppf", got, t, 1e-8, 1e-15)
+        tail, want = (stats.t.cdf(got, df), p) if p < 0.5 else (stats.t.sf(got, df), 1 - p)
+        m.check(f"scipy's tail at the quantile of {p} at df {df}", float(tail), want, 1e-10)
+        m.check(f"cdf of {t} at df {df}", next(answers)[0], float(stats.t.cdf(t, df)), 1e-10)
+        m.check(f"upper tail of {t} at df {df}", next(answers)[0], float(stats.t.sf(t, df)), 1e-10)
+    m.done()
+
+
+@tap.check("the t interval of a ratio from per-round log ratios is scipy.stats.t.interval of their mean, "
+           "exponentiated")
+def log_ratio_interval():
+    need()
+    rng = np.random.default_rng(13)
+    cases = [(rng.normal(rng.uniform(-0.2, 0.2), rng.uniform(0.001, 0.1), int(rng.integers(1, 13))),
+              [0.8, 0.9, 0.95, 0.99][i % 4]) for i in range(CASES)]
+    answers = ask([f"logratio {conf!r} {values(d)}" for d, conf in cases])
+    m = Mismatches()
+    for (d, conf), (ratio, lo, hi, mean, sd, n) in zip(cases, answers):
+        what = f"{len(d)} rounds at {conf}"
+        m.check(f"n of {what}", n, len(d), 0)
+        m.check(f"mean of {what}", mean, float(np.mean(d)), 1e-12, 1e-15)
+        m.check(f"ratio of {what}", ratio, float(np.exp(np.mean(d))), 1e-12)
+        if len(d) < 2:
+            for name, got in (("sd", sd), ("lo", lo), ("hi", hi)):
+                m.check(f"{name} of {what}", got, math.nan, 0)
+            continue
+        sem = np.std(d, ddof=1) / math.sqrt(len(d))
+        m.check(f"sd of {what}", sd, float(np.std(d, ddof=1)), 1e-12)
+        low, high = stats.t.interval(conf, len(d) - 1, loc=np.mean(d), scale=sem)  # t.ppf's 1e-9
+        m.check(f"lo of {what}, against t.interval", lo, math.exp(low), 1e-9)
+        m.check(f"hi of {what}, against t.interval", hi, math.exp(high), 1e-9)
+        half = t_quantile((1 + conf) / 2, len(d) - 1) * sem
+        m.check(f"lo of {what}", lo, float(np.exp(np.mean(d) - half)), 1e-12)
+        m.check(f"hi of {what}", hi, float(np.exp(np.mean(d) + half)), 1e-12)
+    m.done()
+
+
+@tap.check("the rounds needed to resolve a margin are the first n whose t half-width (scipy's t.ppf) "
+           "fits inside it, or 0 past the maximum")
+def rounds_to_resolve():
+    need()
+    rng = np.random.default_rng(14)
+    cases = []
+    while len(cases) < CASES:
+        sd, margin = float(10 ** rng.uniform(-3, -0.5)), [0.01, 0.02, 0.05, 0.1][len(cases) % 4]
+        conf, top = [0.9, 0.95, 0.99][len(cases) % 3], [2, 3, 5, 10, 30, 1000][int(rng.integers(0, 6))]
+        ns = np.arange(2, top + 1)
+        half = stats.t.ppf((1 + conf) / 2, ns - 1) * sd / np.sqrt(ns)
+        if np.any(np.abs(half / math.log1p(margin) - 1) < 1e-7):
+            continue  # on the boundary: t.ppf's error (about 1e-9) decides
+        fits = np.nonzero(half < math.log1p(margin))[0]
+        cases.append((sd, margin, conf, top, int(ns[fits[0]]) if len(fits) else 0))
+    answers = ask([f"resolve {sd!r} {margin!r} {conf!r} {top}" for sd, margin, conf, top, _ in cases])
+    m = Mismatches()
+    for (sd, margin, conf, top, want), got in zip(cases, answers):
+        m.check(f"rounds for sd {sd} within {margin} at {conf} up to {top}", got[0], want, 0)
+    print(f"# {sum(c[4] == 0 for c in cases)} of {len(cases)} need more than their maximum", flush=True)
+    m.done()
+
+
+def page_request(alt, data, weights):
+    blocks, k = data.shape
+    return " ".join(["page", str(alt), str(blocks), str(k)] + [repr(float(v)) for v in (*weights, *data.ravel())])
+
+
+def scipy_page(data, weights, alt, method):
+    """scipy's p for the oracle's alternative: scipy tests only 'greater'; negating the data reverses
+    every block's ranks, so its p on -data is the p for 'less'."""
+    def greater(x):
+        return float(stats.page_trend_test(x, predicted_ranks=weights, method=method).pvalue)
+    up, down = greater(data), greater(-data)
+    return [min(1.0, 2 * min(up, down)), up, down][alt]
+
+
+def trend_data(rng, blocks, k, ties=False):
+    """Rounds of k cases whose values drift upwards (or not) with the case, around a per-round level."""
+    slope = rng.choice([0, 0.05, 0.3, -0.1])
+    x = rng.normal(0, 0.2, (blocks, 1)) + slope * np.arange(k) + rng.normal(0, 0.2, (blocks, k))
+    return np.round(x * 4) if ties else x
+
+
+@tap.check("Page's L and its exact p agree with scipy.stats.page_trend_test(method='exact') for up to 8 "
+           "cases and 10 rounds (scipy's needs 3 and 2 at least), weights a permutation of 1..k, all three alternatives")
+def page_exact():
+    need()
+    rng = np.random.default_rng(15)
+    cases = []
+    for i in range(CASES):
+        k, blocks = int(rng.integers(3, 9)), int(rng.integers(2, 11))
+        cases.append((trend_data(rng, blocks, k), rng.permutation(k) + 1, i % 3))
+    answers = ask([page_request(alt, data, w) for data, w, alt in cases])
+    m = Mismatches()
+    for (data, w, alt), (l, mean, sd, p, exact) in zip(cases, answers):
+        what = f"{data.shape[0]} rounds of {data.shape[1]} ({ALTERNATIVES[alt]})"
+        m.check(f"exact flag of {what}", exact, 1, 0)
+        m.check(f"L of {what}", l, float(stats.page_trend_test(data, predicted_ranks=w).statistic), 0)
+        m.check(f"p of {what}", p, scipy_page(data, w, alt, "exact"), 1e-9, 1e-14)
+    m.done()
+
+
+@tap.check("past 8 cases Page's p is the normal approximation, as page_trend_test(method='asymptotic')")
+def page_asymptotic():
+    need()
+    rng = np.random.default_rng(16)
+    cases = []
+    for i in range(CASES):
+        k, blocks = int(rng.integers(9, 16)), int(rng.integers(2, 21))
+        cases.append((trend_data(rng, blocks, k), rng.permutation(k) + 1, i % 3))
+    answers = ask([page_request(alt, data, w) for data, w, alt in cases])
+    m = Mismatches()
+    for (data, w, alt), (l, mean, sd, p, exact) in zip(cases, answers):
+        blocks, k = data.shape
+        what = f"{blocks} rounds of {k} ({ALTERNATIVES[alt]})"
+        m.check(f"exact flag of {what}", exact, 0, 0)
+        m.check(f"L of {what}", l, float(stats.page_trend_test(data, predicted_ranks=w).statistic), 0)
+        m.check(f"mean of {what}", mean, blocks * k * (k + 1) ** 2 / 4, 1e-14)
+        m.check(f"sd of {what}", sd, math.sqrt(blocks * k ** 2 * (k + 1) * (k ** 2 - 1) / 144), 1e-13)
+        m.check(f"p of {what}", p, scipy_page(data, w, alt, "asymptotic"), 1e-9, 1e-14)
+    m.done()
+
+
+def permutation_distribution(data, weights):
+    """The null distribution of 4L (an integer for half-integer weights and midranks) as {4L: P}: each
+    block's midranks in every order against the weights, the blocks convolved."""
+    total = {0: 1.0}
+    for row in data:
+        doubled = [int(v) for v in 2 * stats.rankdata(row)]
+        block = {}
+        orders = list(itertools.permutations(doubled))
+        for order in orders:
+            s = sum(int(2 * w) * r for w, r in zip(weights, order))
+            block[s] = block.get(s, 0) + 1 / len(orders)
+        convolved = {}
+        for a, pa in total.items():
+            for b, pb in block.items():
+                convolved[a + b] = convolved.get(a + b, 0) + pa * pb
+        total = convolved
+    return total
+
+
+@tap.check("with tied weights (half-integers too) or tied values, Page's exact p, mean and sd are those of "
+           "the permutation distribution of the midranks enumerated here")
+def page_ties():
+    need()
+    rng = np.random.default_rng(17)
+    cases = []
+    for i in range(CASES // 2):
+        k, blocks = int(rng.integers(2, 7)), int(rng.integers(1, 6))
+        weights = rng.integers(0, 4, k) / (2 if i % 3 == 0 else 1)
+        cases.append((trend_data(rng, blocks, k, ties=i % 2 == 0), weights, i % 3))
+    answers = ask([page_request(alt, data, w) for data, w, alt in cases])
+    m = Mismatches()
+    for (data, w, alt), (l, mean, sd, p, exact) in zip(cases, answers):
+        what = f"{data.shape[0]} rounds of {data.shape[1]}, weights {list(w)} ({ALTERNATIVES[alt]})"
+        ranks = np.apply_along_axis(stats.rankdata, 1, data)
+        want_l = float((ranks * w).sum())
+        dist = permutation_distribution(data, w)
+        support = np.array(sorted(dist), dtype=float) / 4
+        probs = np.array([dist[s] for s in sorted(dist)])
+        want_mean = float((support * probs).sum())
+        want_sd = math.sqrt(max(0.0, float(((support - want_mean) ** 2 * probs).sum())))
+        up = float(probs[support >= want_l - 1e-9].sum())
+        down = float(probs[support <= want_l + 1e-9].sum())
+        m.check(f"exact flag of {what}", exact, 1, 0)
+        m.check(f"L of {what}", l, want_l, 1e-15)
+        m.check(f"mean of {what}", mean, want_mean, 1e-12)
+        m.check(f"sd of {what}", sd, want_sd, 1e-9, 1e-12)
+        m.check(f"p of {what}", p, min(1.0, [2 * min(up, down), up, down][alt]), 1e-9, 1e-14)
     m.done()
 
 
