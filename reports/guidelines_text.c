@@ -111,10 +111,11 @@ static int write_verdict(FILE *out, const lm_results *r, const lm_guideline_verd
         snprintf(noise, sizeof noise, "; noise floor not measured (no A/A cases)");
     }
     if (fprintf(out,
-                "%s (%s) at %d thread(s)%s%s: %s; %zu rounds; groups: %zu hold, %zu no effect, %zu do not hold of "
-                "%zu; comparisons: %zu confirm, %zu no effect, %zu contradict of %zu; paper: %zu of %zu cells agree%s\n",
-                v->experiment, lm_claim_name(v->claim), v->threads, several_caps ? ", " : "", several_caps ? v->isa : "",
-                verdict, v->rounds, v->groups_holding, v->groups_without_effect, v->groups_failing, v->group_count,
+                "%s at %d thread(s)%s%s: %s; %s claim, %zu rounds; groups: %zu hold, %zu no effect, %zu do not hold "
+                "of %zu; comparisons: %zu confirm, %zu no effect, %zu contradict of %zu; paper: %zu of %zu cells "
+                "agree%s\n",
+                v->experiment, v->threads, several_caps ? ", " : "", several_caps ? v->isa : "", verdict,
+                lm_claim_name(v->claim), v->rounds, v->groups_holding, v->groups_without_effect, v->groups_failing, v->group_count,
                 v->confirms, v->no_effect, v->contradicts, v->count, v->paper_agreeing, v->paper_cells, noise) < 0)
         return -1;
     const int width = label_width(r, v->experiment);

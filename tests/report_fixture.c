@@ -32,6 +32,7 @@ static void add_case(json_t *benchmarks, const char *suite, const char *shape, c
             json_object_set_new(e, "aggregate_unit", json_string(i == 6 ? "percentage" : "time"));
         } else {
             json_object_set_new(e, "repetition_index", json_integer(i));
+            json_object_set_new(e, "round", json_integer(i)); /* a repetition a round */
         }
         json_object_update(e, extra);
         json_array_append_new(benchmarks, e);

@@ -134,6 +134,11 @@ static void test_bad_invocations(void **state) {
     assert_usage_error(RUN("--repetitions", "0", "--out", o),
                        "latmac run: --repetitions: '0' is not a whole number from 1 to 1000");
     assert_usage_error(RUN("--repetitions", "1001", "--out", o), "--repetitions: '1001'");
+    assert_usage_error(RUN("--rounds", "0", "--out", o), "latmac run: --rounds: '0' is not a whole number from 1 to 100");
+    assert_usage_error(RUN("--rounds", "101", "--out", o), "--rounds: '101'");
+    assert_usage_error(RUN("--seed", "-1", "--out", o), "latmac run: --seed: '-1' is not a whole number from 0 to 9007199254740991");
+    assert_usage_error(RUN("--seed", "9007199254740992", "--out", o), "--seed: '9007199254740992'");
+    assert_usage_error(RUN("--seed", "7x", "--out", o), "--seed: '7x'");
     assert_usage_error(RUN("--min-time", "fast", "--out", o), "--min-time: 'fast' is not a number of seconds");
     assert_usage_error(RUN("--min-time", "0", "--out", o), "--min-time: '0'");
     assert_usage_error(RUN("--min-time", "nan", "--out", o), "--min-time: 'nan'");
@@ -331,7 +336,8 @@ static void test_a_tiny_network_run(void **state) {
 static void test_a_tiny_guideline_run(void **state) {
     (void)state;
     outcome o = RUN("--suite", "guidelines", "--only", "G2", "--filter", "cpu_x1", "--repetitions", "3", "--min-time",
-                    "0.001", "--threads", "1", "--out", out_dir, "--benchmark_min_warmup_time=0");
+                    "0.001", "--threads", "1", "--rounds", "2", "--seed", "42", "--out", out_dir,
+                    "--benchmark_min_warmup_time=0");
     if (o.status != 0) fail_msg("exit %d, stderr: %s", o.status, o.err);
     assert_non_null(strstr(o.out, "G2  group"));
     assert_non_null(strstr(o.out, "g = 8, c = 184"));
@@ -340,6 +346,23 @@ static void test_a_tiny_guideline_run(void **state) {
     json_t *root = load_results_json();
     json_t *median = benchmark_named(json_object_get(root, "benchmarks"), "guidelines/G2/cpu_x1/g2/latmac/threads:1_median");
     assert_non_null(median);
+    /* two rounds of three repetitions, each repetition marked with its round; the seed recorded */
+    assert_int_equal(json_integer_value(json_object_get(median, "repetitions")), 6);
+    json_t *latmac_context = json_object_get(json_object_get(root, "context"), "latmac");
+    assert_int_equal(json_integer_value(json_object_get(latmac_context, "rounds")), 2);
+    assert_int_equal(json_integer_value(json_object_get(latmac_context, "seed")), 42);
+    size_t per_round[2] = {0, 0}, i;
+    json_t *e;
+    json_array_foreach(json_object_get(root, "benchmarks"), i, e) {
+        if (strcmp(json_string_value(json_object_get(e, "run_name")), "guidelines/G2/cpu_x1/g2/latmac/threads:1") != 0 ||
+            strcmp(json_string_value(json_object_get(e, "run_type")), "iteration") != 0)
+            continue;
+        const json_int_t round = json_integer_value(json_object_get(e, "round"));
+        assert_true(round == 0 || round == 1);
+        per_round[round]++;
+    }
+    assert_int_equal(per_round[0], 3);
+    assert_int_equal(per_round[1], 3);
     assert_string_equal(json_string_value(json_object_get(median, "experiment")), "G2");
     assert_string_equal(json_string_value(json_object_get(median, "group")), "cpu_x1");
     assert_int_equal(json_integer_value(json_object_get(median, "rank")), 1);
@@ -357,7 +380,7 @@ static void test_a_tiny_guideline_run(void **state) {
 static void test_every_experiment_runs(void **state) {
     (void)state;
     outcome o = RUN("--suite", "guidelines", "--filter", "/(arm_x1|cpu_x1|cpu_c64|bn_c32|s28_c64|fused_c64|c40|c64|g3_c240)/",
-                    "--repetitions", "2", "--min-time", "0.0001", "--threads", "1", "--out", out_dir,
+                    "--repetitions", "2", "--rounds", "2", "--min-time", "0.0001", "--threads", "1", "--out", out_dir,
                     "--benchmark_min_warmup_time=0");
     if (o.status != 0) fail_msg("exit %d, stderr: %s", o.status, o.err);
     static const char *const experiments[] = {"G1", "G2", "G3", "G4", "U1", "N1", "N2", "N3", "N4"};

@@ -128,8 +128,8 @@ static void add_nets(lm_results *r, int t) {
     }
 }
 
-/* G1's group: the paper's fastest case clearly fastest (every repetition below the others'), so the
- * verdict is decided, not inconclusive. */
+/* G1's group: the paper's fastest case clearly fastest (every repetition below the others'), each
+ * repetition its own round, so the verdict is decided, not inconclusive. */
 static void add_guidelines(lm_results *r, int t) {
     for (int rank = 0; rank < 3; rank++) {
         char shape[64];
@@ -144,6 +144,8 @@ static void add_guidelines(lm_results *r, int t) {
         c->madds = 1027600000, c->mac = 16400000, c->layers = 10, c->steps = 8;
         c->separate_elementwise = rank == 1, c->concurrent_branches = rank == 2;
         c->paper_gpu = rank == 2 ? 0 : 1480.0 - 184 * rank, c->paper_arm = rank ? 0 : 76.2;
+        for (size_t k = 0; k < c->run_count; k++)
+            if (!c->runs[k].is_aggregate) c->runs[k].round = (int)c->runs[k].repetition_index;
     }
 }
 
@@ -355,12 +357,12 @@ static void test_files_from_before_a_field_existed_still_load(void **state) {
         "isa", "variant", "executed_madds", "kernel", "category", "op", "description", "params", "placement",
         "family_index", "per_family_instance_index", "iterations", "cpu_time", "repetition_index", "aggregate_unit",
         "layer", "layers", "steps", "peak_activation_bytes", "profile_time", "label", "separate_elementwise",
-        "concurrent_branches", "paper_gpu_batches_per_second", "paper_arm_images_per_second", "name", NULL};
+        "concurrent_branches", "paper_gpu_batches_per_second", "paper_arm_images_per_second", "name", "round", NULL};
     strip(json_object_get(doc, "benchmarks"), entry_fields);
     json_t *latmac = json_object_get(json_object_get(doc, "context"), "latmac");
     static const char *const context_fields[] = {"timed_isas", "usable_isas", "ceilings", "partial", "cases_planned",
                                                  "suite", "command_line", "pinning", "repetitions", "min_time_seconds",
-                                                 "warmup_time_seconds", "verdicts", "proxies", NULL};
+                                                 "warmup_time_seconds", "verdicts", "proxies", "rounds", "seed", NULL};
     for (const char *const *k = context_fields; *k; k++) json_object_del(latmac, *k);
     strip(json_object_get(latmac, "peers"), (const char *const[]){"version", NULL});
     strip(json_object_get(latmac, "thread_counts"), (const char *const[]){"placement", NULL});
