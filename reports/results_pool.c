@@ -11,8 +11,18 @@ static lm_result_case *find_case(lm_results *r, const char *name) {
     return NULL;
 }
 
+/* The rounds r's repetitions span: its recorded count, or more when a repetition says so. */
+static int rounds_of(const lm_results *r) {
+    int rounds = r->rounds > 0 ? r->rounds : 1;
+    for (size_t i = 0; i < r->case_count; i++)
+        for (size_t k = 0; k < r->cases[i].run_count; k++)
+            if (!r->cases[i].runs[k].is_aggregate && r->cases[i].runs[k].round >= rounds)
+                rounds = r->cases[i].runs[k].round + 1;
+    return rounds;
+}
+
 int lm_results_pool(lm_results *into, lm_results *more, char *err, size_t err_size) {
-    const int offset = into->rounds > 0 ? into->rounds : 1;
+    const int offset = rounds_of(into);
     for (size_t i = 0; i < more->case_count; i++) {
         lm_result_case *c = &more->cases[i], *same = find_case(into, c->name);
         if (same && (same->madds != c->madds || same->mac != c->mac))
@@ -31,7 +41,7 @@ int lm_results_pool(lm_results *into, lm_results *more, char *err, size_t err_si
             if (lm_result_case_add_run(same, &run) != 0) return lm_error(err, err_size, "out of memory");
         }
     }
-    into->rounds = offset + (more->rounds > 0 ? more->rounds : 1);
+    into->rounds = offset + rounds_of(more);
     into->partial |= more->partial;
     for (size_t i = 0; i < into->case_count; i++)
         if (lm_result_case_add_aggregates(&into->cases[i]) != 0) return lm_error(err, err_size, "out of memory");

@@ -95,6 +95,14 @@ static void test_one_run_and_two_side_by_side(void **state) {
     char tmp[300];
     snprintf(tmp, sizeof tmp, "%s.tmp", page);
     assert_int_equal(access(tmp, F_OK), -1);
+
+    /* --pool: two runs as one, their rounds added up (three a file here) */
+    o = RUN("report", "--pool", "-o", "-", one, one);
+    assert_int_equal(o.status, 0);
+    assert_non_null(strstr(o.out, "pooled with 1 more"));
+    assert_null(strstr(o.out, "2 runs compared"));
+    assert_non_null(strstr(o.out, "; 6 rounds"));
+    outcome_free(&o);
 }
 
 static void test_bad_invocations(void **state) {
