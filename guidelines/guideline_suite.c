@@ -65,10 +65,22 @@ static const lm_guideline_selection default_selection; /* every experiment at sc
 static int add_cases(const lm_suite *suite, const lm_run_config *cfg, lm_results *results, const lm_result_case *bases,
                      size_t base_count, char *err, size_t err_size) {
     const lm_guideline_selection *s = suite->options ? suite->options : &default_selection;
-    const size_t experiments = s->experiment_count ? s->experiment_count : (size_t)lm_guideline_count;
+    /* the experiments selected (none: all), plus the noise floor (AA) whenever it is not among them:
+     * every run of guidelines measures its own noise */
+    const lm_guideline *list[64];
+    size_t experiments = 0;
+    if (!s->experiment_count)
+        for (int e = 0; e < lm_guideline_count && experiments < 64; e++) list[experiments++] = lm_guidelines[e];
+    for (size_t e = 0; e < s->experiment_count && experiments < 64; e++) list[experiments++] = s->experiments[e];
+    if (s->experiment_count)
+        for (int e = 0; e < lm_guideline_count && experiments < 64; e++) {
+            bool selected = false;
+            for (size_t k = 0; k < s->experiment_count; k++) selected |= s->experiments[k] == lm_guidelines[e];
+            if (lm_guidelines[e]->noise_floor && !selected) list[experiments++] = lm_guidelines[e];
+        }
     const size_t scales = s->scale_count ? s->scale_count : 1;
     for (size_t e = 0; e < experiments; e++) {
-        const lm_guideline *x = s->experiment_count ? s->experiments[e] : lm_guidelines[e];
+        const lm_guideline *x = list[e];
         for (size_t k = 0; k < scales; k++) {
             const int scale = s->scale_count ? s->scales[k] : 1;
             lm_guideline_case cases[LM_GUIDELINE_MAX_CASES];
@@ -130,7 +142,7 @@ static size_t count(const lm_suite *suite) {
 const lm_suite lm_suite_guidelines = {
     .name = "guidelines",
     .about = "the ShuffleNet V2 paper's guideline experiments (G1 to G4), its unit comparison (U1) and its "
-             "neighbours' claims (N1 to N4), with a verdict each",
+             "neighbours' claims (N1 to N6), with a verdict each, and the run's A/A noise floor (AA)",
     .names = "guidelines/<G>/<group>/<case>/latmac/threads:<N>",
     .count = count,
     .add_cases = add_cases,
