@@ -6,7 +6,8 @@
 
 const lm_guideline *const lm_guidelines[] = {
     &lm_guideline_g1, &lm_guideline_g2, &lm_guideline_g3, &lm_guideline_g4, &lm_guideline_u1,
-    &lm_guideline_n1, &lm_guideline_n2, &lm_guideline_n3, &lm_guideline_n4,
+    &lm_guideline_n1, &lm_guideline_n2, &lm_guideline_n3, &lm_guideline_n4, &lm_guideline_n5,
+    &lm_guideline_n6, &lm_guideline_aa,
 };
 const int lm_guideline_count = (int)(sizeof lm_guidelines / sizeof lm_guidelines[0]);
 

@@ -22,7 +22,7 @@ typedef struct lm_guideline_case {
     int rank;       /* the paper's predicted order within the group: 0 fastest; equal ranks: no prediction */
     int height, width, channels; /* the input (batch 1) */
     int param[LM_GUIDELINE_PARAMS]; /* the experiment's own, e.g. c1 and c2 */
-    bool separate_elementwise;      /* plan with every BatchNorm and activation as its own step (G4) */
+    bool separate_elementwise;      /* plan with every BatchNorm and activation as its own step (G4, N5) */
     bool concurrent_branches;       /* run independent branches at once, one per thread (G3) */
     double paper_gpu; /* the paper's GTX 1080Ti figure, batches/s; 0: none */
     double paper_arm; /* the paper's Snapdragon 810 figure, images/s; 0: none */
@@ -49,7 +49,7 @@ typedef struct lm_guideline {
     void (*build)(lm_graph *g, const lm_guideline_case *c);
 } lm_guideline;
 
-/* The experiments, in order: G1 to G4, U1, N1 to N4. */
+/* The experiments, in order: G1 to G4, U1, N1 to N6, then the A/A noise floor AA. */
 extern const lm_guideline *const lm_guidelines[];
 extern const int lm_guideline_count;
 
@@ -69,5 +69,8 @@ extern const lm_guideline lm_guideline_n1; /* n1_hswish.c: the neighbouring pape
 extern const lm_guideline lm_guideline_n2; /* n2_squeeze_excite.c */
 extern const lm_guideline lm_guideline_n3; /* n3_ghost_module.c */
 extern const lm_guideline lm_guideline_n4; /* n4_shuffle_cost.c */
+extern const lm_guideline lm_guideline_n5; /* n5_batchnorm_folding.c */
+extern const lm_guideline lm_guideline_n6; /* n6_fused_relu.c */
+extern const lm_guideline lm_guideline_aa; /* aa_noise_floor.c: the A/A noise floor */
 
 #endif

@@ -15,6 +15,11 @@
  * - Groups "gpu_x<scale>" (paper_gpu: Table 2's GPU column, batches/s) and "cpu_x<scale>"
  *   (paper_arm: its CPU column, images/s). Rank = index of g (0 for g = 1): the paper predicts the
  *   speed falls as g grows.
+ * - Group "x32_x<scale>": our own iso-MAdds set with every channel count a multiple of 32, so that
+ *   no width leaves a remainder to the kernels' register tiles: g = 1, 4, 16 at c = 128, 256, 512
+ *   (c^2 / g = 16384 exactly: equal MAdds; 128, 64, 32 channels per group) at scale 1; scale 2 and 4
+ *   multiply c as in the other groups. Ranks 0, 1, 2 by g. No paper figures (the paper has no such
+ *   column).
  * - param[0] = c, param[1] = g. Node names "block<i>.conv", i = 0..9. */
 #include <stdio.h>
 
@@ -35,6 +40,10 @@ static const width_set sets[2] = {
     {"gpu", {128, 180, 256, 360}, {{2451, 1289, 437}, {1725, 873, 341}, {1026, 644, 338}, {634, 445, 230}}},
     {"cpu", {64, 90, 128, 180}, {{40.0, 10.2, 2.3}, {35.0, 9.5, 2.2}, {32.9, 8.7, 2.1}, {27.8, 7.5, 1.8}}},
 };
+
+/* The x32 set: g and c at scale 1, c a multiple of 32 * g with c^2 / g = 16384. */
+#define X32_GROUPINGS 3
+static const int x32_g[X32_GROUPINGS] = {1, 4, 16}, x32_c[X32_GROUPINGS] = {128, 256, 512};
 
 static int cases(int scale, lm_guideline_case *out, int max) {
     const int column = scale == 1 ? 0 : scale == 2 ? 1 : scale == 4 ? 2 : -1;
@@ -59,6 +68,14 @@ static int cases(int scale, lm_guideline_case *out, int max) {
             else
                 c->paper_arm = set->paper[r][column];
         }
+    for (int r = 0; r < X32_GROUPINGS && n < max; r++) {
+        const int g = x32_g[r], width = x32_c[r] * scale;
+        lm_guideline_case *c = &out[n++];
+        *c = (lm_guideline_case){.rank = r, .height = 56, .width = 56, .channels = width, .param = {width, g}};
+        snprintf(c->group, sizeof c->group, "x32_x%d", scale);
+        snprintf(c->id, sizeof c->id, "%s/g%d", c->group, g);
+        snprintf(c->label, sizeof c->label, "g = %d, c = %d", g, width);
+    }
     return n;
 }
 
@@ -74,6 +91,7 @@ static void build(lm_graph *g, const lm_guideline_case *c) {
 
 const lm_guideline lm_guideline_g2 = {
     .id = "G2",
+    .claim = LM_CLAIM_ORDER,
     .title = "excessive group convolution increases memory access cost",
     .prediction = "at equal MAdds, the more groups the slower: g = 1 fastest, then 2, 4, 8",
     .source = "ShuffleNet V2 (arXiv 1807.11164) Table 2",

@@ -118,6 +118,7 @@ static void build(lm_graph *g, const lm_guideline_case *c) {
 
 const lm_guideline lm_guideline_g3 = {
     .id = "G3",
+    .claim = LM_CLAIM_ORDER,
     .title = "network fragmentation reduces the degree of parallelism",
     .prediction = "at equal MAdds, the more fragments the slower: 1-fragment fastest, then 2, then 4 "
                   "(series or parallel)",

@@ -73,6 +73,7 @@ static void build(lm_graph *g, const lm_guideline_case *c) {
 
 const lm_guideline lm_guideline_n1 = {
     .id = "N1",
+    .claim = LM_CLAIM_ORDER,
     .title = "h-swish costs more than ReLU",
     .prediction = "at equal MAdds, the unit with ReLU is faster than with h-swish, fused or separate",
     .source = "MobileNet V3 (arXiv 1905.02244) Section 5.2",

@@ -1,12 +1,13 @@
-/* N2: squeeze-and-excitation: does a block with SE cost more time than its MAdds suggest? (MobileNet V3,
- * arXiv 1905.02244, its SE bottleneck; GhostNet, arXiv 1911.11907, uses the same SE.) Both papers put SE in
- * many blocks as a cheap addition: it adds few MAdds.
+/* N2: a squeeze-and-excitation block costs about its MAdds share (MobileNet V3, arXiv 1905.02244, its SE
+ * bottleneck; GhostNet, arXiv 1911.11907, uses the same SE). Both papers put SE in many blocks as a cheap
+ * addition: it adds few MAdds (about 0.1% here).
  *
- * What the verdict tests: the rule compares the rank-0 case (without SE) with the rank-1 case (with
- * SE) and "holds" when the block without SE is faster by at least 5%. So a "holds" here means SE costs
- * at least 5% of the block's time, which contradicts the "SE costs little" reading; "does not hold"
- * cannot happen unless SE makes the block faster; "inconclusive" (under 5% either way) is the outcome
- * that agrees with "costs little".
+ * What the verdict tests (LM_CLAIM_MADDS_RATIO): the time ratio of the rank-1 case (with SE) to the
+ * rank-0 case (without SE) against their MAdds ratio, madds(with SE) / madds(without SE), about
+ * 1.001: the claim holds when the two ratios are equivalent within the verdict's margin, so when SE
+ * costs about what its MAdds say, that is almost nothing. SE's global pool, which must read the
+ * whole map before the gate exists, and its broadcast multiply over the map have no MAdds; a time
+ * ratio clearly above the MAdds ratio is their cost.
  *
  * Choices (the papers' text and code, and what they leave open):
  * - A MobileNet V3 bottleneck (torchvision's InvertedResidual with use_se, stride 1, ReLU): 1x1 conv
@@ -19,10 +20,9 @@
  * - Input 1 x 28 x 28 x c, c = 40 at scale 1 (MobileNet V3-Large's 28x28x40 SE blocks), 80 at scale
  *   2, 160 at scale 4. Other scales: no cases. Those blocks expand 3x with a 5x5 depthwise conv; here
  *   the expansion is 4x and the depthwise 3x3, for a plain, round block.
- * - Group "c<c>": without SE (rank 0, the prediction: SE's MAdds are small, 2 x 4c x c per block
- *   against 784 x (8c^2 + 36c), about 0.1%, but it adds a global pool, which must read the whole map
- *   before the gate exists, and a broadcast multiply over the map) and with SE (rank 1). Default plan
- *   (BatchNorm folded, activations fused). No paper figures: neither paper times SE on its own.
+ * - Group "c<c>": without SE (rank 0) and with SE (rank 1); the MAdds SE adds are 2 x 4c x c per
+ *   block against 784 x (8c^2 + 36c), about 0.1%. Default plan (BatchNorm folded, activations
+ *   fused). No paper figures: neither paper times SE on its own.
  * - param[0] = c, param[1] = SE on. Node names "block<i>.expand", ".bn1", ".relu1", ".dw", ".bn2",
  *   ".relu2", ".se.pool", ".se.fc1", ".se.relu", ".se.fc2", ".se.gate", ".se.mul", ".project", ".bn3",
  *   ".add", i = 0..9. */
@@ -78,9 +78,9 @@ static void build(lm_graph *g, const lm_guideline_case *c) {
 
 const lm_guideline lm_guideline_n2 = {
     .id = "N2",
-    .title = "a squeeze-and-excitation block costs little? (a hold means it costs >= 5%)",
-    .prediction = "the block without SE is faster (SE's MAdds are small but it adds a global pool and a "
-                  "broadcast multiply)",
+    .claim = LM_CLAIM_MADDS_RATIO,
+    .title = "a squeeze-and-excitation block costs about its MAdds share",
+    .prediction = "the time ratio with / without SE equals their MAdds ratio (about 1.001): SE costs little",
     .source = "MobileNet V3 (arXiv 1905.02244) SE bottleneck; GhostNet (arXiv 1911.11907)",
     .cases = cases,
     .build = build,

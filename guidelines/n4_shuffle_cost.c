@@ -65,6 +65,7 @@ static void build(lm_graph *g, const lm_guideline_case *c) {
 
 const lm_guideline lm_guideline_n4 = {
     .id = "N4",
+    .claim = LM_CLAIM_ORDER,
     .title = "the channel shuffle in a ShuffleNet V1 unit costs time",
     .prediction = "at equal MAdds, the unit without the channel shuffle is faster than with it",
     .source = "ShuffleNet V1 (arXiv 1707.01083) Section 3.1, Fig. 2; ShuffleNet V2 (arXiv 1807.11164) Figure 2",

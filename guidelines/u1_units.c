@@ -195,6 +195,7 @@ static void build(lm_graph *g, const lm_guideline_case *c) {
 
 const lm_guideline lm_guideline_u1 = {
     .id = "U1",
+    .claim = LM_CLAIM_ORDER,
     .title = "unit comparison at equal MAdds (appendix Table 1(b))",
     .prediction = "at equal MAdds, the ShuffleNet V2 unit is the fastest; no order among the ShuffleNet V1 "
                   "(g = 3), MobileNet V2 and Xception units",

@@ -116,7 +116,7 @@ static void test_bad_invocations(void **state) {
     assert_usage_error(RUN("--suite", "nets", "--batch", "1025", "--out", o), "--batch: '1025'");
     assert_usage_error(RUN("--suite", "nets", "--only", "G1", "--out", o), "--only and --scale apply to --suite guidelines");
     assert_usage_error(RUN("--suite", "guidelines", "--only", "G5", "--out", o),
-                       "--only: unknown experiment 'G5' (expected G1 to G4, U1 or N1 to N4)");
+                       "--only: unknown experiment 'G5' (expected G1 to G4, U1, N1 to N6 or AA)");
     assert_usage_error(RUN("--suite", "guidelines", "--only", "G1,", "--out", o), "--only: 'G1,' is not");
     assert_usage_error(RUN("--suite", "guidelines", "--scale", "3", "--out", o), "--scale: '3' is not 1, 2 or 4");
     assert_usage_error(RUN("--suite", "guidelines", "--scale", "1,x", "--out", o), "--scale: 'x' is not 1, 2 or 4");
@@ -375,21 +375,47 @@ static void test_a_tiny_guideline_run(void **state) {
     json_decref(root);
 }
 
-/* Every experiment runs end to end and gets a verdict (scale 1, two short repetitions, its smallest
- * group or two so that the test stays quick under the sanitizers). */
+/* --only names experiments, and the A/A noise floor AA comes along with any of them: a filter that
+ * keeps only AA's G1 pair still finds cases under --only G2. --only AA itself is accepted too. */
+static void test_the_noise_floor_comes_with_only(void **state) {
+    (void)state;
+    outcome o = RUN("--suite", "guidelines", "--only", "G2", "--filter", "/g1_arm_x1/", "--repetitions", "2",
+                    "--min-time", "0.0001", "--threads", "1", "--no-roofline", "--out", out_dir,
+                    "--benchmark_min_warmup_time=0");
+    if (o.status != 0) fail_msg("exit %d, stderr: %s", o.status, o.err);
+    assert_non_null(strstr(o.out, "\nAA  group "));
+    assert_non_null(strstr(o.out, "g1_arm_x1"));
+    assert_null(strstr(o.out, "\nG2  group "));
+    outcome_free(&o);
+    json_t *root = load_results_json();
+    json_t *b = json_object_get(root, "benchmarks");
+    assert_non_null(benchmark_named(b, "guidelines/AA/g1_arm_x1/a/latmac/threads:1_median"));
+    assert_non_null(benchmark_named(b, "guidelines/AA/g1_arm_x1/b/latmac/threads:1_median"));
+    json_decref(root);
+    o = RUN("--suite", "guidelines", "--only", "AA,N6", "--filter", "/nothing_matches_this/", "--out", out_dir);
+    assert_int_equal(o.status, 2); /* AA and N6 are known experiments; only the filter is refused */
+    assert_null(strstr(o.err, "unknown experiment"));
+    outcome_free(&o);
+}
+
+/* Every experiment runs end to end (scale 1, two short repetitions, its smallest group or two so that
+ * the test stays quick under the sanitizers): its table of cases is printed, and every experiment
+ * gets a verdict, whatever its claim (order, equivalence or MAdds ratio). */
 static void test_every_experiment_runs(void **state) {
     (void)state;
-    outcome o = RUN("--suite", "guidelines", "--filter", "/(arm_x1|cpu_x1|cpu_c64|bn_c32|s28_c64|fused_c64|c40|c64|g3_c240)/",
+    outcome o = RUN("--suite", "guidelines", "--filter",
+                    "/(arm_x1|cpu_x1|cpu_c64|c32|s28_c64|fused_c64|c40|c64|g3_c240|g1_arm_x1|u1_s28_c64)/",
                     "--repetitions", "2", "--rounds", "2", "--min-time", "0.0001", "--threads", "1", "--out", out_dir,
                     "--benchmark_min_warmup_time=0");
     if (o.status != 0) fail_msg("exit %d, stderr: %s", o.status, o.err);
-    static const char *const experiments[] = {"G1", "G2", "G3", "G4", "U1", "N1", "N2", "N3", "N4"};
+    static const char *const experiments[] = {"G1", "G2", "G3", "G4", "U1", "N1", "N2", "N3", "N4", "N5", "N6", "AA"};
     for (size_t i = 0; i < sizeof experiments / sizeof experiments[0]; i++) {
-        char verdict[64], prediction[64];
+        char verdict[64], prediction[64], table[64];
         snprintf(verdict, sizeof verdict, "\n%s at 1 thread(s): ", experiments[i]);
         snprintf(prediction, sizeof prediction, "%s: ", experiments[i]);
+        snprintf(table, sizeof table, "\n%s  group ", experiments[i]);
         if (!strstr(o.out, verdict)) fail_msg("no verdict for %s", experiments[i]);
-        assert_non_null(strstr(o.out, prediction));
+        if (!strstr(o.out, prediction) || !strstr(o.out, table)) fail_msg("no table for %s", experiments[i]);
     }
     assert_non_null(strstr(o.out, "prediction: "));
     outcome_free(&o);
@@ -622,6 +648,7 @@ int main(void) {
         TEST(test_caps_and_variants_side_by_side),
         TEST(test_a_tiny_network_run),
         TEST(test_a_tiny_guideline_run),
+        TEST(test_the_noise_floor_comes_with_only),
         TEST(test_every_experiment_runs),
         TEST(test_every_suite_by_default),
         TEST(test_a_failed_write_keeps_the_previous_results),

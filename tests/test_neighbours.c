@@ -1,9 +1,12 @@
-/* The neighbouring papers' claims (guidelines/n1_hswish.c .. n4_shuffle_cost.c): for every experiment
- * at scales 1, 2 and 4, the cases exist with unique ids, every group has a case predicted fastest
- * (rank 0) and one predicted slower, every case builds without error into one output of the input's
- * shape, and MAdds are held where the design holds them: exactly within a group for N1 (and between
- * its fused and separate plans) and N4; N3's Ghost module at 0.45 to 0.55 of the 1x1 conv's; N2's SE
- * adding under 5%. Plus hand-computed MAdds, no cases at other scales, and truncation at max. */
+/* The neighbouring papers' claims (guidelines/n1_hswish.c .. n6_fused_relu.c): for every experiment
+ * at scales 1, 2 and 4, the cases exist with unique ids, every group has a case of rank 0 and, where
+ * the claim is an order or a MAdds ratio, one of rank 1 (N6's claim is equivalence: both rank 0),
+ * every case builds without error into one output of the input's shape, and MAdds are held where the
+ * design holds them: exactly within a group for N1 (and between its fused and separate plans), N4,
+ * N5 and N6; N3's Ghost module at 0.45 to 0.55 of the 1x1 conv's; N2's SE adding under 5%. N5 and N6
+ * are G4's c -> c/4 -> c/4 -> c unit: N5 folded (fewer steps) against separate, N6 with and without
+ * its ReLUs in the fused plan (the same steps). Plus hand-computed MAdds, no cases at other scales,
+ * and truncation at max. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,11 +16,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench/net/schedule.h"
 #include "guidelines/experiment.h"
 #include "tests/guideline_fixture.h"
 
 static const lm_guideline *const experiments[] = {&lm_guideline_n1, &lm_guideline_n2, &lm_guideline_n3,
-                                                  &lm_guideline_n4};
+                                                  &lm_guideline_n4, &lm_guideline_n5, &lm_guideline_n6};
 #define EXPERIMENTS ((int)(sizeof experiments / sizeof experiments[0]))
 
 typedef struct sweep {
@@ -27,6 +31,21 @@ typedef struct sweep {
 
 static int find_index(const lm_guideline_case *cases, int n, const char *id) {
     return (int)(guideline_find_case(cases, n, id) - cases);
+}
+
+/* The number of steps of case c's plan. */
+static int step_count(const lm_guideline *e, const lm_guideline_case *c) {
+    lm_graph *g = lm_guideline_build(e, c);
+    assert_non_null(g);
+    const lm_plan_options o = {.separate_elementwise = c->separate_elementwise,
+                               .concurrent_branches = c->concurrent_branches};
+    lm_schedule sc;
+    char err[256];
+    if (lm_schedule_make(g, &o, &sc, err, sizeof err) != 0) fail_msg("%s %s: %s", e->id, c->id, err);
+    const int steps = sc.step_count;
+    lm_schedule_free(&sc);
+    lm_graph_destroy(g);
+    return steps;
 }
 
 static void test_sweep(void **state) {
@@ -64,14 +83,17 @@ static void test_sweep(void **state) {
             members++;
             rank0 += cases[j].rank == 0;
             slower += cases[j].rank > 0;
-            /* N1 and N4: MAdds equal within the group */
-            if ((strcmp(e->id, "N1") == 0 || strcmp(e->id, "N4") == 0) && cost[j].madds != cost[i].madds)
+            /* N1, N4, N5 and N6: MAdds equal within the group */
+            if (strcmp(e->id, "N2") != 0 && strcmp(e->id, "N3") != 0 && cost[j].madds != cost[i].madds)
                 fail_msg("%s %s: MAdds %llu, %s has %llu", e->id, cases[j].id, (unsigned long long)cost[j].madds,
                          cases[i].id, (unsigned long long)cost[i].madds);
         }
         assert_int_equal(members, 2);
-        if (rank0 != 1 || slower != 1)
+        if (e->claim == LM_CLAIM_EQUIVALENT) {
+            if (rank0 != 2) fail_msg("%s %s: want both cases of rank 0", e->id, cases[i].group);
+        } else if (rank0 != 1 || slower != 1) {
             fail_msg("%s %s: want one case of rank 0 and one slower", e->id, cases[i].group);
+        }
     }
     char id[80];
     if (strcmp(e->id, "N1") == 0) { /* the fused and separate plans run the same graph */
@@ -116,6 +138,36 @@ static void test_sweep(void **state) {
         snprintf(id, sizeof id, "g3_c%d/no_shuffle", c);
         assert_int_equal(guideline_find_case(cases, n, id)->rank, 0);
     }
+    if (strcmp(e->id, "N5") == 0 || strcmp(e->id, "N6") == 0) { /* G4's unit at c = 32, 64, 128 */
+        const bool n5 = strcmp(e->id, "N5") == 0;
+        const int c = 32 * s->scale;
+        snprintf(id, sizeof id, n5 ? "c%d/folded" : "c%d/relu", c);
+        const int a = find_index(cases, n, id);
+        snprintf(id, sizeof id, n5 ? "c%d/separate" : "c%d/no_relu", c);
+        const int b = find_index(cases, n, id);
+        assert_int_equal(cases[a].rank, 0);
+        assert_int_equal(cases[b].rank, n5 ? 1 : 0);
+        for (int k = 0; k < 2; k++) {
+            const lm_guideline_case *x = &cases[k ? b : a];
+            assert_int_equal(x->channels, c);
+            assert_int_equal(x->height, 56);
+            assert_int_equal(x->param[0], c);
+            assert_int_equal(x->param[2], 1); /* shortcut on */
+            assert_int_equal(x->param[3], c / 4);
+            assert_true(x->paper_gpu == 0 && x->paper_arm == 0);
+        }
+        assert_int_equal(cost[a].madds, 10 * 56 * 56 * 17 * (uint64_t)c * c / 16);
+        assert_false(cases[a].separate_elementwise);
+        assert_int_equal(cases[b].separate_elementwise, n5);
+        assert_true(cases[a].param[1] && cases[b].param[1] == n5); /* N5: ReLU on in both; N6: off in b */
+        /* the plans: N5's separate has more steps than folded; N6's two cases the same steps */
+        const int steps_a = step_count(e, &cases[a]), steps_b = step_count(e, &cases[b]);
+        print_message("# %s x%d: %d steps against %d\n", e->id, s->scale, steps_a, steps_b);
+        if (n5)
+            assert_true(steps_b > steps_a);
+        else
+            assert_int_equal(steps_a, steps_b);
+    }
 }
 
 static void test_other_scales_have_no_cases(void **state) {
@@ -129,10 +181,14 @@ static void test_other_scales_have_no_cases(void **state) {
 
 static void test_definitions(void **state) {
     (void)state;
-    const char *ids[] = {"N1", "N2", "N3", "N4"};
+    const char *ids[] = {"N1", "N2", "N3", "N4", "N5", "N6"};
+    const lm_claim claims[] = {LM_CLAIM_ORDER, LM_CLAIM_MADDS_RATIO, LM_CLAIM_MADDS_RATIO,
+                               LM_CLAIM_ORDER, LM_CLAIM_ORDER,      LM_CLAIM_EQUIVALENT};
     for (int i = 0; i < EXPERIMENTS; i++) {
         const lm_guideline *e = experiments[i];
         assert_string_equal(e->id, ids[i]);
+        assert_int_equal(e->claim, claims[i]);
+        assert_false(e->noise_floor);
         assert_true(e->title && e->prediction && e->source && e->cases && e->build);
     }
 }
@@ -190,6 +246,26 @@ static void test_hand_computed(void **state) {
     assert_int_equal(lm_graph_node_count(with), lm_graph_node_count(without) + 10);
     lm_graph_destroy(with);
     lm_graph_destroy(without);
+
+    /* N5 and N6: G4's unit, 1x1 c -> c/4, 3x3 c/4 -> c/4, 1x1 c/4 -> c per block, c = 64 at scale 2 */
+    n = lm_guideline_n5.cases(2, cases, LM_GUIDELINE_MAX_CASES);
+    assert_int_equal(n, 2);
+    c = guideline_find_case(cases, n, "c64/separate");
+    assert_int_equal(c->channels, 64);
+    assert_true(c->separate_elementwise);
+    assert_int_equal(cost_of(&lm_guideline_n5, c).madds, 10 * large * (64 * 16 + 9 * 16 * 16 + 16 * 64));
+    n = lm_guideline_n6.cases(4, cases, LM_GUIDELINE_MAX_CASES);
+    assert_int_equal(n, 2);
+    c = guideline_find_case(cases, n, "c128/no_relu");
+    assert_int_equal(c->rank, 0);
+    assert_false(c->separate_elementwise);
+    assert_int_equal(cost_of(&lm_guideline_n6, c).madds, 10 * large * (128 * 32 + 9 * 32 * 32 + 32 * 128));
+    /* three ReLUs per block are the only difference */
+    with = lm_guideline_build(&lm_guideline_n6, guideline_find_case(cases, n, "c128/relu"));
+    without = lm_guideline_build(&lm_guideline_n6, c);
+    assert_int_equal(lm_graph_node_count(with), lm_graph_node_count(without) + 30);
+    lm_graph_destroy(with);
+    lm_graph_destroy(without);
 }
 
 static void test_truncates_at_max(void **state) {
@@ -204,9 +280,9 @@ static void test_truncates_at_max(void **state) {
 }
 
 int main(void) {
-    static sweep sweeps[4 * 3];
-    static char names[4 * 3][32];
-    struct CMUnitTest tests[4 * 3 + 4];
+    static sweep sweeps[6 * 3];
+    static char names[6 * 3][32];
+    struct CMUnitTest tests[6 * 3 + 4];
     int t = 0;
     for (int i = 0; i < EXPERIMENTS; i++)
         for (int k = 0; k < 3; k++) {

@@ -76,7 +76,7 @@ static const char usage[] =
     "  -b, --batch N            nets: images per inference, 1 to 1024 (default 1)\n"
     "  -l, --per-layer          nets: also time each layer alone\n"
     "  -G, --only LIST          guidelines: comma-separated experiments (default: all of G1 to G4, U1,\n"
-    "                           N1 to N4)\n"
+    "                           N1 to N6); the A/A noise floor AA is timed with any of them\n"
     "  -S, --scale LIST         guidelines: comma-separated scales 1, 2, 4 (default 1,2,4; --quick: 1):\n"
     "                           the paper's x1, x2, x4 columns, or for G3 and G4 its 1st, 2nd, 3rd\n"
     "  --benchmark_*=VALUE      Google Benchmark's own flags, passed through (e.g. --benchmark_out=FILE)\n"
@@ -194,7 +194,7 @@ static int parse_only(options *o, const char *text) {
             e = lm_guideline_find(id);
         }
         if (!e)
-            return lm_cli_usage_error("run", "--only: unknown experiment '%.*s' (expected G1 to G4, U1 or N1 to N4)",
+            return lm_cli_usage_error("run", "--only: unknown experiment '%.*s' (expected G1 to G4, U1, N1 to N6 or AA)",
                                       (int)n, item);
         bool seen = false;
         for (size_t i = 0; i < g->experiment_count; i++) seen |= g->experiments[i] == e;
