@@ -21,6 +21,7 @@
 #include "bench/peers/peer.h"
 #include "bench/peers/parallel_region.h"
 #include "bench/measure/runner.h"
+#include "bench/stats/summary.h"
 
 static const char *const required[] = {
     "pw_128x128_56", "pw_58x58_28", "pw_116x116_14", "pw_232x232_7", "pw_464x1024_7", "dw3x3s1_58_28",
@@ -276,6 +277,53 @@ static void test_a_tiny_run_records_everything(void **state) {
     regfree(&filter);
 }
 
+/* Rounds: every case is timed again each round, each repetition marked with its round, the aggregates
+ * computed once over all of them; the progress counts a case once a round. */
+static void test_rounds_replicate_every_case(void **state) {
+    (void)state;
+    regex_t filter;
+    assert_int_equal(regcomp(&filter, "^kernels/(relu|add)_116_28/latmac/", REG_EXTENDED | REG_NOSUB), 0);
+    const int threads[] = {1};
+    lm_results r = {0};
+    char err[256];
+    lm_progress progress;
+    lm_progress_init(&progress, NULL);
+    lm_run_config cfg = config(threads, 1, &filter);
+    cfg.progress = &progress;
+    cfg.rounds = 3;
+    cfg.seed = 5;
+    assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), 0);
+    assert_int_equal(r.case_count, 2);
+    assert_int_equal(progress.total, 3 * r.case_count);
+    if (lm_runner_run(&cfg, &r, err, sizeof err) != 0) fail_msg("run failed: %s", err);
+    assert_int_equal(r.rounds, 3);
+    assert_int_equal(r.seed, 5);
+    assert_int_equal(progress.done, 3 * r.case_count);
+    for (size_t i = 0; i < r.case_count; i++) {
+        const lm_result_case *c = &r.cases[i];
+        int per_round[3] = {0, 0, 0};
+        double times[6];
+        size_t n = 0;
+        for (size_t k = 0; k < c->run_count; k++) {
+            if (c->runs[k].is_aggregate) continue;
+            assert_true(c->runs[k].round >= 0 && c->runs[k].round < 3);
+            per_round[c->runs[k].round]++;
+            assert_int_equal(c->runs[k].repetition_index, (int64_t)n); /* numbered across rounds */
+            times[n++] = c->runs[k].real_time;
+        }
+        assert_int_equal(n, 6);
+        for (int k = 0; k < 3; k++) assert_int_equal(per_round[k], 2);
+        assert_int_equal(c->run_count, 6 + 6); /* one set of aggregates, over every round */
+        assert_int_equal(c->repetitions, 6);
+        const lm_result_run *median = lm_result_aggregate(c, "median");
+        assert_non_null(median);
+        assert_true(median->real_time == lm_median(times, n));
+        assert_true(lm_result_aggregate(c, "min")->real_time <= median->real_time);
+    }
+    lm_results_free(&r);
+    regfree(&filter);
+}
+
 /* Interrupted before it starts: no case is prepared or kept, and the results say they are partial. */
 static void test_an_interrupted_run_keeps_no_unfinished_case(void **state) {
     (void)state;
@@ -425,6 +473,7 @@ int main(void) {
         cmocka_unit_test(test_plan_filters_by_name),
         cmocka_unit_test(test_plan_times_each_cap),
         cmocka_unit_test(test_a_tiny_run_records_everything),
+        cmocka_unit_test(test_rounds_replicate_every_case),
         cmocka_unit_test(test_an_interrupted_run_keeps_no_unfinished_case),
         cmocka_unit_test(test_nets_plan_names_networks_and_layers),
         cmocka_unit_test(test_nets_plan_rejects_bad_networks_and_inputs),

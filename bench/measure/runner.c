@@ -355,30 +355,57 @@ static void drop_round(lm_results *r, int round) {
     r->partial = true;
 }
 
-/* The order of a round: the cases' indexes with a network's cases kept together (its plan is made once
- * a round), the networks and other cases shuffled; the suite's order when the run has one round. */
-static void round_order(const lm_results *r, int rounds, uint64_t *random, size_t *order) {
+/* A unit of a round's order: consecutive cases of one network (its plan is made once a round), or one
+ * case; and the random keys it is sorted by. */
+typedef struct round_unit {
+    size_t first, end;
+    uint64_t block, within;
+} round_unit;
+
+/* Whether two cases belong to the same block of a round: a guideline experiment's group (at one scale,
+ * thread count and cap), whose cases are compared with each other and so run close together. */
+static bool same_block(const lm_result_case *a, const lm_result_case *b) {
+    return a->experiment[0] && strcmp(a->experiment, b->experiment) == 0 && strcmp(a->group, b->group) == 0 &&
+           a->scale == b->scale && a->threads == b->threads && strcmp(a->isa, b->isa) == 0;
+}
+
+static int by_keys(const void *x, const void *y) {
+    const round_unit *a = x, *b = y;
+    if (a->block != b->block) return a->block < b->block ? -1 : 1;
+    return a->within < b->within ? -1 : a->within > b->within;
+}
+
+/* The order of a round into order[0..case_count): blocks in a random order, the units of a block in a
+ * random order, a unit's cases in the suite's; the suite's order when the run has one round. -1 when
+ * memory runs out. */
+static int round_order(const lm_results *r, int rounds, uint64_t *random, size_t *order) {
     const size_t n = r->case_count;
-    size_t units = 0; /* first case of each unit, in order[0..units) for now */
+    round_unit *units = malloc((n ? n : 1) * sizeof *units);
+    if (!units) return -1;
+    size_t count = 0;
     for (size_t i = 0; i < n; i++) {
-        const lm_result_case *c = &r->cases[i], *previous = i ? &r->cases[i - 1] : NULL;
-        const bool together = previous && c->network[0] && strcmp(c->network, previous->network) == 0;
-        if (!together) order[units++] = i;
+        const lm_result_case *c = &r->cases[i];
+        if (count && c->network[0] && strcmp(c->network, r->cases[units[count - 1].first].network) == 0) {
+            units[count - 1].end = i + 1;
+            continue;
+        }
+        round_unit u = {.first = i, .end = i + 1, .block = count, .within = 0};
+        if (rounds > 1) {
+            u.block = lm_random_next(random), u.within = lm_random_next(random);
+            for (size_t k = 0; k < count; k++)
+                if (same_block(c, &r->cases[units[k].first])) {
+                    u.block = units[k].block;
+                    break;
+                }
+        }
+        units[count++] = u;
     }
-    for (size_t u = units; rounds > 1 && u > 1; u--) { /* Fisher-Yates over the units */
-        const size_t k = lm_random_below(random, u), t = order[u - 1];
-        order[u - 1] = order[k], order[k] = t;
-    }
-    /* Expand each unit to its cases, back to front so that no unit start is overwritten before use. */
-    size_t *starts = order + n - units;
-    memmove(starts, order, units * sizeof *order);
+    if (rounds > 1) qsort(units, count, sizeof *units, by_keys);
     size_t filled = 0;
-    for (size_t u = 0; u < units; u++) {
-        const size_t first = starts[u];
-        size_t end = first + 1;
-        while (end < n && r->cases[end].network[0] && strcmp(r->cases[end].network, r->cases[first].network) == 0) end++;
-        for (size_t i = first; i < end; i++) order[filled++] = i;
-    }
+    for (size_t k = 0; k < count; k++)
+        for (size_t i = units[k].first; i < units[k].end; i++) order[filled++] = i;
+    free(units);
+    return 0;
 }
 
 /* Binds a pool worker to its placement slot; its kernels flush denormals like the calling thread. */
@@ -430,7 +457,10 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
     rn.rounds = r->rounds;
     uint64_t random = cfg->seed;
     for (rn.round = 0; rn.round < rn.rounds; rn.round++) {
-        round_order(r, rn.rounds, &random, order);
+        if (round_order(r, rn.rounds, &random, order) != 0) {
+            lm_error(err, err_size, "out of memory");
+            goto done;
+        }
         if (rn.rounds > 1) rn.nets.arena_offset = 64 * lm_random_below(&random, 4096 / 64);
         lm_gb_clear_cases();
         for (size_t k = 0; k < rn.count; k++) {
