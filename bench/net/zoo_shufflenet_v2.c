@@ -8,7 +8,8 @@
  *   fuses the activation.
  * - Padding is PyTorch's symmetric k//2; the max pool is 3x3 stride 2 padding 1.
  * - Channel split, concat and channel shuffle are separate nodes (the paper's Fig. 3 draws them as
- *   such; their cost is what Guideline G4 and Fig. 2's "Data" and "Shuffle" shares are about). The
+ *   such; their cost is what Guideline G4 and the Concat/Split and Shuffle shares of Fig. 2's categories, as
+ *   bench/net/layer_category.h names them, are about). The
  *   split is a real copy (lm_graph_split into two halves), as torchvision's x.chunk(2, dim=1) feeds
  *   a contiguous branch.
  * - Layer names are torchvision's module names: "conv1.0" (stem conv), "conv1.1" (its BatchNorm),
