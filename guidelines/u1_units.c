@@ -16,6 +16,12 @@
  *     3x3, pointwise 1x1 w -> w, BN) in a row (the separable conv has no BN or ReLU inside), plus the
  *     identity shortcut added to the third BN's output. No ReLU after the add (the next unit begins
  *     with one).
+ *   - ShuffleNet V2, merged: the ShuffleNet V2 unit with its concat, shuffle and the next unit's
+ *     split as one operator (kernels/op.h's CONCAT_SHUFFLE_SPLIT), as the paper's Section 3 says its
+ *     implementation runs them: block 0 splits the input, blocks 0-8 end in
+ *     ".concat_shuffle_split" whose halves are the next block's two branches, block 9 ends in
+ *     ".concat_shuffle" (the whole tensor, the stack's output). Same MAdds, params and output as
+ *     the unmerged stack; less MAC.
  *   No conv has a bias.
  * - "c" is the ShuffleNet V2 unit's channel count; "the other units are adjusted to equal FLOPs", but
  *   the paper gives neither their widths nor its rounding. Per unit and pixel, MAdds are: ShuffleNet
@@ -29,9 +35,13 @@
  * - Groups "s56_c<c>" and "s28_c<c>" (one per resolution); each case carries both the GPU figure
  *   (paper_gpu, batches/s, batch 1) and the CPU (ARM) figure (paper_arm, images/s), as printed
  *   (including the non-monotone GPU cells: Xception at 56 x 56 is 52 at c = 128 and 68 at c = 256).
- *   Ranks: ShuffleNet V2 0; ShuffleNet V1, MobileNet V2 and Xception 1: the paper predicts the
- *   ShuffleNet V2 unit fastest and makes no prediction among the others.
- * - param[0] = unit (0 ShuffleNet V2, 1 ShuffleNet V1, 2 MobileNet V2, 3 Xception), param[1] = w,
+ *   Ranks: ShuffleNet V2 0, merged or not; ShuffleNet V1, MobileNet V2 and Xception 1: the paper
+ *   predicts the ShuffleNet V2 unit fastest and makes no prediction among the others. The merged case
+ *   comes right after the unmerged one ("<group>/shufflenet_v2_merged", label "... merged ...") and
+ *   carries the same paper figures: the table's ShuffleNet V2 row is one unit, which the paper's
+ *   implementation ran merged (Section 3).
+ * - param[0] = unit (0 ShuffleNet V2, 1 ShuffleNet V1, 2 MobileNet V2, 3 Xception, 4 ShuffleNet V2
+ *   merged), param[1] = w,
  *   param[2] = c, param[3] = the unit's inner width (c/2, m, 6w, w). Node names, i = 0..9:
  *   ShuffleNet V2 "block<i>.split", ".conv1" (".conv1.bn", ".conv1.act"), ".dwconv" (".dwconv.bn"),
  *   ".conv2" (".conv2.bn", ".conv2.act"), ".concat", ".shuffle"; ShuffleNet V1 ".gconv1" (.bn, .act),
@@ -43,11 +53,14 @@
 #include "guidelines/experiment.h"
 
 #define BLOCKS 10
-#define UNITS 4
+#define UNITS 5
 #define GROUPS_V1 3
 #define EXPANSION 6
 
-enum { SHUFFLENET_V2, SHUFFLENET_V1, MOBILENET_V2, XCEPTION };
+enum { SHUFFLENET_V2, SHUFFLENET_V1, MOBILENET_V2, XCEPTION, SHUFFLENET_V2_MERGED };
+
+/* The order of the cases in a group: the merged unit next to the unmerged one. */
+static const int case_order[UNITS] = {SHUFFLENET_V2, SHUFFLENET_V2_MERGED, SHUFFLENET_V1, MOBILENET_V2, XCEPTION};
 
 typedef struct unit_kind {
     const char *id;
@@ -61,6 +74,7 @@ static const unit_kind units[UNITS] = {
     {"shufflenet_v1", 1, {127, 73, 45, 24.3, 9.4, 3.0}, {298, 222, 60, 139.7, 43.9, 13.2}},
     {"mobilenet_v2", 1, {89, 125, 69, 25.8, 10.0, 3.0}, {381, 286, 189, 118.3, 46.2, 13.3}},
     {"xception", 1, {185, 52, 68, 27.0, 9.7, 3.1}, {254, 238, 169, 117.0, 45.8, 14.0}},
+    {"shufflenet_v2_merged", 0, {216, 142, 81, 34.8, 12.3, 3.9}, {407, 313, 237, 174.5, 53.4, 16.6}}, /* = V2's */
 };
 
 static const int channels[3] = {64, 128, 256};
@@ -70,7 +84,8 @@ static const int sizes[2] = {56, 28};
  * expansion); 0 when w is not allowed. */
 static int inner_width(int unit, int w) {
     switch (unit) {
-    case SHUFFLENET_V2: return w % 2 == 0 ? w / 2 : 0;
+    case SHUFFLENET_V2:
+    case SHUFFLENET_V2_MERGED: return w % 2 == 0 ? w / 2 : 0;
     case SHUFFLENET_V1: return w % GROUPS_V1 == 0 && (w / 4) % GROUPS_V1 == 0 ? w / 4 : 0;
     case MOBILENET_V2: return EXPANSION * w;
     default: return w;
@@ -80,7 +95,8 @@ static int inner_width(int unit, int w) {
 /* MAdds of one unit per output pixel at width w (inner width m). */
 static long long unit_madds(int unit, long long w, long long m) {
     switch (unit) {
-    case SHUFFLENET_V2: return 2 * m * m + 9 * m;
+    case SHUFFLENET_V2:
+    case SHUFFLENET_V2_MERGED: return 2 * m * m + 9 * m;
     case SHUFFLENET_V1: return 2 * w * m / GROUPS_V1 + 9 * m;
     case MOBILENET_V2: return 2 * w * m + 9 * m;
     default: return 3 * (w * w + 9 * w);
@@ -89,7 +105,7 @@ static long long unit_madds(int unit, long long w, long long m) {
 
 /* The allowed width whose MAdds come closest to the ShuffleNet V2 unit's at c (the smaller on a tie). */
 static int matched_width(int unit, int c) {
-    if (unit == SHUFFLENET_V2) return c;
+    if (unit == SHUFFLENET_V2 || unit == SHUFFLENET_V2_MERGED) return c;
     const long long target = unit_madds(SHUFFLENET_V2, c, c / 2);
     int best = 0;
     long long best_diff = 0;
@@ -105,6 +121,9 @@ static int matched_width(int unit, int c) {
 static void make_label(char *label, size_t size, int unit, int w) {
     switch (unit) {
     case SHUFFLENET_V2: snprintf(label, size, "ShuffleNet V2 unit (c = %d)", w); break;
+    case SHUFFLENET_V2_MERGED:
+        snprintf(label, size, "ShuffleNet V2 unit, concat + shuffle + split merged (c = %d)", w);
+        break;
     case SHUFFLENET_V1: snprintf(label, size, "ShuffleNet V1 unit (g = %d, c = %d)", GROUPS_V1, w); break;
     case MOBILENET_V2: snprintf(label, size, "MobileNet V2 unit (t = %d, c = %d)", EXPANSION, w); break;
     default: snprintf(label, size, "Xception unit (c = %d)", w); break;
@@ -117,7 +136,8 @@ static int cases(int scale, lm_guideline_case *out, int max) {
     const int c = channels[column];
     int n = 0;
     for (int s = 0; s < 2; s++)
-        for (int u = 0; u < UNITS && n < max; u++) {
+        for (int i = 0; i < UNITS && n < max; i++) {
+            const int u = case_order[i];
             const unit_kind *k = &units[u];
             const int w = matched_width(u, c);
             lm_guideline_case *o = &out[n++];
@@ -141,6 +161,20 @@ static lm_tensor shufflenet_v2(lm_graph *g, lm_tensor x, int half) {
     parts[1] = lm_graph_conv_bn_act(g, "conv2", y, half, 1, 1, 1, LM_ACT_RELU);
     x = lm_graph_concat(g, "concat", parts, 2);
     return lm_graph_shuffle(g, "shuffle", x, 2);
+}
+
+/* The merged unit (see the top) on x[0], x[1]: the previous block's halves, or x[0] the whole input
+ * and x[1] LM_NO_TENSOR; its `outputs` (2: halves, 1: whole) go to y. */
+static void shufflenet_v2_merged(lm_graph *g, const lm_tensor x[2], int half, int outputs, lm_tensor y[2]) {
+    lm_tensor parts[2] = {x[0], x[1]};
+    y[0] = y[1] = LM_NO_TENSOR;
+    if (x[1] == LM_NO_TENSOR && lm_graph_split(g, "split", x[0], 2, (const int[]){half, half}, parts) != 0) return;
+    lm_tensor z = lm_graph_conv_bn_act(g, "conv1", parts[1], half, 1, 1, 1, LM_ACT_RELU);
+    z = lm_graph_conv_bn_act(g, "dwconv", z, half, 3, 1, half, LM_ACT_NONE);
+    parts[1] = lm_graph_conv_bn_act(g, "conv2", z, half, 1, 1, 1, LM_ACT_RELU);
+    if (lm_graph_concat_shuffle_split(g, outputs == 2 ? "concat_shuffle_split" : "concat_shuffle", parts[0], parts[1],
+                                      outputs, y) != 0)
+        y[0] = y[1] = LM_NO_TENSOR;
 }
 
 static lm_tensor shufflenet_v1(lm_graph *g, lm_tensor x, int w, int mid) {
@@ -179,11 +213,15 @@ static void build(lm_graph *g, const lm_guideline_case *c) {
         lm_graph_fail(g, "U1: unit %d at width %d (inner %d)", unit, w, inner);
         return;
     }
-    lm_tensor x = 0;
+    lm_tensor x = 0, halves[2] = {0, LM_NO_TENSOR};
     for (int i = 0; i < BLOCKS; i++) {
         lm_graph_scope(g, "block%d", i);
         switch (unit) {
         case SHUFFLENET_V2: x = shufflenet_v2(g, x, inner); break;
+        case SHUFFLENET_V2_MERGED:
+            shufflenet_v2_merged(g, (lm_tensor[]){halves[0], halves[1]}, inner, i == BLOCKS - 1 ? 1 : 2, halves);
+            x = halves[0];
+            break;
         case SHUFFLENET_V1: x = shufflenet_v1(g, x, w, inner); break;
         case MOBILENET_V2: x = mobilenet_v2(g, x, w, inner); break;
         default: x = xception(g, x, w); break;

@@ -1,5 +1,6 @@
-/* Data movement, the ISA-neutral half: the partition of the pixels over the pool, and split's and
- * concat's walk over blocks and parts (see data.h); data_<isa>.c moves the rows. */
+/* Data movement, the ISA-neutral half: the partition of the pixels over the pool, and split's,
+ * concat's and the merged concat-shuffle-split's walk over blocks and parts (see data.h); data_<isa>.c
+ * moves the rows. */
 #include "kernels/data.h"
 #include "kernels/kernel.h"
 #include "kernels/partition.h"
@@ -51,12 +52,41 @@ static void concat_range(const void *job, size_t lo, size_t hi) {
     parts_range(j, lo, hi, (size_t)lm_op_output_shape(j->d, 0).c, true);
 }
 
+/* Rows [lo, hi) of CONCAT_SHUFFLE_SPLIT (op.h): s[2i] = a[i], s[2i + 1] = b[i], i < c. One output:
+ * each row of it is the interleave of a row of a and b. Two: output 0 takes s[0, c), the pairs
+ * i < c/2 and, when c is odd, a[c/2] last; output 1 takes the rest, b[c/2] first when c is odd, then
+ * the pairs from (c + 1)/2. Rows go in blocks of L1 size, output by output, so the second output
+ * reads a and b from L1; the odd channel's two floats per row are copied here. */
+static void zip_range(const void *job, size_t lo, size_t hi) {
+    const data_job *j = job;
+    const size_t c = (size_t)j->d->in.c;
+    const float *a = j->in[0], *b = j->in[1];
+    if (j->d->merged.outputs == 1) {
+        j->isa->zip_runs(j->out[0] + lo * 2 * c, 2 * c, a + lo * c, b + lo * c, c, hi - lo, c);
+        return;
+    }
+    const size_t half = c / 2, odd = c % 2;
+    const size_t block = 2 * c < PARTS_BLOCK_FLOATS ? PARTS_BLOCK_FLOATS / (2 * c) : 1;
+    for (size_t r0 = lo; r0 < hi; r0 += block) {
+        const size_t rows = hi - r0 < block ? hi - r0 : block, at = r0 * c;
+        float *o0 = j->out[0] + at, *o1 = j->out[1] + at;
+        j->isa->zip_runs(o0, c, a + at, b + at, c, rows, half);
+        j->isa->zip_runs(o1 + odd, c, a + at + half + odd, b + at + half + odd, c, rows, half);
+        if (odd)
+            for (size_t r = 0; r < rows; r++) {
+                o0[r * c + c - 1] = a[at + r * c + half];
+                o1[r * c] = b[at + r * c + half];
+            }
+    }
+}
+
 /* Runs `range` over every pixel, on the pool when there is enough to move: every element of the wide
  * tensor (the output of concat, else the input) is read once and written once. */
 static void data_run(const lm_op_desc *d, const void *plan, const float *const *in, float *const *out, lm_threadpool *pool,
                      const lm_data_isa *isa, lm_range_fn range) {
     const data_job j = {.d = d, .isa = isa, .plan = plan, .in = in, .out = out};
-    const lm_shape wide = d->kind == LM_OP_CONCAT ? lm_op_output_shape(d, 0) : d->in;
+    lm_shape wide = d->kind == LM_OP_CONCAT ? lm_op_output_shape(d, 0) : d->in;
+    if (d->kind == LM_OP_CONCAT_SHUFFLE_SPLIT) wide.c *= 2; /* the shuffled tensor, whole or in two */
     lm_partition_run(pool, 2 * lm_shape_elements(wide) * sizeof(float), rows_of(d->in), range, &j);
 }
 
@@ -86,4 +116,14 @@ static void data_run(const lm_op_desc *d, const void *plan, const float *const *
         .name = "lm_f32_concat_nhwc__" #ISA, .kind = LM_OP_CONCAT, .isa = BITS, .run = concat_run_##ISA,              \
     };
 
+/* The merged concat, shuffle and split on ISA's zip micro-kernel. */
+#define ZIP_KERNEL(ISA, BITS)                                                                                          \
+    DATA_RUN(zip, ISA, zip_range)                                                                                      \
+    const lm_kernel lm_f32_concat_shuffle_split_nhwc__##ISA = {                                                        \
+        .name = "lm_f32_concat_shuffle_split_nhwc__" #ISA, .kind = LM_OP_CONCAT_SHUFFLE_SPLIT, .isa = BITS,           \
+        .run = zip_run_##ISA,                                                                                          \
+    };
+
 DATA_KERNELS(avx2, LM_ISA_AVX2)
+ZIP_KERNEL(avx2, LM_ISA_AVX2)
+ZIP_KERNEL(avx512, LM_ISA_AVX512)

@@ -1,4 +1,5 @@
-/* AVX2 rows of data movement (see data.h): channel shuffle, and the runs of split and concat.
+/* AVX2 rows of data movement (see data.h): channel shuffle, the runs of split and concat, and the
+ * interleave of the merged concat-shuffle-split.
  *
  * Shuffle writes output channel j*g + i from input channel i*pg + j (pg = c/g). It builds each output
  * vector of 8 with one lane permutation: the groups' runs of consecutive j are loaded at shifted
@@ -358,4 +359,90 @@ static void copy_runs(float *dst, size_t dst_stride, const float *src, size_t sr
 #undef COPY_RUNS
 }
 
-const lm_data_isa lm_data_avx2 = {.shuffle_plan = shuffle_prepare, .shuffle = shuffle_rows, .copy_runs = copy_runs};
+/* ---- the merged concat, shuffle and split: interleave two runs ---------------------------------- */
+
+/* dst[0, 16) = a0 b0 a1 b1 ... a7 b7: unpacking pairs lanes within each 128-bit half (a0 b0 a1 b1 |
+ * a4 b4 a5 b5 and a2 b2 a3 b3 | a6 b6 a7 b7), and two 128-bit permutes put the halves in order. */
+LM_AVX2_INLINE void zip8(float *dst, __m256 a, __m256 b) {
+    const __m256 lo = _mm256_unpacklo_ps(a, b), hi = _mm256_unpackhi_ps(a, b);
+    _mm256_storeu_ps(dst, _mm256_permute2f128_ps(lo, hi, 0x20));
+    LM_STORE_ORDER();
+    _mm256_storeu_ps(dst + 8, _mm256_permute2f128_ps(lo, hi, 0x31));
+}
+
+/* One interleave of n < 8 pairs: masked loads of n floats, masked stores of 2n. */
+LM_AVX2_INLINE void zip_short(float *dst, const float *a, const float *b, size_t n) {
+    const __m256i t = lm_avx2_tail_mask(n);
+    const __m256 va = _mm256_maskload_ps(a, t), vb = _mm256_maskload_ps(b, t);
+    const __m256 lo = _mm256_unpacklo_ps(va, vb), hi = _mm256_unpackhi_ps(va, vb);
+    _mm256_maskstore_ps(dst, lm_avx2_tail_mask(2 * n < 8 ? 2 * n : 8), _mm256_permute2f128_ps(lo, hi, 0x20));
+    if (n > 4) _mm256_maskstore_ps(dst + 8, lm_avx2_tail_mask(2 * n - 8), _mm256_permute2f128_ps(lo, hi, 0x31));
+}
+
+/* One interleave of n >= 8 pairs, 16 pairs a step; a partial last step is the 8 pairs ending at n
+ * (rewriting a few outputs). */
+LM_AVX2_INLINE void zip_long(float *dst, const float *a, const float *b, size_t n) {
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m256 a0 = _mm256_loadu_ps(a + i), b0 = _mm256_loadu_ps(b + i);
+        const __m256 a1 = _mm256_loadu_ps(a + i + 8), b1 = _mm256_loadu_ps(b + i + 8);
+        zip8(dst + 2 * i, a0, b0);
+        LM_STORE_ORDER();
+        zip8(dst + 2 * i + 16, a1, b1);
+    }
+    if (i + 8 <= n) {
+        zip8(dst + 2 * i, _mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
+        i += 8;
+    }
+    if (i < n) zip8(dst + 2 * (n - 8), _mm256_loadu_ps(a + n - 8), _mm256_loadu_ps(b + n - 8));
+}
+
+/* `rows` interleaves of n pairs, 8 <= n <= 64, for a constant count nv of whole 8-pair steps and, if
+ * `tail`, the step ending at n: unrolled, so a ShuffleNet pixel (12 to 64 pairs) costs its loads,
+ * shuffles, stores and three pointer bumps. */
+LM_AVX2_INLINE void zip_runs_n(int nv, bool tail, float *dst, size_t dst_stride, const float *a, const float *b,
+                               size_t src_stride, size_t rows, size_t n) {
+    for (size_t r = 0; r < rows; r++, a += src_stride, b += src_stride, dst += dst_stride) {
+        for (int k = 0; k < nv; k++) {
+            zip8(dst + 16 * k, _mm256_loadu_ps(a + 8 * k), _mm256_loadu_ps(b + 8 * k));
+            LM_STORE_ORDER();
+        }
+        if (tail) zip8(dst + 2 * (n - 8), _mm256_loadu_ps(a + n - 8), _mm256_loadu_ps(b + n - 8));
+    }
+}
+
+static void zip_runs(float *dst, size_t dst_stride, const float *a, const float *b, size_t src_stride, size_t rows,
+                     size_t n) {
+    if (n == 0) return;
+    if (src_stride == n && dst_stride == 2 * n) { /* contiguous (the single output): one run */
+        n *= rows;
+        rows = 1;
+    }
+    if (n < 8) {
+        for (size_t r = 0; r < rows; r++, a += src_stride, b += src_stride, dst += dst_stride) zip_short(dst, a, b, n);
+        return;
+    }
+    if (n > 64) {
+        for (size_t r = 0; r < rows; r++, a += src_stride, b += src_stride, dst += dst_stride) zip_long(dst, a, b, n);
+        return;
+    }
+#define ZIP_RUNS(NV)                                                                                                   \
+    case NV:                                                                                                           \
+        if (n % 8) zip_runs_n(NV, true, dst, dst_stride, a, b, src_stride, rows, n);                                   \
+        else zip_runs_n(NV, false, dst, dst_stride, a, b, src_stride, rows, n);                                        \
+        return;
+    switch (n / 8) {
+        ZIP_RUNS(1)
+        ZIP_RUNS(2)
+        ZIP_RUNS(3)
+        ZIP_RUNS(4)
+        ZIP_RUNS(5)
+        ZIP_RUNS(6)
+        ZIP_RUNS(7)
+    default: ZIP_RUNS(8)
+    }
+#undef ZIP_RUNS
+}
+
+const lm_data_isa lm_data_avx2 = {
+    .shuffle_plan = shuffle_prepare, .shuffle = shuffle_rows, .copy_runs = copy_runs, .zip_runs = zip_runs};

@@ -1,5 +1,5 @@
-/* Reference data movement: channel shuffle, split and concat. They compute nothing and still cost
- * memory traffic, which is why the ShuffleNet V2 paper counts them. */
+/* Reference data movement: channel shuffle, split, concat and the three merged. They compute nothing
+ * and still cost memory traffic, which is why the ShuffleNet V2 paper counts them. */
 #include "kernels/kernel.h"
 
 #include <string.h>
@@ -50,4 +50,22 @@ static void concat_run(const lm_op_desc *d, const void *state, const float *cons
 
 const lm_kernel lm_f32_concat_nhwc__ref = {
     .name = "lm_f32_concat_nhwc__ref", .kind = LM_OP_CONCAT, .isa = LM_ISA_REFERENCE, .run = concat_run,
+};
+
+/* The merged concat, channel shuffle (2 groups) and split, as op.h defines it: the shuffled row s is
+ * built channel by channel (s[2i] = a[i], s[2i + 1] = b[i]) and cut into the outputs in order. */
+static void concat_shuffle_split_run(const lm_op_desc *d, const void *state, const float *const *in, float *const *out,
+                                     lm_threadpool *pool) {
+    (void)state, (void)pool;
+    const size_t c = (size_t)d->in.c, per_output = 2 * c / (size_t)d->merged.outputs;
+    for (size_t r = 0; r < rows_of(d->in); r++)
+        for (size_t k = 0; k < 2 * c; k++) {
+            const float v = k % 2 == 0 ? in[0][r * c + k / 2] : in[1][r * c + k / 2];
+            out[k / per_output][r * per_output + k % per_output] = v;
+        }
+}
+
+const lm_kernel lm_f32_concat_shuffle_split_nhwc__ref = {
+    .name = "lm_f32_concat_shuffle_split_nhwc__ref", .kind = LM_OP_CONCAT_SHUFFLE_SPLIT, .isa = LM_ISA_REFERENCE,
+    .run = concat_shuffle_split_run,
 };

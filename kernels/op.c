@@ -20,6 +20,7 @@ static const char *const kind_names[LM_OP_KIND_COUNT] = {
     [LM_OP_MAXPOOL] = "maxpool",
     [LM_OP_AVGPOOL] = "avgpool",
     [LM_OP_RESIZE_BILINEAR] = "resize_bilinear",
+    [LM_OP_CONCAT_SHUFFLE_SPLIT] = "concat_shuffle_split",
 };
 
 static const char *const act_names[LM_ACT_COUNT] = {
@@ -60,13 +61,20 @@ static int concat_channels(const lm_op_desc *d) {
 int lm_op_input_count(const lm_op_desc *d) {
     switch (d->kind) {
     case LM_OP_ADD:
-    case LM_OP_MUL: return 2;
+    case LM_OP_MUL:
+    case LM_OP_CONCAT_SHUFFLE_SPLIT: return 2;
     case LM_OP_CONCAT: return d->parts.count;
     default: return 1;
     }
 }
 
-int lm_op_output_count(const lm_op_desc *d) { return d->kind == LM_OP_SPLIT ? d->parts.count : 1; }
+int lm_op_output_count(const lm_op_desc *d) {
+    switch (d->kind) {
+    case LM_OP_SPLIT: return d->parts.count;
+    case LM_OP_CONCAT_SHUFFLE_SPLIT: return d->merged.outputs;
+    default: return 1;
+    }
+}
 
 lm_shape lm_op_input_shape(const lm_op_desc *d, int i) {
     lm_shape s = d->in;
@@ -89,6 +97,7 @@ lm_shape lm_op_output_shape(const lm_op_desc *d, int i) {
         s.w = (int)window_out(d->in.w, d->pool.pad, d->pool.pad, d->pool.kernel, 1, d->pool.stride);
         return s;
     case LM_OP_RESIZE_BILINEAR: s.h = d->resize.out_h; s.w = d->resize.out_w; return s;
+    case LM_OP_CONCAT_SHUFFLE_SPLIT: s.c = d->merged.outputs == 1 ? 2 * d->in.c : d->in.c; return s;
     default: return s;
     }
 }
@@ -221,6 +230,12 @@ int lm_op_validate(const lm_op_desc *d, char *err, size_t n) {
         return 0;
     case LM_OP_SPLIT:
     case LM_OP_CONCAT: return validate_parts(d, err, n);
+    case LM_OP_CONCAT_SHUFFLE_SPLIT: {
+        if (d->merged.outputs != 1 && d->merged.outputs != 2)
+            return lm_error(err, n, "concat_shuffle_split: %d outputs (expected 1 or 2)", d->merged.outputs);
+        if (!fits(lm_op_output_shape(d, 0))) return lm_error(err, n, "concat_shuffle_split: the tensor is too large");
+        return 0;
+    }
     case LM_OP_MAXPOOL:
     case LM_OP_AVGPOOL: {
         if (d->pool.kernel <= 0 || d->pool.stride <= 0 || d->pool.pad < 0 || d->pool.pad >= d->pool.kernel)

@@ -12,6 +12,8 @@
  *   BATCHNORM  gamma [c], beta [c], mean [c], variance [c], then PReLU slopes [c]
  *   ACTIVATION PReLU slopes [c] if act is LM_ACT_PRELU
  *   ADD, MUL   PReLU slopes [c] if act is LM_ACT_PRELU
+ *
+ * Which operators exist, and why one of them is three (CONCAT_SHUFFLE_SPLIT): docs/kernels.md.
  */
 #ifndef LM_OP_H
 #define LM_OP_H
@@ -45,6 +47,12 @@ typedef enum lm_op_kind {
     LM_OP_MAXPOOL,         /* pool.kernel square window, stride, zero-free padding (ignored cells) */
     LM_OP_AVGPOOL,         /* as MAXPOOL; padded cells are excluded from the average */
     LM_OP_RESIZE_BILINEAR, /* -> [n,out_h,out_w,c] */
+    /* ShuffleNet V2's concat, channel shuffle (2 groups) and channel split as one pass (the paper's
+     * Section 3: "merged into a single element-wise operation"): inputs a and b, each [n,h,w,c]; the
+     * shuffled channels are s[2i] = a[i], s[2i+1] = b[i] (i < c), and with merged.outputs = 2 output 0
+     * is s[0, c) and output 1 is s[c, 2c), each [n,h,w,c]; with merged.outputs = 1 (concat and shuffle,
+     * no split: a stage's last unit feeding a downsampling unit) the one output is s, [n,h,w,2c]. */
+    LM_OP_CONCAT_SHUFFLE_SPLIT,
     LM_OP_KIND_COUNT
 } lm_op_kind;
 
@@ -61,7 +69,8 @@ typedef enum lm_act {
 
 typedef struct lm_op_desc {
     lm_op_kind kind;
-    lm_shape in; /* input 0 (for CONCAT: n, h, w of every input; c is ignored) */
+    lm_shape in; /* input 0 (for CONCAT: n, h, w of every input; c is ignored; for CONCAT_SHUFFLE_SPLIT
+                    both inputs) */
     lm_act act;  /* the activation of ACTIVATION; fused into the output of CONV, FC, BIAS, BATCHNORM,
                     ADD and MUL; LM_ACT_NONE elsewhere */
     union {
@@ -91,6 +100,9 @@ typedef struct lm_op_desc {
         struct {
             int kernel, stride, pad;
         } pool;
+        struct {
+            int outputs; /* CONCAT_SHUFFLE_SPLIT: 2 (the two halves) or 1 (the whole shuffled tensor) */
+        } merged;
         struct {
             int out_h, out_w;
             bool align_corners; /* corners of input and output aligned; else half-pixel centres */

@@ -1,6 +1,7 @@
 /* The report's networks: a table of the zoo's costs and measured latency, latency plotted against
- * MAdds and against MAC with the proxies' quality, and where each network's time goes (Conv, Data,
- * Elemwise, Shuffle, Other; the ShuffleNet V2 paper's Figure 2). */
+ * MAdds and against MAC with the proxies' quality, and where each network's time goes (Conv,
+ * Concat/Split, Elemwise, Shuffle, Other: the ShuffleNet V2 paper's Figure 2, categories as
+ * bench/net/layer_category.h names them). */
 #include "reports/html_sections.h"
 
 #include <math.h>
@@ -177,7 +178,11 @@ static bool time_split(const json_t *m, double seconds[LM_RESULT_LAYER_CATEGORIE
     if (!json_is_object(split)) split = json_object_get(m, "category_time"), *source = "layers timed alone";
     if (!json_is_object(split)) return false;
     const double unit = lm_time_unit_seconds(lm_report_string(m, "time_unit"));
-    for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++) seconds[k] = lm_report_number(split, lm_layer_category_name((lm_layer_category)k)) * unit;
+    for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++) {
+        const char *name = lm_layer_category_name((lm_layer_category)k), *legacy = lm_layer_category_legacy_name((lm_layer_category)k);
+        if (legacy && !json_object_get(split, name)) name = legacy; /* a document from before the rename */
+        seconds[k] = lm_report_number(split, name) * unit;
+    }
     return true;
 }
 
@@ -263,10 +268,12 @@ void lm_report_network_sections(lm_report *r) {
     bool heading = false;
     json_array_foreach(nets, i, e) layer_table(r, e, &heading);
     lm_html_raw(h, "</section>\n<section id=\"decomposition\">\n<h2>Where the time goes</h2>\n<p>The ShuffleNet V2 "
-                   "paper's Figure 2 splits run time into convolutions (Conv, including fully connected layers), data "
-                   "movement (Data: split, concat), element-wise operators (Elemwise: activations, additions, "
-                   "BatchNorm and bias when not folded or fused), channel shuffle (Shuffle) and the rest (Other: "
-                   "pooling, resizing). Each step of an end-to-end run is timed inside the run, so caches hold what a "
+                   "paper's Figure 2 splits run time into Conv, Data (its data I/O, which latmac does not time), "
+                   "Elemwise, Shuffle and Others; latmac's categories are convolutions (Conv, including fully "
+                   "connected layers), concat and split run as copies of their own (Concat/Split), element-wise "
+                   "operators (Elemwise: activations, additions, BatchNorm and bias when not folded or fused), "
+                   "channel shuffle and the merged concat-shuffle-split (Shuffle) and the rest (Other: pooling, "
+                   "resizing). Each step of an end-to-end run is timed inside the run, so caches hold what a "
                    "real inference leaves in them.</p>\n");
     for (size_t c = 0; c < r->column_count; c++) decomposition_chart(r, &r->columns[c], nets);
     lm_html_raw(h, "</section>\n");

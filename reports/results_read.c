@@ -213,6 +213,8 @@ static int read_run(const lm_json_fields *f, const json_t *e, lm_result_case *c)
         for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++) {
             double t = 0;
             const char *category = lm_layer_category_name((lm_layer_category)k);
+            const char *legacy = lm_layer_category_legacy_name((lm_layer_category)k);
+            if (legacy && !json_object_get(profile, category)) category = legacy; /* a file from before the rename */
             if (lm_json_get_number(&in, profile, category, false, &t) != 0) return -1;
             c->profile_seconds[k] = t * unit_seconds;
         }

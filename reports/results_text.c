@@ -59,13 +59,13 @@ static int write_profiles(FILE *out, const lm_results *r) {
                 fprintf(out, "%-26s %-9s %7s", "network", "isa", "threads") < 0)
                 return -1;
             for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++)
-                if (fprintf(out, " %9s", lm_layer_category_name((lm_layer_category)k)) < 0) return -1;
+                if (fprintf(out, " %12s", lm_layer_category_name((lm_layer_category)k)) < 0) return -1;
             if (fprintf(out, " %10s\n", "steps ms") < 0) return -1;
             header = true;
         }
         if (fprintf(out, "%-26s %-9s %7d", c->network, c->isa, c->threads) < 0) return -1;
         for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++)
-            if (fprintf(out, " %8.1f%%", total > 0 ? 100 * c->profile_seconds[k] / total : 0) < 0) return -1;
+            if (fprintf(out, " %11.1f%%", total > 0 ? 100 * c->profile_seconds[k] / total : 0) < 0) return -1;
         if (fprintf(out, " %10.3f\n", total * 1e3) < 0) return -1;
     }
     return 0;

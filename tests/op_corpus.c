@@ -197,6 +197,12 @@ static void other_variants(lm_op_desc d, int other, int odd, op_visit visit, voi
         d.in.c = 3 * c;
         visit(&d, ctx);
         break;
+    case LM_OP_CONCAT_SHUFFLE_SPLIT: /* c channels per input: odd c puts a channel's pair across the halves */
+        for (int outputs = 1; outputs <= 2; outputs++) {
+            d.merged.outputs = outputs;
+            visit(&d, ctx);
+        }
+        break;
     case LM_OP_GLOBAL_AVGPOOL: visit(&d, ctx); break;
     case LM_OP_MAXPOOL:
     case LM_OP_AVGPOOL:

@@ -113,7 +113,7 @@ static void add_nets(json_t *b, int threads, double k, const char *second) {
                  json_pack("{s:s, s:s, s:s, s:i, s:f, s:f, s:f, s:i, s:f, s:{s:f, s:f, s:f, s:f, s:f}}", "category",
                            "network", "network", nets[i].name, "input", "224x224", "batch", 1, "madds", nets[i].madds,
                            "mac", nets[i].mac, "params", nets[i].params, "peak_activation_bytes", 2107392,
-                           "images_per_second", 1e6 / us, "profile_time", "Conv", us * 0.8, "Data", us * 0.1,
+                           "images_per_second", 1e6 / us, "profile_time", "Conv", us * 0.8, "Concat/Split", us * 0.1,
                            "Elemwise", 0.0, "Shuffle", us * 0.05, "Other", us * 0.05));
     }
 }

@@ -88,6 +88,7 @@ static void test_help(void **state) {
     assert_non_null(strstr(o.out, "--only LIST"));
     assert_non_null(strstr(o.out, "--benchmark_"));
     assert_non_null(strstr(o.out, "--per-layer"));
+    assert_non_null(strstr(o.out, "--merge-shuffle      nets: also time each ShuffleNet V2 network"));
     assert_non_null(strstr(o.out, "nets/<network>@<batch>x<H>x<W>"));
     assert_non_null(strstr(o.out, "-Q, --quiet"));
     assert_non_null(strstr(o.out, "--force"));
@@ -115,6 +116,8 @@ static void test_bad_invocations(void **state) {
     assert_usage_error(RUN("--suite", "nets", "--batch", "0", "--out", o), "--batch: '0' is not a whole number");
     assert_usage_error(RUN("--suite", "nets", "--batch", "1025", "--out", o), "--batch: '1025'");
     assert_usage_error(RUN("--suite", "nets", "--only", "G1", "--out", o), "--only and --scale apply to --suite guidelines");
+    assert_usage_error(RUN("--suite", "kernels", "--merge-shuffle", "--out", o),
+                       "--merge-shuffle applies to --suite nets and guidelines");
     assert_usage_error(RUN("--suite", "guidelines", "--only", "G5", "--out", o),
                        "--only: unknown experiment 'G5' (expected G1 to G4, U1, N1 to N6 or AA)");
     assert_usage_error(RUN("--suite", "guidelines", "--only", "G1,", "--out", o), "--only: 'G1,' is not");
@@ -294,9 +297,11 @@ static void test_caps_and_variants_side_by_side(void **state) {
 static void test_a_tiny_network_run(void **state) {
     (void)state;
     outcome o = RUN("--suite", "nets", "--nets", "mobilenet_v3_small_x1_0,shufflenet_v2_x0_5", "--input", "64x48",
-                    "--batch", "2", "--per-layer", "--repetitions", "2", "--min-time", "0.001", "--threads", "1",
-                    "--out", out_dir, "--benchmark_min_warmup_time=0");
+                    "--batch", "2", "--per-layer", "--merge-shuffle", "--repetitions", "2", "--min-time", "0.001",
+                    "--threads", "1", "--out", out_dir, "--benchmark_min_warmup_time=0");
     if (o.status != 0) fail_msg("exit %d, stderr: %s", o.status, o.err);
+    assert_non_null(strstr(o.out, "shufflenet_v2_x0_5_merged "));
+    assert_null(strstr(o.out, "mobilenet_v3_small_merged"));
     assert_non_null(strstr(o.out, "images/s"));
     assert_non_null(strstr(o.out, "where the time goes in an end-to-end run"));
     assert_non_null(strstr(o.out, "where the time goes (ms; each layer timed alone"));
@@ -315,8 +320,22 @@ static void test_a_tiny_network_run(void **state) {
     json_t *profile = json_object_get(median, "profile_time"); /* each step timed inside the runs */
     assert_true(json_number_value(json_object_get(profile, "Conv")) > 0);
     assert_true(json_number_value(json_object_get(profile, "Shuffle")) > 0);
+    assert_true(json_number_value(json_object_get(profile, "Concat/Split")) > 0);
     json_t *categories = json_object_get(median, "category_time");
     assert_true(json_number_value(json_object_get(categories, "Shuffle")) > 0);
+    /* --merge-shuffle: the merged network right after it, its concat, shuffle and split one step */
+    json_t *merged = benchmark_named(benchmarks, "nets/shufflenet_v2_x0_5_merged@2x64x48/latmac/threads:1_median");
+    assert_non_null(merged);
+    assert_true(json_number_value(json_object_get(merged, "mac")) < json_number_value(json_object_get(median, "mac")));
+    assert_true(json_number_value(json_object_get(merged, "madds")) == json_number_value(json_object_get(median, "madds")));
+    profile = json_object_get(merged, "profile_time");
+    assert_true(json_number_value(json_object_get(profile, "Concat/Split")) == 0);
+    assert_true(json_number_value(json_object_get(profile, "Shuffle")) > 0);
+    json_t *step = benchmark_named(
+        benchmarks, "nets/shufflenet_v2_x0_5_merged@2x64x48/layer:007:stage2.0.concat_shuffle_split/latmac/threads:1_median");
+    assert_non_null(step);
+    assert_string_equal(json_string_value(json_object_get(step, "category")), "Shuffle");
+    assert_string_equal(json_string_value(json_object_get(step, "op")), "concat_shuffle_split");
     assert_true(json_is_number(json_object_get(median, "gap_time")));
     json_t *layer =
         benchmark_named(benchmarks, "nets/shufflenet_v2_x0_5@2x64x48/layer:000:conv1.0/latmac/threads:1_median");

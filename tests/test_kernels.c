@@ -4,7 +4,8 @@
  * every row count of a GEMM's last micro-tile. Tolerance and data: tests/op_fixture.h. Each kernel runs
  * alone and on a pool of two threads, and must spread at least one shape of the corpus over both, so
  * that its partition is checked too. And every convolution and FC kernel's executed multiply-adds
- * against what its tiling states. */
+ * against what its tiling states. And every concat_shuffle_split kernel against the three operators
+ * it merges, run one after the other by their references, bit for bit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -127,6 +128,66 @@ static void test_kernel_matches_reference(void **state) {
     if (!parallel) fail_msg("%s spreads no shape of the corpus over two threads", k->name);
 }
 
+/* ---- the merged concat, shuffle and split against the three steps -------------------------------- */
+
+typedef struct three_steps {
+    int shapes, kernels_run;
+} three_steps;
+
+/* concat(a, b) -> shuffle (2 groups) -> split into halves (or not, with one output), by the three
+ * references, into out; then every kernel of the merged kind this host can run, on 1 and 2 threads,
+ * must write exactly those bits. */
+static void check_three_steps(const lm_op_desc *d, void *context) {
+    three_steps *t = context;
+    char what[256], err[256];
+    fixture_describe(d, what, sizeof what);
+    const int c = d->in.c;
+    lm_op_desc concat = {.kind = LM_OP_CONCAT, .in = d->in, .parts = {.count = 2, .channels = {c, c}}};
+    lm_op_desc shuffle = {.kind = LM_OP_CHANNEL_SHUFFLE, .in = lm_op_output_shape(&concat, 0), .shuffle.groups = 2};
+    lm_op_desc split = {.kind = LM_OP_SPLIT, .in = shuffle.in, .parts = {.count = 2, .channels = {c, c}}};
+    buffers b = make_buffers(d);
+    const size_t wide = lm_shape_elements(shuffle.in), half = wide / 2;
+    float *concatenated = fixture_floats(wide), *shuffled = fixture_floats(wide);
+    lm_op *steps[3] = {lm_op_create(&concat, NULL, lm_kernel_reference(LM_OP_CONCAT), 0, err, sizeof err),
+                       lm_op_create(&shuffle, NULL, lm_kernel_reference(LM_OP_CHANNEL_SHUFFLE), 0, err, sizeof err),
+                       lm_op_create(&split, NULL, lm_kernel_reference(LM_OP_SPLIT), 0, err, sizeof err)};
+    if (!steps[0] || !steps[1] || !steps[2]) fail_msg("%s: %s", what, err);
+    lm_op_run(steps[0], (const float *const *)b.in, &concatenated, NULL);
+    lm_op_run(steps[1], (const float *const *)&concatenated, &shuffled, NULL);
+    if (d->merged.outputs == 2) lm_op_run(steps[2], (const float *const *)&shuffled, b.expected, NULL);
+    else memcpy(b.expected[0], shuffled, wide * sizeof(float));
+    for (int i = 0; i < lm_kernel_count; i++) {
+        const lm_kernel *k = lm_kernels[i];
+        if (k->kind != LM_OP_CONCAT_SHUFFLE_SPLIT || !(usable_isas & LM_ISA_BIT(k->isa))) continue;
+        lm_op *op = lm_op_create(d, NULL, k, 0, err, sizeof err);
+        if (!op) fail_msg("%s on %s: %s", k->name, what, err);
+        for (int threads = 1; threads <= 2; threads++) {
+            for (int o = 0; o < b.outputs; o++) memset(b.out[o], 0xFF, (d->merged.outputs == 2 ? half : wide) * sizeof(float));
+            lm_op_run(op, (const float *const *)b.in, b.out, threads == 1 ? NULL : pool);
+            for (int o = 0; o < b.outputs; o++)
+                if (memcmp(b.out[o], b.expected[o], (d->merged.outputs == 2 ? half : wide) * sizeof(float)) != 0)
+                    fail_msg("%s on %s, %d thread(s): output %d differs from concat, shuffle and split", k->name, what,
+                             threads, o);
+        }
+        lm_op_destroy(op);
+        t->kernels_run++;
+    }
+    for (int s = 0; s < 3; s++) lm_op_destroy(steps[s]);
+    free(concatenated);
+    free(shuffled);
+    free_buffers(&b);
+    t->shapes++;
+}
+
+static void test_concat_shuffle_split_is_three_steps(void **state) {
+    (void)state;
+    three_steps t = {0};
+    op_corpus(LM_OP_CONCAT_SHUFFLE_SPLIT, check_three_steps, &t);
+    printf("# concat_shuffle_split: %d shapes, %d (kernel, shape) pairs equal to the three steps bit for bit\n",
+           t.shapes, t.kernels_run);
+    assert_true(t.shapes > 0);
+}
+
 /* ---- executed multiply-adds ------------------------------------------------------------------------ */
 
 /* The vector width an ISA's kernels round channels up to (1: scalar). */
@@ -240,13 +301,14 @@ static int group_teardown(void **state) {
 }
 
 int main(void) {
-    /* Three fixed tests, then one per optimized kernel of the registry. */
-    struct CMUnitTest *tests = calloc((size_t)lm_kernel_count + 3, sizeof *tests);
+    /* Four fixed tests, then one per optimized kernel of the registry. */
+    struct CMUnitTest *tests = calloc((size_t)lm_kernel_count + 4, sizeof *tests);
     if (!tests) return 1;
     int n = 0;
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_every_kind_has_one_reference);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_dispatch_respects_usable_isas);
     tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_executed_madds);
+    tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_concat_shuffle_split_is_three_steps);
     for (int i = 0; i < lm_kernel_count; i++)
         if (lm_kernels[i]->isa != LM_ISA_REFERENCE)
             tests[n++] = (struct CMUnitTest){.name = lm_kernels[i]->name, .test_func = test_kernel_matches_reference,

@@ -71,6 +71,37 @@ static void test_zero_madds_ops_still_have_mac(void **state) {
     assert_int_equal(lm_op_cost_of(&gap).mac, 49ull * 1024 + 1024);
 }
 
+static void expect_invalid(lm_op_desc d, const char *reason);
+
+/* The merged concat, shuffle and split reads both inputs once and writes the tensor once: a third of
+ * the MAC of concat + shuffle + split, each of which reads and writes the whole tensor. */
+static void test_concat_shuffle_split(void **state) {
+    (void)state;
+    lm_op_desc d = {.kind = LM_OP_CONCAT_SHUFFLE_SPLIT, .in = {2, 28, 28, 58}, .merged.outputs = 2};
+    assert_int_equal(lm_op_input_count(&d), 2);
+    assert_int_equal(lm_op_output_count(&d), 2);
+    assert_int_equal(lm_op_input_shape(&d, 1).c, 58);
+    assert_int_equal(lm_op_output_shape(&d, 1).c, 58);
+    assert_int_equal(lm_op_output_shape(&d, 1).n, 2);
+    const lm_op_cost cost = lm_op_cost_of(&d);
+    assert_int_equal(cost.madds, 0);
+    assert_int_equal(cost.params, 0);
+    assert_int_equal(cost.mac, 2ull * 2 * 28 * 28 * 116);
+    const lm_op_desc shuffle = {.kind = LM_OP_CHANNEL_SHUFFLE, .in = {2, 28, 28, 116}, .shuffle.groups = 2};
+    assert_int_equal(lm_op_cost_of(&shuffle).mac, cost.mac); /* so are concat's and split's */
+    d.merged.outputs = 1; /* concat and shuffle: one output of both inputs' channels */
+    assert_int_equal(lm_op_output_count(&d), 1);
+    assert_int_equal(lm_op_output_shape(&d, 0).c, 116);
+    assert_int_equal(lm_op_cost_of(&d).mac, cost.mac);
+    assert_int_equal(lm_op_param_floats(&d), 0);
+    assert_string_equal(lm_op_kind_name(d.kind), "concat_shuffle_split");
+    d.merged.outputs = 3;
+    expect_invalid(d, "3 outputs (expected 1 or 2)");
+    d.merged.outputs = 2;
+    d.act = LM_ACT_RELU;
+    expect_invalid(d, "takes no activation");
+}
+
 static void test_batchnorm_and_fc_params(void **state) {
     (void)state;
     lm_op_desc bn = {.kind = LM_OP_BATCHNORM, .in = {1, 14, 14, 232}, .bn.eps = 1e-5f};
@@ -123,6 +154,7 @@ int main(void) {
         cmocka_unit_test(test_group_pointwise_cost_is_the_papers_formula),
         cmocka_unit_test(test_depthwise_and_strided_costs),
         cmocka_unit_test(test_zero_madds_ops_still_have_mac),
+        cmocka_unit_test(test_concat_shuffle_split),
         cmocka_unit_test(test_batchnorm_and_fc_params),
         cmocka_unit_test(test_impossible_shapes_are_rejected),
         cmocka_unit_test(test_names),

@@ -102,7 +102,7 @@ static void add_kernels(lm_results *r, int t) {
 
 static void add_nets(lm_results *r, int t) {
     static const char *const nets[] = {"shufflenet_v2_x1_0", "mobilenet_v2", "mnasnet0_5"};
-    static const char *const categories[] = {"Conv", "Data", "Elemwise"};
+    static const char *const categories[] = {"Conv", "Concat/Split", "Elemwise"};
     for (int n = 0; n < 3; n++) {
         char shape[96];
         snprintf(shape, sizeof shape, "%s@1x224x224", nets[n]);

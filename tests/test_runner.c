@@ -457,7 +457,7 @@ static void test_a_tiny_network_run_breaks_down_by_category(void **state) {
         for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++) sum += b.category_seconds[k];
         assert_true(fabs(sum - b.layers_seconds) <= 1e-12 + 1e-9 * sum);
         assert_true(b.category_seconds[0] > 0); /* Conv */
-        assert_true(b.category_seconds[1] > 0); /* Data: split and concat */
+        assert_true(b.category_seconds[1] > 0); /* Concat/Split: split and concat */
         assert_true(b.category_seconds[3] > 0); /* Shuffle */
         assert_true(fabs(b.gap_seconds - (median - b.layers_seconds)) < 1e-12);
     }

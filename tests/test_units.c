@@ -1,6 +1,7 @@
 /* U1, the unit comparison of the ShuffleNet V2 paper's appendix Table 1(b) (guidelines/u1_units.c):
- * cases at scales 1, 2 and 4 (c = 64, 128, 256) and none at others; unique ids; one rank-0 case, the
- * ShuffleNet V2 unit, per group; every case builds without error into one output of the input's
+ * cases at scales 1, 2 and 4 (c = 64, 128, 256) and none at others; unique ids; two rank-0 cases, the
+ * ShuffleNet V2 unit and the same unit with concat, shuffle and split merged, per group, the merged
+ * one with the same MAdds and params and less MAC; every case builds without error into one output of the input's
  * shape; every unit's MAdds within 5% of the ShuffleNet V2 unit's in its group; hand-computed widths
  * and MAdds; the paper's figures. Uses lm_guideline_u1 directly (not the list in experiment.c). */
 #include <setjmp.h>
@@ -23,7 +24,7 @@ static void test_sweep(void **state) {
     lm_guideline_case cases[LM_GUIDELINE_MAX_CASES];
     lm_op_cost cost[LM_GUIDELINE_MAX_CASES];
     const int n = e->cases(scale, cases, LM_GUIDELINE_MAX_CASES);
-    assert_int_equal(n, 8);
+    assert_int_equal(n, 10);
     const int c = scale * 64;
     for (int i = 0; i < n; i++) {
         const lm_guideline_case *k = &cases[i];
@@ -62,8 +63,15 @@ static void test_sweep(void **state) {
                 members++;
                 if (cases[j].rank == 0) rank0++, ref = j;
             }
-        assert_int_equal(members, 4);
-        if (rank0 != 1) fail_msg("U1 %s: %d cases of rank 0", cases[i].group, rank0);
+        assert_int_equal(members, 5);
+        if (rank0 != 2) fail_msg("U1 %s: %d cases of rank 0", cases[i].group, rank0);
+        for (int j = i; j < n; j++) /* the unmerged unit is the reference; the merged one comes next */
+            if (strcmp(cases[j].group, cases[i].group) == 0 && cases[j].rank == 0 && !strstr(cases[j].id, "_merged"))
+                ref = j;
+        assert_true(strstr(cases[ref + 1].id, "/shufflenet_v2_merged") && strstr(cases[ref + 1].label, "merged"));
+        assert_int_equal(cost[ref + 1].madds, cost[ref].madds);
+        assert_int_equal(cost[ref + 1].params, cost[ref].params);
+        assert_true(cost[ref + 1].mac < cost[ref].mac);
         const double base = (double)cost[ref].madds;
         double worst = 0, lo = base, hi = base;
         char detail[256];

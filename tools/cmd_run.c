@@ -33,7 +33,8 @@ static const char usage_head[] =
     "Usage: latmac run [--suite all|kernels|nets|guidelines] [--quick] [--filter REGEX] [--threads LIST]\n"
     "                  [--repetitions N] [--rounds R] [--seed N] [--min-time SECONDS] [--out DIR]\n"
     "                  [--force] [--quiet] [--no-roofline] [--isa LIST] [--variants all] [--benchmark_*=VALUE ...]\n"
-    "                  [--nets LIST] [--input HxW] [--batch N] [--per-layer] [--only LIST] [--scale LIST]\n"
+    "                  [--nets LIST] [--input HxW] [--batch N] [--per-layer] [--merge-shuffle]\n"
+    "                  [--only LIST] [--scale LIST]\n"
     "\n"
     "Time suites of cases on this machine and write DIR/results.json (Google Benchmark's JSON layout,\n"
     "with MAdds, MAC, rates, ratios, verdicts and the host), DIR/results.csv (one row per case) and\n"
@@ -49,7 +50,8 @@ static const char usage[] =
     "  kernels' backends are latmac, each peer library compiled in (onednn, xnnpack), for memory-bound\n"
     "  cases memcpy (a copy of the case's input, the copy-bandwidth yardstick), and for parallel_empty\n"
     "  each threading runtime built in (latmac's pool, openmp, pthreadpool). nets times latency and\n"
-    "  images/s; with --per-layer also the time per category (Conv, Data, Elemwise, Shuffle, Other).\n"
+    "  images/s; with --per-layer also the time per category (Conv, Concat/Split, Elemwise, Shuffle,\n"
+    "  Other).\n"
     "  guidelines puts the paper's numbers alongside, with a verdict per guideline and thread count.\n"
     "\n"
     "Options:\n"
@@ -82,6 +84,10 @@ static const char usage[] =
     "  -i, --input HxW          nets: input height x width, each 1 to 16384 (default 224x224)\n"
     "  -b, --batch N            nets: images per inference, 1 to 1024 (default 1)\n"
     "  -l, --per-layer          nets: also time each layer alone\n"
+    "      --merge-shuffle      nets: also time each ShuffleNet V2 network of the selection built with\n"
+    "                           concat, channel shuffle and split merged into one operator, as\n"
+    "                           <network>_merged (e.g. shufflenet_v2_x1_0_merged), right after it;\n"
+    "                           guidelines accept it (U1 always has a merged ShuffleNet V2 unit)\n"
     "  -G, --only LIST          guidelines: comma-separated experiments (default: all of G1 to G4, U1,\n"
     "                           N1 to N6); the A/A noise floor AA is timed with any of them\n"
     "  -S, --scale LIST         guidelines: comma-separated scales 1, 2, 4 (default 1,2,4; --quick: 1):\n"
@@ -123,6 +129,7 @@ typedef struct options {
     size_t net_count;
     unsigned long batch, input_h, input_w;
     bool per_layer, nets_options;   /* nets_options: one of --nets, --input, --batch, --per-layer given */
+    bool merge_shuffle;             /* --merge-shuffle */
     lm_guideline_selection guidelines;
     bool guideline_options;         /* --only or --scale given */
     bool quick;                     /* --quick */
@@ -272,7 +279,7 @@ static int parse_options(int argc, char **argv, options *o) {
         {"only", required_argument, NULL, 'G'},    {"scale", required_argument, NULL, 'S'},
         {"quick", no_argument, NULL, 'q'},         {"quiet", no_argument, NULL, 'Q'},
         {"force", no_argument, NULL, 'F'}, /* long only: replacing files should be spelled out */
-        {"no-roofline", no_argument, NULL, 'R'},
+        {"no-roofline", no_argument, NULL, 'R'},  {"merge-shuffle", no_argument, NULL, 'M'},
         {"isa", required_argument, NULL, 'I'},     {"variants", required_argument, NULL, 'V'},
         {"rounds", required_argument, NULL, 'U'},  {"seed", required_argument, NULL, 'E'},
         {"help", no_argument, NULL, 'h'},          {0, 0, 0, 0},
@@ -324,6 +331,7 @@ static int parse_options(int argc, char **argv, options *o) {
             break;
         }
         case 'R': o->no_roofline = true; break;
+        case 'M': o->merge_shuffle = true; break;
         case 'F': o->force = true; break;
         case 'I': o->isa_text = optarg; break;
         case 'V':
@@ -358,6 +366,8 @@ static int parse_options(int argc, char **argv, options *o) {
     if (o->quick && !o->min_time_given) o->min_time = QUICK_MIN_TIME; /* shorter repetitions */
     if (o->nets_options && strcmp(o->suite, "nets") != 0 && strcmp(o->suite, "all") != 0)
         return lm_cli_usage_error("run", "--nets, --input, --batch and --per-layer apply to --suite nets");
+    if (o->merge_shuffle && strcmp(o->suite, "nets") != 0 && strcmp(o->suite, "guidelines") != 0 && !all)
+        return lm_cli_usage_error("run", "--merge-shuffle applies to --suite nets and guidelines");
     if (o->out && !*o->out) return lm_cli_usage_error("run", "--out: the directory name is empty");
     if (o->filter_text) {
         const int rc = regcomp(&o->filter, o->filter_text, REG_EXTENDED | REG_NOSUB);
@@ -470,6 +480,7 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
                    .input_h = (int)o->input_h,
                    .input_w = (int)o->input_w,
                    .per_layer = o->per_layer,
+                   .merge_shuffle = o->merge_shuffle,
                    .progress = &progress,
                    .notes = o->quiet ? NULL : stderr,
                    .interrupted = &stop_signal},

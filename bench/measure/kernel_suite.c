@@ -57,6 +57,8 @@ const lm_kernel_case lm_kernel_suite[] = {
     OP("shuffle_g2_116_28", LM_CASE_DATA, LM_OP_CHANNEL_SHUFFLE, 28, 116, .shuffle = {2}),
     OP("concat_58_58_28", LM_CASE_DATA, LM_OP_CONCAT, 28, 116, .parts = {2, {58, 58}}),
     OP("split_116_28", LM_CASE_DATA, LM_OP_SPLIT, 28, 116, .parts = {2, {58, 58}}),
+    /* the three above as one pass (the paper's Section 3; latmac run --merge-shuffle) */
+    OP("concat_shuffle_split_58_58_28", LM_CASE_DATA, LM_OP_CONCAT_SHUFFLE_SPLIT, 28, 58, .merged = {2}),
     OP("resize_bilinear_128_28to112", LM_CASE_DATA, LM_OP_RESIZE_BILINEAR, 28, 128, .resize = {112, 112, false}),
     /* guideline G4: element-wise operators */
     OP("add_116_28", LM_CASE_ELEMENTWISE, LM_OP_ADD, 28, 116),
@@ -129,6 +131,7 @@ void lm_op_describe(const lm_op_desc *d, char *buf, size_t size) {
     case LM_OP_MUL:
     case LM_OP_ADD: append(buf, size, &used, "%s", d->binary.broadcast ? " broadcast" : ""); break;
     case LM_OP_CHANNEL_SHUFFLE: append(buf, size, &used, " groups %d", d->shuffle.groups); break;
+    case LM_OP_CONCAT_SHUFFLE_SPLIT: append(buf, size, &used, " outputs %d", d->merged.outputs); break;
     case LM_OP_MAXPOOL:
     case LM_OP_AVGPOOL:
         append(buf, size, &used, " %dx%d stride %d pad %d", d->pool.kernel, d->pool.kernel, d->pool.stride,

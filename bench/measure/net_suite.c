@@ -91,37 +91,51 @@ static bool wanted(const regex_t *filter, const lm_result_case *c) {
     return !filter || regexec(filter, c->name, 0, NULL, 0) == 0;
 }
 
+/* The cases of one network (see lm_net_suite_add_cases). */
+static int add_network_cases(lm_results *r, const lm_zoo_net *net, int batch, int height, int width, bool per_layer,
+                             const lm_result_case *bases, size_t base_count, const regex_t *filter,
+                             unsigned usable_isas, char *err, size_t err_size) {
+    lm_graph *g;
+    lm_schedule schedule;
+    if (load(net, batch, height, width, usable_isas, &g, &schedule, err, err_size) != 0) return -1;
+    char shape[128];
+    network_shape(shape, sizeof shape, net->name, batch, height, width);
+    int status = 0;
+    for (size_t b = 0; b < base_count && status == 0; b++) {
+        lm_result_case c = bases[b];
+        snprintf(c.network, sizeof c.network, "%s", net->name);
+        c.batch = batch, c.input_h = height, c.input_w = width, c.layer_index = -1;
+        whole_network_case(&c, net, g, &schedule, shape, lm_isas_up_to_named(usable_isas, bases[b].isa));
+        if (wanted(filter, &c)) status = lm_results_add_case(r, &c);
+        for (int i = 0; per_layer && i < schedule.step_count && status == 0; i++) {
+            lm_result_case l = bases[b];
+            l.runs_on = &lm_backend_layer;
+            snprintf(l.network, sizeof l.network, "%s", net->name);
+            l.batch = batch, l.input_h = height, l.input_w = width;
+            layer_case(&l, &schedule, i, shape, lm_isas_up_to_named(usable_isas, bases[b].isa));
+            if (wanted(filter, &l)) status = lm_results_add_case(r, &l);
+        }
+    }
+    lm_schedule_free(&schedule);
+    lm_graph_destroy(g);
+    return status != 0 ? lm_error(err, err_size, "out of memory while planning") : 0;
+}
+
 int lm_net_suite_add_cases(lm_results *r, const char *const *names, size_t name_count, int batch, int height,
-                           int width, bool per_layer, const lm_result_case *bases, size_t base_count,
+                           int width, bool per_layer, bool merge_shuffle, const lm_result_case *bases, size_t base_count,
                            const regex_t *filter, unsigned usable_isas, char *err, size_t err_size) {
     const size_t count = names ? name_count : (size_t)lm_zoo_count;
     for (size_t n = 0; n < count; n++) {
         const lm_zoo_net *net = names ? lm_zoo_find(names[n]) : &lm_zoo[n];
         if (!net) return lm_error(err, err_size, "unknown network '%s' (see 'latmac list nets')", names[n]);
-        lm_graph *g;
-        lm_schedule schedule;
-        if (load(net, batch, height, width, usable_isas, &g, &schedule, err, err_size) != 0) return -1;
-        char shape[128];
-        network_shape(shape, sizeof shape, net->name, batch, height, width);
-        int status = 0;
-        for (size_t b = 0; b < base_count && status == 0; b++) {
-            lm_result_case c = bases[b];
-            snprintf(c.network, sizeof c.network, "%s", net->name);
-            c.batch = batch, c.input_h = height, c.input_w = width, c.layer_index = -1;
-            whole_network_case(&c, net, g, &schedule, shape, lm_isas_up_to_named(usable_isas, bases[b].isa));
-            if (wanted(filter, &c)) status = lm_results_add_case(r, &c);
-            for (int i = 0; per_layer && i < schedule.step_count && status == 0; i++) {
-                lm_result_case l = bases[b];
-                l.runs_on = &lm_backend_layer;
-                snprintf(l.network, sizeof l.network, "%s", net->name);
-                l.batch = batch, l.input_h = height, l.input_w = width;
-                layer_case(&l, &schedule, i, shape, lm_isas_up_to_named(usable_isas, bases[b].isa));
-                if (wanted(filter, &l)) status = lm_results_add_case(r, &l);
-            }
-        }
-        lm_schedule_free(&schedule);
-        lm_graph_destroy(g);
-        if (status != 0) return lm_error(err, err_size, "out of memory while planning");
+        const lm_zoo_net *merged = merge_shuffle ? lm_zoo_merged(net) : NULL;
+        for (size_t k = 0; merged && names && k < count; k++) /* named too: added in its own turn */
+            if (lm_zoo_find(names[k]) == merged) merged = NULL;
+        if (add_network_cases(r, net, batch, height, width, per_layer, bases, base_count, filter, usable_isas, err,
+                              err_size) != 0 ||
+            (merged && add_network_cases(r, merged, batch, height, width, per_layer, bases, base_count, filter,
+                                         usable_isas, err, err_size) != 0))
+            return -1;
     }
     return 0;
 }
@@ -188,7 +202,7 @@ static int add_suite_cases(const lm_suite *suite, const lm_run_config *cfg, lm_r
     (void)suite;
     return lm_net_suite_add_cases(r, cfg->nets, cfg->net_count, cfg->batch ? cfg->batch : 1,
                                   cfg->input_h ? cfg->input_h : 224, cfg->input_w ? cfg->input_w : 224, cfg->per_layer,
-                                  bases, base_count, cfg->filter, r->usable_isas, err, err_size);
+                                  cfg->merge_shuffle, bases, base_count, cfg->filter, r->usable_isas, err, err_size);
 }
 
 static lm_graph *build_zoo_network(const lm_suite *suite, const lm_result_case *c) {

@@ -22,14 +22,15 @@
  * per_layer. */
 extern const lm_suite lm_suite_nets;
 
-/* Adds the cases of `names` (NULL: the whole zoo, in its order) at batch x height x width: for each
+/* Adds the cases of `names` (NULL: the whole zoo, in its order) at batch x height x width, with
+ * merge_shuffle each ShuffleNet V2 network followed by its merged variant (lm_zoo_merged): for each
  * network, one case per entry of `bases` (one per thread count and cap: suite, backend, isa, threads, placement,
  * repetitions and time unit already set), followed, with per_layer, by its layers' cases. Cases
  * whose name does not match `filter` (NULL: all) are left out. `usable_isas`, capped by each base's isa, picks the kernels
  * named. Returns 0, or -1 with a reason naming the network (and layer) when a network cannot take
  * the input or memory runs out. */
 int lm_net_suite_add_cases(lm_results *r, const char *const *names, size_t name_count, int batch, int height,
-                           int width, bool per_layer, const lm_result_case *bases, size_t base_count,
+                           int width, bool per_layer, bool merge_shuffle, const lm_result_case *bases, size_t base_count,
                            const regex_t *filter, unsigned usable_isas, char *err, size_t err_size);
 
 /* The plan the runner keeps while a network's cases run (one network at a time). */

@@ -62,6 +62,9 @@ typedef struct lm_run_config {
     size_t net_count;
     int batch, input_h, input_w; /* 0: 1, 224, 224 */
     bool per_layer;
+    /* The nets suite also times each ShuffleNet V2 network of the selection built with concat, shuffle
+     * and split merged (bench/net/zoo.h's lm_zoo_merged), as "<network>_merged", right after it. */
+    bool merge_shuffle;
     /* Planning counts each case (with its expected duration) in progress, running tells it as cases
      * start and finish; several suites share one. NULL: none. */
     lm_progress *progress;

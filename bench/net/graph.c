@@ -257,6 +257,19 @@ lm_tensor lm_graph_concat(lm_graph *g, const char *name, const lm_tensor *parts,
     return lm_graph_add(g, name, d, parts, count);
 }
 
+int lm_graph_concat_shuffle_split(lm_graph *g, const char *name, lm_tensor a, lm_tensor b, int count,
+                                  lm_tensor *parts) {
+    if (count != 1 && count != 2) {
+        fail(g, name, "concat_shuffle_split into %d parts: expected 1 or 2", count);
+        return -1;
+    }
+    lm_op_desc d = {.kind = LM_OP_CONCAT_SHUFFLE_SPLIT};
+    d.merged.outputs = count;
+    const lm_tensor first = lm_graph_add(g, name, d, (lm_tensor[]){a, b}, 2);
+    for (int i = 0; i < count; i++) parts[i] = first == LM_NO_TENSOR ? LM_NO_TENSOR : first + i;
+    return first == LM_NO_TENSOR ? -1 : 0;
+}
+
 static lm_tensor pool(lm_graph *g, const char *name, lm_op_kind kind, lm_tensor x, int kernel, int stride, int pad) {
     lm_op_desc d = {.kind = kind};
     d.pool.kernel = kernel;

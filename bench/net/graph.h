@@ -57,7 +57,7 @@ void lm_graph_scope(lm_graph *g, const char *format, ...) __attribute__((format(
 
 /* Adds a node computing `d` on `inputs` (as many as op.h says the kind takes). The input shapes of
  * `d` are taken from the tensors; everything else about the operator comes from `d`. Returns the
- * node's first output; a SPLIT's outputs are consecutive tensors from it. */
+ * node's first output; a SPLIT's (and a CONCAT_SHUFFLE_SPLIT's) outputs are consecutive tensors from it. */
 lm_tensor lm_graph_add(lm_graph *g, const char *name, lm_op_desc d, const lm_tensor *inputs, int input_count);
 
 /* Marks `t` as an output of the network (the first marked is output 0). */
@@ -85,6 +85,12 @@ lm_tensor lm_graph_shuffle(lm_graph *g, const char *name, lm_tensor x, int group
  * -1 after an error. */
 int lm_graph_split(lm_graph *g, const char *name, lm_tensor x, int count, const int *channels, lm_tensor *parts);
 lm_tensor lm_graph_concat(lm_graph *g, const char *name, const lm_tensor *parts, int count);
+/* ShuffleNet V2's concat of a and b (same shape), channel shuffle of 2 groups and, with count 2, split
+ * into halves, as one node (kernels/op.h's CONCAT_SHUFFLE_SPLIT); count 1 leaves the shuffled tensor
+ * whole (for a unit that takes it all, e.g. a downsampling one). Writes the `count` outputs to `parts`;
+ * returns 0, or -1 after an error. */
+int lm_graph_concat_shuffle_split(lm_graph *g, const char *name, lm_tensor a, lm_tensor b, int count,
+                                  lm_tensor *parts);
 lm_tensor lm_graph_maxpool(lm_graph *g, const char *name, lm_tensor x, int kernel, int stride, int pad);
 lm_tensor lm_graph_avgpool(lm_graph *g, const char *name, lm_tensor x, int kernel, int stride, int pad);
 lm_tensor lm_graph_global_avgpool(lm_graph *g, const char *name, lm_tensor x);

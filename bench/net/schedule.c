@@ -12,8 +12,9 @@ static lm_layer_category category_of(lm_op_kind kind) {
     case LM_OP_CONV:
     case LM_OP_FC: return LM_LAYER_CONV;
     case LM_OP_SPLIT:
-    case LM_OP_CONCAT: return LM_LAYER_DATA;
-    case LM_OP_CHANNEL_SHUFFLE: return LM_LAYER_SHUFFLE;
+    case LM_OP_CONCAT: return LM_LAYER_CONCAT_SPLIT;
+    case LM_OP_CHANNEL_SHUFFLE:
+    case LM_OP_CONCAT_SHUFFLE_SPLIT: return LM_LAYER_SHUFFLE; /* see layer_category.h */
     case LM_OP_ACTIVATION:
     case LM_OP_BIAS:
     case LM_OP_BATCHNORM:

@@ -60,6 +60,27 @@ static const lm_zoo_net nets[] = {
 const lm_zoo_net *const lm_zoo = nets;
 const int lm_zoo_count = (int)(sizeof nets / sizeof nets[0]);
 
+/* The merged variants (zoo.h's lm_zoo_merged), one per ShuffleNet V2 width: the same structure, so the
+ * same published counts. */
+#define MERGED_SOURCE "the published counts of its network (the merged operator moves data only)"
+/* clang-format off */
+#define MERGED(wname, w, params, madds) {"shufflenet_v2_x" wname "_merged", "shufflenet_v2_merged", w, 0, IMAGENET, \
+    lm_zoo_build_shufflenet_v2_merged, "torchvision shufflenetv2.py, concat + shuffle + split merged", params, madds, \
+    MERGED_SOURCE}
+static const lm_zoo_net merged_nets[] = {
+    MERGED("0_5", 0.5, 1366792, 0), MERGED("1_0", 1.0, 2278604, 145000000),
+    MERGED("1_5", 1.5, 3503624, 296000000), MERGED("2_0", 2.0, 7393996, 583000000),
+};
+/* clang-format on */
+#undef MERGED
+#define MERGED_COUNT (sizeof merged_nets / sizeof merged_nets[0])
+
+const lm_zoo_net *lm_zoo_merged(const lm_zoo_net *net) {
+    for (size_t i = 0; i < MERGED_COUNT; i++)
+        if (net->build == lm_zoo_build_shufflenet_v2 && net->width == merged_nets[i].width) return &merged_nets[i];
+    return NULL;
+}
+
 const lm_zoo_net *lm_zoo_find(const char *name) {
     for (int i = 0; i < lm_zoo_count; i++) {
         if (strcmp(nets[i].name, name) == 0) return &nets[i];
@@ -68,6 +89,8 @@ const lm_zoo_net *lm_zoo_find(const char *name) {
         snprintf(alias, sizeof alias, "%s_x1_0", nets[i].name);
         if (nets[i].width == 1.0 && !strstr(nets[i].name, "_x1_0") && strcmp(alias, name) == 0) return &nets[i];
     }
+    for (size_t i = 0; i < MERGED_COUNT; i++)
+        if (strcmp(merged_nets[i].name, name) == 0) return &merged_nets[i];
     return NULL;
 }
 

@@ -39,8 +39,16 @@ struct lm_zoo_net {
 extern const lm_zoo_net *const lm_zoo; /* lm_zoo_count entries */
 extern const int lm_zoo_count;
 
-/* The entry named `name` (or its torchvision alias); NULL when there is none. */
+/* The entry named `name` (or its torchvision alias), merged variants included; NULL when there is
+ * none. */
 const lm_zoo_net *lm_zoo_find(const char *name);
+
+/* The merged variant of `net`: ShuffleNet V2 built with concat, channel shuffle and split merged into
+ * one operator (zoo_shufflenet_v2.c), named "<name>_merged" ("shufflenet_v2_x1_0_merged"), family
+ * "shufflenet_v2_merged". NULL for any other network (a merged one included). The merged variants are
+ * not entries of lm_zoo (the whole zoo leaves them out); lm_zoo_find finds them by name, and
+ * `latmac run --merge-shuffle` times each beside its network. */
+const lm_zoo_net *lm_zoo_merged(const lm_zoo_net *net);
 
 /* Builds `net` for `batch` images of height x width (224 x 224 is the papers' default). Returns the
  * graph; check lm_graph_error for a shape the network cannot take (e.g. too small). NULL only when
@@ -49,6 +57,7 @@ lm_graph *lm_zoo_build(const lm_zoo_net *net, int batch, int height, int width);
 
 /* ---- The family builders (one file each) ---- */
 void lm_zoo_build_shufflenet_v2(lm_graph *g, const lm_zoo_net *net); /* zoo_shufflenet_v2.c */
+void lm_zoo_build_shufflenet_v2_merged(lm_graph *g, const lm_zoo_net *net); /* zoo_shufflenet_v2.c */
 void lm_zoo_build_shufflenet_v1(lm_graph *g, const lm_zoo_net *net); /* zoo_shufflenet_v1.c */
 void lm_zoo_build_mobilenet_v2(lm_graph *g, const lm_zoo_net *net);  /* zoo_mobilenet_v2.c */
 void lm_zoo_build_mobilenet_v3_large(lm_graph *g, const lm_zoo_net *net); /* zoo_mobilenet_v3.c */

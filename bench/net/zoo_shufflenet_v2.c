@@ -8,7 +8,8 @@
  *   fuses the activation.
  * - Padding is PyTorch's symmetric k//2; the max pool is 3x3 stride 2 padding 1.
  * - Channel split, concat and channel shuffle are separate nodes (the paper's Fig. 3 draws them as
- *   such; their cost is what Guideline G4 and Fig. 2's "Data" and "Shuffle" shares are about). The
+ *   such; their cost is what Guideline G4 and the Concat/Split and Shuffle shares of Fig. 2's categories, as
+ *   bench/net/layer_category.h names them, are about). The
  *   split is a real copy (lm_graph_split into two halves), as torchvision's x.chunk(2, dim=1) feeds
  *   a contiguous branch.
  * - Layer names are torchvision's module names: "conv1.0" (stem conv), "conv1.1" (its BatchNorm),
@@ -26,7 +27,17 @@
  *   depthwise 3x3, BN, 1x1, BN, ReLU, all oup/2 wide); concat (x1 first); shuffle (2 groups).
  * The official Megvii code differs in the stride-2 unit (its projection branch keeps inp channels and
  * the main branch outputs oup - inp), in doing the shuffle at the start of the next unit, and in an
- * FC without bias: see README.md. torchvision's 1.0x gives 144.91M MAdds and 2,278,604 params. */
+ * FC without bias: see README.md. torchvision's 1.0x gives 144.91M MAdds and 2,278,604 params.
+ *
+ * The merged variants ("shufflenet_v2_x1_0_merged", ...; lm_zoo_merged): the same network, with each
+ * unit's concat, shuffle and the next unit's split as one node (lm_graph_concat_shuffle_split), as the
+ * paper's Section 3 says its implementation does. A unit followed by a stride-1 unit ends in
+ * "stageN.i.concat_shuffle_split", whose two halves are the next unit's x1 and x2 (no split node
+ * there); a stage's last unit, followed by a stride-2 unit or conv5 that take the whole tensor, ends in
+ * "stageN.i.concat_shuffle" (one output). Same weights by node name, same output bit for bit (the
+ * node only moves data), same MAdds and params, less MAC: per unit, the concat's and split's reads and
+ * writes are gone. */
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "bench/net/zoo.h"
@@ -53,6 +64,29 @@ static lm_tensor branch2(lm_graph *g, lm_tensor x, int half, int stride) {
     return lm_zoo_conv_bn(g, "branch2", 5, x, half, 1, 1, 1, LM_ACT_RELU);
 }
 
+/* The merged unit (see the top): x[0], x[1] are the halves the previous unit's merged node left, or
+ * x[0] the whole input and x[1] LM_NO_TENSOR; writes its `outputs` (2: halves, 1: whole) to y. */
+static void unit_merged(lm_graph *g, const lm_tensor x[2], int in_c, int out_c, int stride, int outputs,
+                        lm_tensor y[2]) {
+    const int half = out_c / 2;
+    lm_tensor parts[2] = {x[0], x[1]};
+    if (stride == 1) {
+        if (x[1] == LM_NO_TENSOR && lm_graph_split(g, "split", x[0], 2, (const int[]){half, half}, parts) != 0) {
+            y[0] = y[1] = LM_NO_TENSOR;
+            return;
+        }
+        parts[1] = branch2(g, parts[1], half, 1);
+    } else {
+        lm_tensor b = lm_zoo_conv_bn(g, "branch1", 0, x[0], in_c, 3, stride, in_c, LM_ACT_NONE);
+        parts[0] = lm_zoo_conv_bn(g, "branch1", 2, b, half, 1, 1, 1, LM_ACT_RELU);
+        parts[1] = branch2(g, x[0], half, stride);
+    }
+    y[1] = LM_NO_TENSOR;
+    if (lm_graph_concat_shuffle_split(g, outputs == 2 ? "concat_shuffle_split" : "concat_shuffle", parts[0], parts[1],
+                                      outputs, y) != 0)
+        y[0] = y[1] = LM_NO_TENSOR;
+}
+
 /* torchvision's InvertedResidual(inp, oup, stride), in the current scope ("stageN.i"). */
 static lm_tensor unit(lm_graph *g, lm_tensor x, int in_c, int out_c, int stride) {
     const int half = out_c / 2;
@@ -70,7 +104,8 @@ static lm_tensor unit(lm_graph *g, lm_tensor x, int in_c, int out_c, int stride)
     return lm_graph_shuffle(g, "shuffle", x, 2);
 }
 
-void lm_zoo_build_shufflenet_v2(lm_graph *g, const lm_zoo_net *net) {
+/* The stem, the units (merged or not) and the head. */
+static void build(lm_graph *g, const lm_zoo_net *net, bool merged) {
     const widths *w = NULL;
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (table[i].width == net->width) w = &table[i];
@@ -82,10 +117,18 @@ void lm_zoo_build_shufflenet_v2(lm_graph *g, const lm_zoo_net *net) {
     lm_tensor x = lm_zoo_conv_bn(g, "conv1", 0, 0, w->stem, 3, 2, 1, LM_ACT_RELU);
     x = lm_graph_maxpool(g, "maxpool", x, 3, 2, 1);
     int in_c = w->stem;
+    lm_tensor halves[2] = {x, LM_NO_TENSOR}; /* merged: the previous unit's outputs */
     for (int s = 0; s < 3; s++) {
         for (int i = 0; i < repeats[s]; i++) {
             lm_graph_scope(g, "stage%d.%d", s + 2, i);
-            x = unit(g, x, in_c, w->stage[s], i == 0 ? 2 : 1);
+            if (merged) {
+                /* the stage's last unit feeds a stride-2 unit or conv5: the whole tensor */
+                unit_merged(g, (lm_tensor[]){halves[0], halves[1]}, in_c, w->stage[s], i == 0 ? 2 : 1,
+                            i == repeats[s] - 1 ? 1 : 2, halves);
+                x = halves[0];
+            } else {
+                x = unit(g, x, in_c, w->stage[s], i == 0 ? 2 : 1);
+            }
             in_c = w->stage[s];
         }
     }
@@ -95,3 +138,7 @@ void lm_zoo_build_shufflenet_v2(lm_graph *g, const lm_zoo_net *net) {
     x = lm_graph_fc(g, "fc", x, net->classes, true);
     lm_graph_output(g, x);
 }
+
+void lm_zoo_build_shufflenet_v2(lm_graph *g, const lm_zoo_net *net) { build(g, net, false); }
+
+void lm_zoo_build_shufflenet_v2_merged(lm_graph *g, const lm_zoo_net *net) { build(g, net, true); }

@@ -263,7 +263,11 @@ bool lm_result_net_breakdown(const lm_results *r, const lm_result_case *net, lm_
         double seconds;
         if (!lm_result_seconds(l, "median", &seconds)) return false;
         int k = 0;
-        while (k < LM_RESULT_LAYER_CATEGORIES - 1 && strcmp(l->category, lm_layer_category_name((lm_layer_category)k)) != 0) k++;
+        while (k < LM_RESULT_LAYER_CATEGORIES - 1 && strcmp(l->category, lm_layer_category_name((lm_layer_category)k)) != 0) {
+            const char *legacy = lm_layer_category_legacy_name((lm_layer_category)k); /* files from before the rename */
+            if (legacy && strcmp(l->category, legacy) == 0) break;
+            k++;
+        }
         b->category_seconds[k] += seconds;
         b->layers_seconds += seconds;
         b->layers_timed++;

@@ -44,7 +44,8 @@ typedef struct lm_result_case {
     char shape[192];   /* the suite's case name: "pw_128x128_56"; "mobilenet_v2@1x224x224" (network @
                           batch x height x width); "mobilenet_v2@1x224x224/layer:012:features.3.conv.0" */
     char category[16]; /* kernels: "conv", "fc", "pool", "elementwise", "data", "runtime"; whole
-                          networks: "network"; layers: "Conv", "Data", "Elemwise", "Shuffle", "Other" */
+                          networks: "network"; layers: "Conv", "Concat/Split", "Elemwise", "Shuffle",
+                          "Other" (bench/net/layer_category.h; "Data" for Concat/Split before) */
     char op[32];       /* the operator kind: "conv", "activation", ...; "memcpy" for the yardstick */
     char backend[16];  /* "latmac", a peer's name, or "memcpy" */
     char kernel[96];   /* latmac's kernel, e.g. "lm_f32_conv_nhwc__ref"; a peer's library and version */
