@@ -99,24 +99,24 @@ static int write_comparison(FILE *out, const lm_guideline_comparison *c, int wid
 
 static int write_verdict(FILE *out, const lm_results *r, const lm_guideline_verdict *v) {
     const bool several_caps = (r->timed_isas & (r->timed_isas - 1)) != 0;
-    char verdict[160], noise[128] = "";
+    char verdict[160], noise[160] = "", paper[64] = "";
+    if (v->paper_cells) snprintf(paper, sizeof paper, "; paper: %zu of %zu cells agree", v->paper_agreeing, v->paper_cells);
     margins_text(verdict, sizeof verdict, v->verdict);
     if (v->noise_measured && !v->noise_floor && v->verdict[LM_VERDICT_PRIMARY] == LM_VERDICT_TOO_NOISY) {
         if (v->rounds_needed)
-            snprintf(noise, sizeof noise, "; the A/A spread needs %zu rounds to resolve %.0f%%", v->rounds_needed,
-                     100 * lm_verdict_margins[LM_VERDICT_PRIMARY]);
+            snprintf(noise, sizeof noise, "; at the A/A pairs' spread (log sd %.3f) at least %zu rounds would resolve %.0f%%",
+                     v->noise_log_sd, v->rounds_needed, 100 * lm_verdict_margins[LM_VERDICT_PRIMARY]);
         else
-            snprintf(noise, sizeof noise, "; the A/A spread is too wide for any number of rounds");
+            snprintf(noise, sizeof noise, "; the A/A pairs' spread (log sd %.3f) is too wide for 1000 rounds", v->noise_log_sd);
     } else if (!v->noise_measured) {
         snprintf(noise, sizeof noise, "; noise floor not measured (no A/A cases)");
     }
     if (fprintf(out,
                 "%s at %d thread(s)%s%s: %s; %s claim, %zu rounds; groups: %zu hold, %zu no effect, %zu do not hold "
-                "of %zu; comparisons: %zu confirm, %zu no effect, %zu contradict of %zu; paper: %zu of %zu cells "
-                "agree%s\n",
+                "of %zu; comparisons: %zu confirm, %zu no effect, %zu contradict of %zu%s%s\n",
                 v->experiment, v->threads, several_caps ? ", " : "", several_caps ? v->isa : "", verdict,
                 lm_claim_name(v->claim), v->rounds, v->groups_holding, v->groups_without_effect, v->groups_failing, v->group_count,
-                v->confirms, v->no_effect, v->contradicts, v->count, v->paper_agreeing, v->paper_cells, noise) < 0)
+                v->confirms, v->no_effect, v->contradicts, v->count, paper, noise) < 0)
         return -1;
     const int width = label_width(r, v->experiment);
     for (size_t g = 0; g < v->group_count; g++) {

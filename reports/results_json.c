@@ -341,7 +341,7 @@ static json_t *verdicts_json(const lm_analysis *a) {
         if (v->noise_measured) {
             json_t *noise = json_object();
             set_real(noise, "log_sd", v->noise_log_sd);
-            json_object_set_new(noise, "rounds_to_resolve_margin",
+            json_object_set_new(noise, "rounds_to_resolve_margin_at_least",
                                 v->rounds_needed ? json_integer((json_int_t)v->rounds_needed) : json_null());
             json_object_set_new(o, "noise_floor_spread", noise);
         }
