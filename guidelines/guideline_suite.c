@@ -155,8 +155,10 @@ const lm_suite lm_suite_guidelines = {
     .count = count,
     .add_cases = add_cases,
     .build = build,
-    /* Verdicts rest on rounds (guidelines/verdict.h): five give a t interval with 4 degrees of freedom;
-     * a round's median of three repetitions damps a single disturbed window. */
-    .rounds = 5,
-    .repetitions = 3,
+    /* Verdicts rest on rounds (guidelines/verdict.h). Between rounds, the memory layout moves a small
+     * network's time by up to ~10% at 1 thread (the A/A pairs' round log ratios: sd 0.04 to 0.06 on a
+     * shared Zen 5 VM), against under 1% between a round's repetitions: so many rounds of one repetition
+     * each, ten being the fewest that resolve a 5% margin at that spread. */
+    .rounds = 10,
+    .repetitions = 1,
 };
