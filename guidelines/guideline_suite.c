@@ -157,8 +157,10 @@ const lm_suite lm_suite_guidelines = {
     .build = build,
     /* Verdicts rest on rounds (guidelines/verdict.h). Between rounds, the memory layout moves a small
      * network's time by up to ~10% at 1 thread (the A/A pairs' round log ratios: sd 0.04 to 0.06 on a
-     * shared Zen 5 VM), against under 1% between a round's repetitions: so many rounds of one repetition
-     * each, ten being the fewest that resolve a 5% margin at that spread. */
+     * shared Zen 5 VM), so ten rounds, the fewest that resolve a 5% margin at that spread; within a
+     * round, a neighbour's burst can slow one window by 30%, so a round's median of three short
+     * repetitions, which one such window does not move. */
     .rounds = 10,
-    .repetitions = 1,
+    .repetitions = 3,
+    .min_time = 0.02,
 };

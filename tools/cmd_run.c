@@ -65,14 +65,14 @@ static const char usage[] =
     "                           host can run); with several, latmac's cases are named .../isa:<cap>/...\n"
     "      --variants all       kernels: also time every other registered kernel this host can run on\n"
     "                           each shape, named kernels/<case>/latmac/kernel:<kernel>/threads:<N>\n"
-    "  -r, --repetitions N      repetitions per case and round, 1 to 1000 (default 9; guidelines 1)\n"
+    "  -r, --repetitions N      repetitions per case and round, 1 to 1000 (default 9; guidelines 3)\n"
     "      --rounds R           rounds, 1 to 100 (default 1; guidelines 10): each round plans every\n"
     "                           case afresh (networks at a random arena offset) and runs the cases\n"
     "                           in a new random order, a network's cases together\n"
     "      --seed N             the seed of the rounds' orders and offsets, 0 to 2^53-1 (default:\n"
     "                           from the clock; recorded in the results)\n"
     "  -m, --min-time SECONDS   minimum duration of each repetition and of the warm-up (default 0.05;\n"
-    "                           a layer timed alone gets a tenth of it)\n"
+    "                           guidelines 0.02; a layer timed alone gets a tenth of it)\n"
     "  -o, --out DIR            where to write the results, created if missing; it must not hold\n"
     "                           files (default: a new results/YYYY-MM-DD_HHMMSS, local time)\n"
     "      --force              write into an --out that holds files, replacing latmac's own there\n"
@@ -472,8 +472,8 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
                    .repetitions = o->repetitions_given ? (int)o->repetitions : 0, /* 0: each suite's */
                    .rounds = (int)o->rounds,
                    .seed = o->seed,
-                   .min_time = o->min_time,
-                   .warmup_time = o->min_time,
+                   .min_time = o->min_time_given || o->quick ? o->min_time : 0, /* 0: each suite's */
+                   .warmup_time = o->min_time_given || o->quick ? o->min_time : 0,
                    .nets = o->net_count ? o->nets : NULL,
                    .net_count = o->net_count,
                    .batch = (int)o->batch,

@@ -18,6 +18,9 @@ static long plan_all(const lm_run_request *q, lm_run_config *configs, lm_results
         if (!configs[i].rounds) configs[i].rounds = q->suites[i]->rounds > 0 ? q->suites[i]->rounds : 1;
         if (!configs[i].repetitions)
             configs[i].repetitions = q->suites[i]->repetitions > 0 ? q->suites[i]->repetitions : LM_RUN_REPETITIONS;
+        if (!(configs[i].min_time > 0))
+            configs[i].min_time = configs[i].warmup_time =
+                q->suites[i]->min_time > 0 ? q->suites[i]->min_time : LM_RUN_MIN_TIME;
         if (lm_runner_plan(&configs[i], parts[i], err, err_size) != 0) return -1;
         planned += (long)parts[i]->case_count;
     }

@@ -10,7 +10,8 @@
 #include "bench/ceilings/ceilings.h"
 #include "bench/measure/runner.h"
 
-#define LM_RUN_REPETITIONS 9 /* a round's repetitions when neither the request nor the suite says */
+#define LM_RUN_REPETITIONS 9   /* a round's repetitions when neither the request nor the suite says */
+#define LM_RUN_MIN_TIME 0.05   /* seconds a repetition, and of warm-up, likewise */
 
 typedef struct lm_run_request {
     /* What every suite shares (host, filter, threads, caps, repetitions, times, nets options,

@@ -54,8 +54,9 @@ typedef struct lm_run_config {
      * changes between runs. 1: the suite's order, no reshuffling; 0 in a request: the suite's default. */
     int rounds;
     uint64_t seed;
-    double min_time;        /* seconds per repetition, > 0 */
-    double warmup_time;     /* seconds before the first repetition, >= 0 */
+    double min_time;        /* seconds per repetition, > 0; 0 in a request: the suite's default */
+    double warmup_time;     /* seconds before the first repetition, >= 0; with min_time 0 in a request, as
+                               much as the suite's min_time */
     /* The nets suite (net_suite.h): which networks (NULL: the whole zoo), at what input, and
      * whether each layer is also timed alone (with a tenth of min_time and warmup_time). */
     const char *const *nets;

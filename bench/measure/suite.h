@@ -35,8 +35,10 @@ struct lm_suite {
     /* The suite's own selection (e.g. guidelines/guideline_suite.h's lm_guideline_selection); NULL:
      * its default. A caller sets it on a copy of the suite. */
     const void *options;
-    /* Its defaults when the run names none (0: 1 round; 9 repetitions a round). */
+    /* Its defaults when the run names none (0: 1 round; 9 repetitions a round; 0.05 s a repetition and
+     * as much warm-up). */
     int rounds, repetitions;
+    double min_time;
 };
 
 #endif
