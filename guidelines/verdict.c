@@ -91,7 +91,9 @@ static lm_verdict group_verdict(const lm_group_decision *g, int m) {
         return confirms == g->count ? LM_VERDICT_HOLDS : LM_VERDICT_INCONCLUSIVE;
     }
     const bool tested = !isnan(g->trend_p_adjusted);
-    if (contradicts || (tested && g->reversed_p_adjusted < LM_VERDICT_ALPHA)) return LM_VERDICT_DOES_NOT_HOLD;
+    /* A reversed trend alone does not contradict: within the margin it is no effect, beyond it a
+     * comparison says so. */
+    if (contradicts) return LM_VERDICT_DOES_NOT_HOLD;
     if (no_effect == g->count) return LM_VERDICT_NO_EFFECT;
     if (confirms && (!tested || g->trend_p_adjusted < LM_VERDICT_ALPHA)) return LM_VERDICT_HOLDS;
     return LM_VERDICT_INCONCLUSIVE;

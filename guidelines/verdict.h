@@ -18,7 +18,7 @@
  *   MAdds ratio (e = the MAdds ratio): within confirms, above or below contradicts.
  * A group holds when its comparisons are as its claim says (order: at least one confirms, none
  * contradicts, the trend test passes; equality: every comparison confirms); does not hold when one
- * contradicts (or, for order, the reversed trend test passes); shows no effect (order only) when every
+ * contradicts (a reversed trend within the margin is no effect); shows no effect (order only) when every
  * comparison is within; is inconclusive otherwise. An experiment holds when at least one of its groups
  * holds and none contradicts (equality claims: when all hold), does not hold when any group does not,
  * shows no effect when every group shows none, and is inconclusive otherwise. Every verdict is given

@@ -72,6 +72,16 @@ static void test_order_reversed_does_not_hold(void **state) {
     assert_int_equal(d.verdict[PRIMARY], LM_VERDICT_DOES_NOT_HOLD);
 }
 
+/* A consistent trend the other way whose steps all lie within the margin: no effect, not a contradiction. */
+static void test_order_small_reversed_trend_is_no_effect(void **state) {
+    (void)state;
+    const int ranks[] = {0, 1, 2, 3};
+    const double base[] = {1, 0.99, 0.98, 0.97};
+    const lm_group_decision d = measure(LM_CLAIM_ORDER, 4, ranks, base, NULL, ROUNDS, 0.002, 12);
+    assert_true(d.reversed_p_adjusted < 0.05);
+    assert_int_equal(d.verdict[PRIMARY], LM_VERDICT_NO_EFFECT);
+}
+
 /* Equal cases measured precisely: no effect, said as such, not "inconclusive". */
 static void test_order_equal_cases_show_no_effect(void **state) {
     (void)state;
@@ -239,6 +249,7 @@ int main(void) {
         cmocka_unit_test(test_positions),
         cmocka_unit_test(test_order_clear_trend_holds),
         cmocka_unit_test(test_order_reversed_does_not_hold),
+        cmocka_unit_test(test_order_small_reversed_trend_is_no_effect),
         cmocka_unit_test(test_order_equal_cases_show_no_effect),
         cmocka_unit_test(test_order_noisy_difference_is_inconclusive),
         cmocka_unit_test(test_order_needs_the_trend),
