@@ -54,7 +54,7 @@ static double ratio_of(uint64_t a, uint64_t b) { return a && b ? (double)a / (do
 /* The result of comparison k of a group, with its confounds and the paper's figure. */
 static lm_guideline_comparison describe(const lm_comparison *k, const lm_result_case *const *cases) {
     lm_guideline_comparison c = {.faster = cases[k->faster], .slower = cases[k->slower], .expected = k->expected,
-                                 .effect = k->effect};
+                                 .effect = k->effect, .simultaneous = k->simultaneous, .family = k->family};
     memcpy(c.position, k->position, sizeof c.position);
     memcpy(c.outcome, k->outcome, sizeof c.outcome);
     c.madds_ratio = ratio_of(c.slower->madds, c.faster->madds);
@@ -211,7 +211,7 @@ static void apply_noise_floor(lm_guideline_verdict *verdicts, size_t count) {
             v->noise_measured = true;
             v->noise_log_sd = sd;
             v->rounds_needed = lm_rounds_to_resolve(sd, lm_verdict_margins[LM_VERDICT_PRIMARY], LM_VERDICT_CONFIDENCE,
-                                                    NOISE_ROUNDS_SEARCHED);
+                                                    LM_VERDICT_TRIM, NOISE_ROUNDS_SEARCHED);
             for (int m = 0; m < LM_VERDICT_MARGINS && !v->noise_floor; m++)
                 if (aa->verdict[m] != LM_VERDICT_HOLDS) v->verdict[m] = LM_VERDICT_TOO_NOISY;
         }

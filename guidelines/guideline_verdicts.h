@@ -14,6 +14,8 @@ typedef struct lm_guideline_comparison {
     const lm_result_case *faster, *slower; /* as predicted (faster: the reference of an equality claim) */
     double expected;                       /* the ratio an equality claim expects (1, or the MAdds ratio) */
     lm_log_ratio_interval effect;          /* the slower case's time over the faster one's, over rounds */
+    lm_log_ratio_interval simultaneous;    /* the same, simultaneous over the `family` comparisons (verdict.h) */
+    size_t family;
     lm_position position[LM_VERDICT_MARGINS];
     lm_outcome outcome[LM_VERDICT_MARGINS];
     /* The confounds: the cases' MAdds ratio, the ratio of what latmac's kernels execute (tile padding

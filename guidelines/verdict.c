@@ -22,6 +22,12 @@ lm_position lm_position_of_value(double ratio, double expected, double margin) {
     return lm_position_of(ratio, ratio, expected, margin);
 }
 
+lm_position lm_comparison_position(const lm_comparison *c, double margin) {
+    const lm_position beyond = lm_position_of(c->simultaneous.lo, c->simultaneous.hi, c->expected, margin);
+    if (beyond == LM_ABOVE || beyond == LM_BELOW) return beyond;
+    return lm_position_of(c->effect.lo, c->effect.hi, c->expected, margin) == LM_WITHIN ? LM_WITHIN : LM_UNDECIDED;
+}
+
 /* A comparison of cases a (predicted faster, or the reference) and b over the rounds. */
 static lm_comparison compare(const lm_group_input *in, size_t a, size_t b, double *d) {
     lm_comparison c = {.faster = a, .slower = b, .expected = 1};
@@ -29,7 +35,7 @@ static lm_comparison compare(const lm_group_input *in, size_t a, size_t b, doubl
         c.expected = in->madds[b] / in->madds[a];
     for (size_t r = 0; r < in->rounds; r++)
         d[r] = log(in->medians[r * in->cases + b] / in->medians[r * in->cases + a]);
-    c.effect = lm_log_ratio_t_interval(d, in->rounds, LM_VERDICT_CONFIDENCE);
+    c.effect = lm_log_ratio_trimmed_interval(d, in->rounds, LM_VERDICT_CONFIDENCE, LM_VERDICT_TRIM);
     return c;
 }
 
@@ -120,11 +126,19 @@ static void holm(lm_group_decision *groups, size_t n, bool reversed) {
 void lm_groups_decide(lm_group_decision *groups, size_t n) {
     holm(groups, n, false);
     holm(groups, n, true);
+    size_t family = 0;
+    for (size_t i = 0; i < n; i++) family += groups[i].count;
+    const double simultaneous = 1 - (1 - LM_VERDICT_CONFIDENCE) / (double)(family ? family : 1); /* Bonferroni */
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < groups[i].count; k++) {
+            groups[i].comparisons[k].family = family;
+            groups[i].comparisons[k].simultaneous = lm_log_ratio_at(groups[i].comparisons[k].effect, simultaneous);
+        }
     for (size_t i = 0; i < n; i++)
         for (int m = 0; m < LM_VERDICT_MARGINS; m++) {
             for (size_t k = 0; k < groups[i].count; k++) {
                 lm_comparison *c = &groups[i].comparisons[k];
-                c->position[m] = lm_position_of(c->effect.lo, c->effect.hi, c->expected, lm_verdict_margins[m]);
+                c->position[m] = lm_comparison_position(c, lm_verdict_margins[m]);
                 c->outcome[m] = outcome_of(groups[i].claim, c->position[m]);
             }
             groups[i].verdict[m] = group_verdict(&groups[i], m);

@@ -2,12 +2,16 @@
  * with the reasons, in guidelines/README.md, "The verdict rule").
  *
  * The replicate is the round (bench/measure/runner.h): each round gives one median per case, and a
- * comparison of two cases is their per-round log ratio, whose t interval across rounds
- * (bench/stats/log_ratio.h) is the comparison's effect. With a margin d, an interval [lo, hi] of a
- * ratio against the ratio e the claim expects lies
- *   above   when lo > e (1 + d),
+ * comparison of two cases is their per-round log ratio, whose 95% interval across rounds, Yuen's for
+ * the 20%-trimmed mean (bench/stats/log_ratio.h; a disturbed round or two do not decide it), is the
+ * comparison's effect. Since one comparison beyond the margin can
+ * decide an experiment, a difference is claimed on the simultaneous interval of the experiment's k
+ * comparisons at that thread count (Bonferroni: each at 1 - 0.05 / k); an equivalence, which needs
+ * every comparison, on the plain one. With a margin d, a comparison against the ratio e the claim
+ * expects lies
+ *   above   when the simultaneous lo > e (1 + d),
+ *   below   when the simultaneous hi < e / (1 + d),
  *   within  when e / (1 + d) <= lo and hi <= e (1 + d),
- *   below   when hi < e / (1 + d),
  * and nowhere decided otherwise. What that means depends on the experiment's claim
  * (guidelines/experiment.h):
  *   order       (e = 1, slower-predicted over faster-predicted): above confirms, within is no effect,
@@ -33,7 +37,8 @@
 #include "guidelines/experiment.h"
 
 #define LM_VERDICT_ALPHA 0.05      /* of the trend tests, after Holm */
-#define LM_VERDICT_CONFIDENCE 0.95 /* of each comparison's interval */
+#define LM_VERDICT_CONFIDENCE 0.95 /* of each comparison's interval, and of the family's together */
+#define LM_VERDICT_TRIM 0.2        /* of the rounds, from each end: 2 of 10, 1 of 5 */
 #define LM_VERDICT_MARGINS 3
 #define LM_VERDICT_PRIMARY 1 /* lm_verdict_margins[1]: 5% */
 extern const double lm_verdict_margins[LM_VERDICT_MARGINS]; /* 0.02, 0.05, 0.10 */
@@ -65,7 +70,9 @@ typedef struct lm_group_input {
 typedef struct lm_comparison {
     size_t faster, slower;        /* case indexes: predicted faster (or the reference) and the other */
     double expected;              /* the ratio an equality claim expects: 1, or the MAdds ratio */
-    lm_log_ratio_interval effect; /* slower / faster, over the rounds */
+    lm_log_ratio_interval effect; /* slower / faster, over the rounds, at LM_VERDICT_CONFIDENCE */
+    lm_log_ratio_interval simultaneous; /* the same at 1 - (1 - LM_VERDICT_CONFIDENCE) / family */
+    size_t family;                /* the comparisons decided together (lm_groups_decide) */
     lm_position position[LM_VERDICT_MARGINS];
     lm_outcome outcome[LM_VERDICT_MARGINS];
 } lm_comparison;
@@ -85,14 +92,17 @@ typedef struct lm_group_decision {
  * -1 when the input is unusable (no case, more than LM_VERDICT_MAX_CASES, a median not above 0). */
 int lm_group_measure(const lm_group_input *in, lm_group_decision *out);
 
-/* Holm-corrects the trend tests over the n groups of an experiment at one thread count, then gives
- * every comparison and group its outcome and verdict at each margin. */
+/* Holm-corrects the trend tests over the n groups of an experiment at one thread count, gives every
+ * comparison its simultaneous interval over all the groups' comparisons, then every comparison and
+ * group its outcome and verdict at each margin. */
 void lm_groups_decide(lm_group_decision *groups, size_t n);
 
 /* The experiment's verdict at margin index m from its groups' (see above). */
 lm_verdict lm_experiment_verdict(lm_claim claim, const lm_group_decision *groups, size_t n, int m);
 
 lm_position lm_position_of(double lo, double hi, double expected, double margin);
+/* A decided comparison's position: above or below on its simultaneous interval, within on its own. */
+lm_position lm_comparison_position(const lm_comparison *c, double margin);
 /* The paper's own ratio (exact: no interval) against the margin. */
 lm_position lm_position_of_value(double ratio, double expected, double margin);
 

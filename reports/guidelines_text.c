@@ -90,8 +90,9 @@ static int write_comparison(FILE *out, const lm_guideline_comparison *c, int wid
     if (c->paper_ratio > 0)
         snprintf(paper, sizeof paper, "; paper %.3fx (%s): %s%s", c->paper_ratio, c->paper_platform,
                  c->paper_agrees ? "agrees" : "differs", c->paper_inside ? ", inside" : "");
-    return fprintf(out, "  %-14s %-*s takes %.3fx [%.3f, %.3f] the time of %s%s: %s%s%s\n", c->slower->group, width,
-                   c->slower->label, c->effect.ratio, c->effect.lo, c->effect.hi, c->faster->label, expected,
+    return fprintf(out, "  %-14s %-*s takes %.3fx [%.3f, %.3f; simultaneous %.3f, %.3f] the time of %s%s: %s%s%s\n",
+                   c->slower->group, width, c->slower->label, c->effect.ratio, c->effect.lo, c->effect.hi,
+                   c->simultaneous.lo, c->simultaneous.hi, c->faster->label, expected,
                    lm_outcome_name(c->outcome[LM_VERDICT_PRIMARY]), madds, paper) < 0
                ? -1
                : 0;

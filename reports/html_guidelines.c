@@ -141,7 +141,8 @@ static void comparisons(lm_html *h, const json_t *verdict) {
     lm_html_raw(h, "<details><summary>the comparisons</summary>");
     lm_report_table_begin(h, NULL);
     lm_html_raw(h, "<thead><tr><th>group</th><th>case</th><th>against</th><th class=\"num\">time ratio</th>"
-                   "<th class=\"num\">95% interval</th><th class=\"num\">expected</th><th>outcome</th>"
+                   "<th class=\"num\">95% interval</th><th class=\"num\">simultaneous 95%</th>"
+                   "<th class=\"num\">expected</th><th>outcome</th>"
                    "<th class=\"num\">executed MAdds ratio</th><th class=\"num\">time per executed MAdd</th>"
                    "<th class=\"num\">paper</th><th>paper agrees</th></tr></thead>\n<tbody>\n");
     size_t i;
@@ -154,6 +155,8 @@ static void comparisons(lm_html *h, const json_t *verdict) {
         lm_report_num(h, "%.3f", lm_report_number(c, "time_ratio"));
         lm_html_printf(h, "<td class=\"num\">[%.3f, %.3f]</td>", lm_report_number(c, "time_ratio_low"),
                        lm_report_number(c, "time_ratio_high"));
+        lm_html_printf(h, "<td class=\"num\">[%.3f, %.3f]</td>", lm_report_number(c, "simultaneous_low"),
+                       lm_report_number(c, "simultaneous_high"));
         lm_report_num(h, "%.3f", lm_report_number(c, "expected_ratio"));
         lm_report_td(h, lm_report_string(c, "outcome"));
         lm_report_num(h, "%.3f", lm_report_number(c, "executed_madds_ratio"));

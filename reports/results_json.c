@@ -292,6 +292,9 @@ static json_t *comparison_json(const lm_guideline_comparison *c) {
     set_real(o, "time_ratio", c->effect.ratio);
     set_real(o, "time_ratio_low", c->effect.lo);
     set_real(o, "time_ratio_high", c->effect.hi);
+    set_real(o, "simultaneous_low", c->simultaneous.lo);
+    set_real(o, "simultaneous_high", c->simultaneous.hi);
+    json_object_set_new(o, "family", json_integer((json_int_t)c->family));
     set_real(o, "log_sd", c->effect.log_sd);
     json_object_set_new(o, "rounds", json_integer((json_int_t)c->effect.n));
     set_string(o, "position", lm_position_name(c->position[LM_VERDICT_PRIMARY]));
@@ -387,16 +390,18 @@ json_t *lm_results_to_json(const lm_analysis *a) {
     json_t *latmac = latmac_context(r);
     json_t *verdicts = verdicts_json(a);
     if (json_array_size(verdicts)) {
-        char rule[768];
+        char rule[896];
         snprintf(rule, sizeof rule,
                  "rounds are the replicates: per round the median of each case; per comparison the round log "
-                 "ratios' %.0f%% t interval of the time ratio against the ratio the claim expects (1, or the MAdds "
-                 "ratio) with a margin d: above (lower bound > 1+d), within, below (upper bound < 1/(1+d)); an order "
+                 "ratios' %.0f%% interval (Yuen's, of the %.0f%%-trimmed mean) of the time ratio against the ratio the claim expects (1, or the MAdds "
+                 "ratio) with a margin d: within (the interval inside [1/(1+d), 1+d]), above or below (the "
+                 "interval simultaneous over the experiment's comparisons at that thread count, Bonferroni, "
+                 "beyond 1+d or 1/(1+d)); an order "
                  "claim needs one comparison above, none below and, for groups of 3 or more, Page's L trend test "
                  "(Holm-corrected, p < %.2f); an equality claim needs every comparison within; verdicts at d = 2%%, "
                  "5%% (primary) and 10%%, 'too noisy to tell' where the A/A pairs are not within d "
                  "(guidelines/README.md)",
-                 100 * LM_VERDICT_CONFIDENCE, LM_VERDICT_ALPHA);
+                 100 * LM_VERDICT_CONFIDENCE, 100 * LM_VERDICT_TRIM, LM_VERDICT_ALPHA);
         set_string(latmac, "verdict_rule", rule);
     }
     json_object_set_new(latmac, "verdicts", verdicts);

@@ -131,18 +131,19 @@ static void answer(const char *op, reader *r) {
         out[0] = !strcmp(op, "tcdf") ? lm_student_t_cdf(x, df) : lm_student_t_quantile(x, df);
         if (!r->failed) print(out, 1);
     } else if (!strcmp(op, "logratio")) {
-        const double confidence = number(r);
+        const double confidence = number(r), trim = number(r);
         size_t n = count(r);
         double *d = values(r, n);
         if (!r->failed) {
-            const lm_log_ratio_interval e = lm_log_ratio_t_interval(d, n, confidence);
+            const lm_log_ratio_interval e = trim == 0 ? lm_log_ratio_t_interval(d, n, confidence)
+                                                      : lm_log_ratio_trimmed_interval(d, n, confidence, trim);
             print((const double[]){e.ratio, e.lo, e.hi, e.log_mean, e.log_sd, (double)e.n}, 6);
         }
         free(d);
     } else if (!strcmp(op, "resolve")) {
-        const double log_sd = number(r), margin = number(r), confidence = number(r);
+        const double log_sd = number(r), margin = number(r), confidence = number(r), trim = number(r);
         size_t max = count(r);
-        out[0] = (double)lm_rounds_to_resolve(log_sd, margin, confidence, max);
+        out[0] = (double)lm_rounds_to_resolve(log_sd, margin, confidence, trim, max);
         if (!r->failed) print(out, 1);
     } else if (!strcmp(op, "page")) {
         const double alternative = number(r);

@@ -486,29 +486,62 @@ static void test_log_ratio_interval_edges(void **state) {
     assert_true(isnan(no_confidence.lo) && isnan(no_confidence.hi) && no_confidence.log_sd > 0);
 }
 
+/* Ten rounds, one disturbed: the plain interval spreads over the outlier, the 20%-trimmed one (two
+ * rounds from each end) keeps to the others. By hand: sorted, the middle six are 0.02, 0.03, 0.03,
+ * 0.04, 0.04, 0.05, mean 0.035; winsorized {0.02 x3, 0.03 x2, 0.04 x2, 0.05 x3}: mean 0.035, sum of
+ * squares 0.00145, so s_w = sqrt(0.00145 / 9); half-width t_{5,0.975} s_w / (0.6 sqrt(10)), with
+ * t_{5,0.975} = 2.5705818366147395 (SciPy's mstats.trimmed_mean_ci gives [0.01780339, 0.05219661]). */
+static void test_log_ratio_trimmed_by_hand(void **state) {
+    (void)state;
+    const double d[] = {0.03, 0.01, 0.05, 0.02, 0.9, 0.04, 0.0, 0.06, 0.03, 0.04};
+    const lm_log_ratio_interval r = lm_log_ratio_trimmed_interval(d, 10, 0.95, 0.2);
+    const double sw = sqrt(0.00145 / 9), half = 2.5705818366147395 * sw / (0.6 * sqrt(10.0));
+    assert_int_equal(r.trimmed, 2);
+    assert_near(r.log_mean, 0.035, 1e-15);
+    assert_near(r.log_sd, sw, 1e-15);
+    assert_near(r.lo, exp(0.035 - half), 1e-9);
+    assert_near(r.hi, exp(0.035 + half), 1e-9);
+    assert_near(r.lo, exp(0.01780339), 1e-8);
+    assert_near(r.hi, exp(0.05219661), 1e-8);
+    const lm_log_ratio_interval plain = lm_log_ratio_t_interval(d, 10, 0.95);
+    assert_true(plain.hi - plain.lo > 4 * (r.hi - r.lo));
+    /* the same rounds at another confidence keep their trimming */
+    const lm_log_ratio_interval wide = lm_log_ratio_at(r, 0.99);
+    assert_true(wide.lo < r.lo && wide.hi > r.hi && wide.trimmed == 2);
+    /* trim 0 is the plain interval; a trim outside [0, 0.5), or fewer than 2 rounds kept, gives none */
+    const lm_log_ratio_interval zero = lm_log_ratio_trimmed_interval(d, 10, 0.95, 0);
+    assert_true(zero.lo == plain.lo && zero.hi == plain.hi);
+    assert_true(isnan(lm_log_ratio_trimmed_interval(d, 10, 0.95, 0.5).ratio));
+    assert_true(isnan(lm_log_ratio_trimmed_interval(d, 10, 0.95, -0.1).ratio));
+    assert_true(isnan(lm_log_ratio_trimmed_interval(d, 3, 0.95, 0.49).lo)); /* g 1: one round kept */
+    assert_int_equal(lm_rounds_to_resolve(0.02, 0.02, 0.95, 0.5, 100), 0);
+    /* trimming costs rounds on clean data: more are needed for the same spread */
+    assert_true(lm_rounds_to_resolve(0.02, 0.02, 0.95, 0.2, 100) > lm_rounds_to_resolve(0.02, 0.02, 0.95, 0, 100));
+}
+
 static void test_rounds_to_resolve(void **state) {
     (void)state;
     /* log SD 0.02 within 2% at 95%: t_{5,0.975} 0.02 / sqrt(6) = 0.0210 > log(1.02) = 0.0198, while
      * t_{6,0.975} 0.02 / sqrt(7) = 0.0185 fits: 7 rounds */
-    assert_int_equal(lm_rounds_to_resolve(0.02, 0.02, 0.95, 100), 7);
-    assert_int_equal(lm_rounds_to_resolve(0.02, 0.02, 0.95, 7), 7);
-    assert_int_equal(lm_rounds_to_resolve(0.02, 0.02, 0.95, 6), 0); /* not within the maximum */
+    assert_int_equal(lm_rounds_to_resolve(0.02, 0.02, 0.95, 0, 100), 7);
+    assert_int_equal(lm_rounds_to_resolve(0.02, 0.02, 0.95, 0, 7), 7);
+    assert_int_equal(lm_rounds_to_resolve(0.02, 0.02, 0.95, 0, 6), 0); /* not within the maximum */
     /* the answer is the first n that fits, for many spreads */
     for (double sd = 0.001; sd < 0.2; sd *= 1.7) {
-        const size_t n = lm_rounds_to_resolve(sd, 0.05, 0.9, 1000);
+        const size_t n = lm_rounds_to_resolve(sd, 0.05, 0.9, 0, 1000);
         assert_true(n >= 2);
         const double fits = log(1.05) * sqrt((double)n) / sd;
         assert_true(lm_student_t_quantile(0.95, (double)(n - 1)) < fits);
         if (n > 2)
             assert_true(lm_student_t_quantile(0.95, (double)(n - 2)) >= log(1.05) * sqrt((double)(n - 1)) / sd);
     }
-    assert_int_equal(lm_rounds_to_resolve(0, 0.01, 0.95, 10), 2); /* no noise: the fewest rounds */
+    assert_int_equal(lm_rounds_to_resolve(0, 0.01, 0.95, 0, 10), 2); /* no noise: the fewest rounds */
     /* nothing to search */
-    assert_int_equal(lm_rounds_to_resolve(0.02, 0.02, 0.95, 1), 0);
-    assert_int_equal(lm_rounds_to_resolve(NAN, 0.02, 0.95, 10), 0);
-    assert_int_equal(lm_rounds_to_resolve(-0.1, 0.02, 0.95, 10), 0);
-    assert_int_equal(lm_rounds_to_resolve(0.02, 0, 0.95, 10), 0);
-    assert_int_equal(lm_rounds_to_resolve(0.02, 0.02, 1, 10), 0);
+    assert_int_equal(lm_rounds_to_resolve(0.02, 0.02, 0.95, 0, 1), 0);
+    assert_int_equal(lm_rounds_to_resolve(NAN, 0.02, 0.95, 0, 10), 0);
+    assert_int_equal(lm_rounds_to_resolve(-0.1, 0.02, 0.95, 0, 10), 0);
+    assert_int_equal(lm_rounds_to_resolve(0.02, 0, 0.95, 0, 10), 0);
+    assert_int_equal(lm_rounds_to_resolve(0.02, 0.02, 1, 0, 10), 0);
 }
 
 /* --- Page's trend test ------------------------------------------------------------------------- */
@@ -649,6 +682,7 @@ int main(void) {
         cmocka_unit_test(test_student_t_edges),
         cmocka_unit_test(test_log_ratio_interval_by_hand),
         cmocka_unit_test(test_log_ratio_interval_edges),
+        cmocka_unit_test(test_log_ratio_trimmed_by_hand),
         cmocka_unit_test(test_rounds_to_resolve),
         cmocka_unit_test(test_page_by_hand),
         cmocka_unit_test(test_page_null_moments),

@@ -8,7 +8,7 @@ Pearson and Spearman against scipy.stats; the least-squares lines against scipy.
 equivalence test against scipy's one-sided tests of the moved samples, and its rejection rate at the
 margin's edge; the bootstrap against scipy.stats.bootstrap within resampling error; Student's t CDF
 and quantile against scipy.stats.t; the t interval of a ratio from per-round log ratios against
-scipy.stats.t.interval, and the rounds it needs against a search over scipy's t.ppf; Page's trend test
+scipy.stats.t.interval (trimmed: scipy.stats.mstats.trimmed_mean_ci), and the rounds it needs against a search over scipy's t.ppf; Page's trend test
 against scipy.stats.page_trend_test (exact and asymptotic) and, for tied weights or values, against
 the permutation distribution enumerated here. Every check is skipped (TAP SKIP) where numpy, SciPy or
 statsmodels is missing.
@@ -389,14 +389,36 @@ def student_t():
 
 
 @tap.check("the t interval of a ratio from per-round log ratios is scipy.stats.t.interval of their mean, "
-           "exponentiated")
+           "exponentiated; trimmed, scipy.stats.mstats.trimmed_mean_ci's (Yuen's)")
 def log_ratio_interval():
     need()
     rng = np.random.default_rng(13)
     cases = [(rng.normal(rng.uniform(-0.2, 0.2), rng.uniform(0.001, 0.1), int(rng.integers(1, 13))),
-              [0.8, 0.9, 0.95, 0.99][i % 4]) for i in range(CASES)]
-    answers = ask([f"logratio {conf!r} {values(d)}" for d, conf in cases])
+              [0.8, 0.9, 0.95, 0.99, 1 - 0.05 / 18, 1 - 0.05 / 36][i % 6]) for i in range(CASES)]
+    answers = ask([f"logratio {conf!r} 0 {values(d)}" for d, conf in cases])
+    outlying = [d.copy() for d, _ in cases]
+    for d in outlying[::2]:  # an outlying round, which the trimmed interval is for
+        d[rng.integers(0, len(d))] += rng.choice([-1, 1]) * rng.uniform(0.2, 0.8)
+    trims = [0.1, 0.2, 0.25]
+    trimmed = ask([f"logratio {conf!r} {trims[i % 3]!r} {values(outlying[i])}" for i, (_, conf) in enumerate(cases)])
     m = Mismatches()
+    for i, ((_, conf), (ratio, lo, hi, mean, sd, n)) in enumerate(zip(cases, trimmed)):
+        d = outlying[i]
+        g = int(math.floor(trims[i % 3] * len(d) + 1e-9))
+        what = f"{len(d)} rounds at {conf}, {g} trimmed from each end"
+        if g == 0:  # the plain interval
+            m.check(f"mean of {what}", mean, float(np.mean(d)), 1e-12, 1e-15)
+            continue
+        limits = (g / len(d), g / len(d))
+        m.check(f"mean of {what}", mean, float(stats.mstats.trimmed_mean(d, limits=limits)), 1e-12, 1e-15)
+        m.check(f"ratio of {what}", ratio, math.exp(float(stats.mstats.trimmed_mean(d, limits=limits))), 1e-12)
+        m.check(f"sd of {what}", sd, float(np.std(stats.mstats.winsorize(d, limits=limits), ddof=1)), 1e-12, 1e-15)
+        if len(d) - 2 * g < 2:
+            m.check(f"lo of {what}", lo, math.nan, 0)
+            continue
+        low, high = stats.mstats.trimmed_mean_ci(d, limits=limits, alpha=1 - conf)  # t.ppf's 1e-9
+        m.check(f"lo of {what}, against trimmed_mean_ci", lo, math.exp(low), 1e-9, 1e-12)
+        m.check(f"hi of {what}, against trimmed_mean_ci", hi, math.exp(high), 1e-9, 1e-12)
     for (d, conf), (ratio, lo, hi, mean, sd, n) in zip(cases, answers):
         what = f"{len(d)} rounds at {conf}"
         m.check(f"n of {what}", n, len(d), 0)
@@ -417,8 +439,8 @@ def log_ratio_interval():
     m.done()
 
 
-@tap.check("the rounds needed to resolve a margin are the first n whose t half-width (scipy's t.ppf) "
-           "fits inside it, or 0 past the maximum")
+@tap.check("the rounds needed to resolve a margin are the first n whose t half-width (scipy's t.ppf), "
+           "plain or trimmed, fits inside it, or 0 past the maximum")
 def rounds_to_resolve():
     need()
     rng = np.random.default_rng(14)
@@ -426,17 +448,21 @@ def rounds_to_resolve():
     while len(cases) < CASES:
         sd, margin = float(10 ** rng.uniform(-3, -0.5)), [0.01, 0.02, 0.05, 0.1][len(cases) % 4]
         conf, top = [0.9, 0.95, 0.99][len(cases) % 3], [2, 3, 5, 10, 30, 1000][int(rng.integers(0, 6))]
+        trim = [0, 0.2][len(cases) % 2]
         ns = np.arange(2, top + 1)
-        half = stats.t.ppf((1 + conf) / 2, ns - 1) * sd / np.sqrt(ns)
+        g = np.floor(trim * ns + 1e-9)
+        kept = ns - 2 * g
+        with np.errstate(invalid="ignore"):
+            half = np.where(kept >= 2, stats.t.ppf((1 + conf) / 2, kept - 1) * sd / (kept / ns * np.sqrt(ns)), np.inf)
         if np.any(np.abs(half / math.log1p(margin) - 1) < 1e-7):
             continue  # on the boundary: t.ppf's error (about 1e-9) decides
         fits = np.nonzero(half < math.log1p(margin))[0]
-        cases.append((sd, margin, conf, top, int(ns[fits[0]]) if len(fits) else 0))
-    answers = ask([f"resolve {sd!r} {margin!r} {conf!r} {top}" for sd, margin, conf, top, _ in cases])
+        cases.append((sd, margin, conf, trim, top, int(ns[fits[0]]) if len(fits) else 0))
+    answers = ask([f"resolve {sd!r} {margin!r} {conf!r} {trim!r} {top}" for sd, margin, conf, trim, top, _ in cases])
     m = Mismatches()
-    for (sd, margin, conf, top, want), got in zip(cases, answers):
-        m.check(f"rounds for sd {sd} within {margin} at {conf} up to {top}", got[0], want, 0)
-    print(f"# {sum(c[4] == 0 for c in cases)} of {len(cases)} need more than their maximum", flush=True)
+    for (sd, margin, conf, trim, top, want), got in zip(cases, answers):
+        m.check(f"rounds for sd {sd} within {margin} at {conf}, trim {trim}, up to {top}", got[0], want, 0)
+    print(f"# {sum(c[5] == 0 for c in cases)} of {len(cases)} need more than their maximum", flush=True)
     m.done()
 
 

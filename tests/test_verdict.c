@@ -166,6 +166,55 @@ static void test_one_round_decides_nothing_and_bad_input(void **state) {
     assert_string_equal(lm_outcome_name(LM_NO_EFFECT), "no effect");
 }
 
+/* A comparison decided alone and among 18: U1's ShuffleNet V2 unit at 0.917x MobileNet V2's (log sd
+ * 0.043 over 10 rounds, a measured cell). Alone its 95% interval lies below 1/1.05 and contradicts;
+ * in a family of 18 its simultaneous interval, exp(log 0.917 -/+ t(1 - 0.05/36, 9) 0.043 / sqrt 10)
+ * with SciPy's t.ppf(1 - 0.05/36, 9) = 4.0752..., reaches past the margin: undecided. Equivalence is
+ * decided on the plain interval whatever the family. */
+static lm_comparison measured(double ratio, double log_sd) {
+    return (lm_comparison){.faster = 0, .slower = 1, .expected = 1,
+                           .effect = lm_log_ratio_at((lm_log_ratio_interval){.ratio = ratio, .log_mean = log(ratio),
+                                                                             .log_sd = log_sd, .n = 10},
+                                                     LM_VERDICT_CONFIDENCE)};
+}
+
+static void test_family_of_comparisons(void **state) {
+    (void)state;
+    lm_group_decision alone = {.claim = LM_CLAIM_ORDER, .count = 1, .comparisons = {measured(0.917, 0.043)}};
+    lm_groups_decide(&alone, 1);
+    assert_int_equal(alone.comparisons[0].family, 1);
+    assert_near(alone.comparisons[0].simultaneous.hi, alone.comparisons[0].effect.hi, 1e-15);
+    assert_true(alone.comparisons[0].effect.hi < 1 / 1.05);
+    assert_int_equal(alone.comparisons[0].outcome[PRIMARY], LM_CONTRADICTS);
+    assert_int_equal(alone.verdict[PRIMARY], LM_VERDICT_DOES_NOT_HOLD);
+
+    lm_group_decision six[6];
+    for (size_t g = 0; g < 6; g++) {
+        six[g] = (lm_group_decision){.claim = LM_CLAIM_ORDER, .count = 3, .trend_p = NAN, .reversed_p = NAN,
+                                     .trend_p_adjusted = NAN, .reversed_p_adjusted = NAN,
+                                     .comparisons = {measured(1.4, 0.05), measured(1.3, 0.05), measured(1.2, 0.05)}};
+    }
+    six[4].comparisons[1] = measured(0.917, 0.043);
+    lm_groups_decide(six, 6);
+    const lm_comparison *c = &six[4].comparisons[1];
+    assert_int_equal(c->family, 18);
+    const double half = 4.0752326 * 0.043 / sqrt(10.0); /* SciPy: stats.t.ppf(1 - 0.05 / 36, 9) */
+    assert_near(c->simultaneous.lo, 0.917 * exp(-half), 1e-5);
+    assert_near(c->simultaneous.hi, 0.917 * exp(half), 1e-5);
+    assert_int_equal(c->position[PRIMARY], LM_UNDECIDED);
+    assert_int_equal(six[4].verdict[PRIMARY], LM_VERDICT_HOLDS); /* the others confirm, none contradicts */
+    assert_int_equal(six[0].comparisons[0].outcome[PRIMARY], LM_CONFIRMS); /* 1.4x is beyond doubt */
+    assert_int_equal(lm_experiment_verdict(LM_CLAIM_ORDER, six, 6, PRIMARY), LM_VERDICT_HOLDS);
+
+    lm_group_decision same = {.claim = LM_CLAIM_EQUIVALENT, .count = 1, .comparisons = {measured(1.0, 0.02)}};
+    lm_group_decision others[2] = {same, same};
+    others[1].count = 17; /* a large family does not widen what equivalence is decided on */
+    for (size_t k = 0; k < 17; k++) others[1].comparisons[k] = measured(1.0, 0.02);
+    lm_groups_decide(others, 2);
+    assert_int_equal(others[0].comparisons[0].position[PRIMARY], LM_WITHIN);
+    assert_int_equal(others[0].verdict[PRIMARY], LM_VERDICT_HOLDS);
+}
+
 /* Experiments: one group holding and none failing holds; one failing group decides. */
 static void test_experiment_aggregation(void **state) {
     (void)state;
@@ -257,6 +306,7 @@ int main(void) {
         cmocka_unit_test(test_madds_ratio_claims),
         cmocka_unit_test(test_margins),
         cmocka_unit_test(test_one_round_decides_nothing_and_bad_input),
+        cmocka_unit_test(test_family_of_comparisons),
         cmocka_unit_test(test_experiment_aggregation),
         cmocka_unit_test(test_paper_tables_hold),
     };
