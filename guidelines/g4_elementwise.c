@@ -48,6 +48,7 @@
 #include <stdio.h>
 
 #include "guidelines/experiment.h"
+#include "guidelines/g4_unit.h"
 
 #define BLOCKS 10
 #define ROWS 4
@@ -93,7 +94,19 @@ static int cases(int scale, lm_guideline_case *out, int max) {
     return n;
 }
 
-static void build(lm_graph *g, const lm_guideline_case *c) {
+bool lm_g4_unit_case(int scale, lm_guideline_case *k, const char *id, const char *what, bool relu,
+                     bool separate_elementwise, int rank) {
+    if (scale != 1 && scale != 2 && scale != 4) return false;
+    const int c = widths[scale / 2]; /* 1, 2, 4 -> 0, 1, 2 */
+    *k = (lm_guideline_case){.rank = rank, .height = SIZE, .width = SIZE, .channels = c, .param = {c, relu, 1, c / 4},
+                             .separate_elementwise = separate_elementwise};
+    snprintf(k->group, sizeof k->group, "c%d", c);
+    snprintf(k->id, sizeof k->id, "%s/%s", k->group, id);
+    snprintf(k->label, sizeof k->label, "bottleneck %d-%d-%d-%d, %s", c, c / 4, c / 4, c, what);
+    return true;
+}
+
+void lm_g4_unit_build(lm_graph *g, const lm_guideline_case *c) {
     const int outer = c->param[0], inner = c->param[3];
     const bool relu = c->param[1], shortcut = c->param[2];
     if (outer <= 0 || inner <= 0) {
@@ -126,5 +139,5 @@ const lm_guideline lm_guideline_g4 = {
     .prediction = "removing the ReLUs or the shortcut add speeds the bottleneck up, removing both the most",
     .source = "ShuffleNet V2 (arXiv 1807.11164) Table 4",
     .cases = cases,
-    .build = build,
+    .build = lm_g4_unit_build,
 };

@@ -14,29 +14,17 @@
  *   separate one does. Same graph, same MAdds.
  * - No paper figures: the paper does not time BatchNorm.
  * - param[] as in G4: the width c, ReLU on, shortcut on, the inner width c/4. Node names as G4's. */
-#include <stdio.h>
-
 #include "guidelines/experiment.h"
-
-#define SIZE 56
+#include "guidelines/g4_unit.h"
 
 static int cases(int scale, lm_guideline_case *out, int max) {
-    if (scale != 1 && scale != 2 && scale != 4) return 0;
-    const int c = 32 * scale;
     int n = 0;
-    for (int separate = 0; separate < 2 && n < max; separate++) {
-        lm_guideline_case *k = &out[n++];
-        *k = (lm_guideline_case){.rank = separate, .height = SIZE, .width = SIZE, .channels = c,
-                                 .param = {c, 1, 1, c / 4}, .separate_elementwise = separate};
-        snprintf(k->group, sizeof k->group, "c%d", c);
-        snprintf(k->id, sizeof k->id, "%s/%s", k->group, separate ? "separate" : "folded");
-        snprintf(k->label, sizeof k->label, "bottleneck %d-%d-%d-%d, BatchNorm %s", c, c / 4, c / 4, c,
-                 separate ? "separate" : "folded");
-    }
+    for (int separate = 0; separate < 2 && n < max; separate++)
+        if (lm_g4_unit_case(scale, &out[n], separate ? "separate" : "folded",
+                            separate ? "BatchNorm separate" : "BatchNorm folded", true, separate, separate))
+            n++;
     return n;
 }
-
-static void build(lm_graph *g, const lm_guideline_case *c) { lm_guideline_g4.build(g, c); }
 
 const lm_guideline lm_guideline_n5 = {
     .id = "N5",
@@ -46,5 +34,5 @@ const lm_guideline lm_guideline_n5 = {
                   "as separate steps",
     .source = "inference runtimes' BatchNorm folding; ShuffleNet V2 (arXiv 1807.11164) Section 2, tensor fusion",
     .cases = cases,
-    .build = build,
+    .build = lm_g4_unit_build,
 };

@@ -15,28 +15,16 @@
  * - No paper figures: Table 4's ReLU rows are G4's (planned with every ReLU a step of its own); the
  *   paper does not say which of its ReLUs its tensor fusion fused.
  * - param[] as in G4: the width c, ReLU on, shortcut on, the inner width c/4. Node names as G4's. */
-#include <stdio.h>
-
 #include "guidelines/experiment.h"
-
-#define SIZE 56
+#include "guidelines/g4_unit.h"
 
 static int cases(int scale, lm_guideline_case *out, int max) {
-    if (scale != 1 && scale != 2 && scale != 4) return 0;
-    const int c = 32 * scale;
     int n = 0;
-    for (int relu = 1; relu >= 0 && n < max; relu--) {
-        lm_guideline_case *k = &out[n++];
-        *k = (lm_guideline_case){.rank = 0, .height = SIZE, .width = SIZE, .channels = c, .param = {c, relu, 1, c / 4}};
-        snprintf(k->group, sizeof k->group, "c%d", c);
-        snprintf(k->id, sizeof k->id, "%s/%s", k->group, relu ? "relu" : "no_relu");
-        snprintf(k->label, sizeof k->label, "bottleneck %d-%d-%d-%d, %s", c, c / 4, c / 4, c,
-                 relu ? "ReLU fused" : "no ReLU");
-    }
+    for (int relu = 1; relu >= 0 && n < max; relu--)
+        if (lm_g4_unit_case(scale, &out[n], relu ? "relu" : "no_relu", relu ? "ReLU fused" : "no ReLU", relu, false, 0))
+            n++;
     return n;
 }
-
-static void build(lm_graph *g, const lm_guideline_case *c) { lm_guideline_g4.build(g, c); }
 
 const lm_guideline lm_guideline_n6 = {
     .id = "N6",
@@ -46,5 +34,5 @@ const lm_guideline lm_guideline_n6 = {
     .source = "G4's unit (ShuffleNet V2, arXiv 1807.11164, Table 4) in the fused plan; inference runtimes' "
               "activation fusion",
     .cases = cases,
-    .build = build,
+    .build = lm_g4_unit_build,
 };

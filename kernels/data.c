@@ -61,8 +61,9 @@ static void zip_range(const void *job, size_t lo, size_t hi) {
     const data_job *j = job;
     const size_t c = (size_t)j->d->in.c;
     const float *a = j->in[0], *b = j->in[1];
-    if (j->d->merged.outputs == 1) {
-        j->isa->zip_runs(j->out[0] + lo * 2 * c, 2 * c, a + lo * c, b + lo * c, c, hi - lo, c);
+    if (j->d->merged.outputs == 1) { /* the rows are contiguous: one run */
+        j->isa->zip_runs(j->out[0] + lo * 2 * c, 2 * c * (hi - lo), a + lo * c, b + lo * c, c * (hi - lo), 1,
+                         c * (hi - lo));
         return;
     }
     const size_t half = c / 2, odd = c % 2;

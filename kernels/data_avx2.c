@@ -414,10 +414,6 @@ LM_AVX2_INLINE void zip_runs_n(int nv, bool tail, float *dst, size_t dst_stride,
 static void zip_runs(float *dst, size_t dst_stride, const float *a, const float *b, size_t src_stride, size_t rows,
                      size_t n) {
     if (n == 0) return;
-    if (src_stride == n && dst_stride == 2 * n) { /* contiguous (the single output): one run */
-        n *= rows;
-        rows = 1;
-    }
     if (n < 8) {
         for (size_t r = 0; r < rows; r++, a += src_stride, b += src_stride, dst += dst_stride) zip_short(dst, a, b, n);
         return;

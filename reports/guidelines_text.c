@@ -149,9 +149,12 @@ int lm_results_write_guidelines(FILE *out, const lm_analysis *a) {
         if (write_cases(out, r, e) != 0) return -1;
     }
     if (!experiments) return 0;
-    int status = fprintf(out, "\nverdicts (guidelines/README.md): per comparison the time ratio over rounds with its %.0f%%\n"
-                              "t interval, against the claim at a margin of %.0f%% (2%% and 10%% in brackets)\n",
-                         100 * LM_VERDICT_CONFIDENCE, 100 * lm_verdict_margins[LM_VERDICT_PRIMARY]) < 0
+    int status = fprintf(out, "\nverdicts (guidelines/README.md): per comparison the time ratio over rounds (their %.0f%%-trimmed\n"
+                              "mean) with its %.0f%% interval and the interval simultaneous over the experiment's\n"
+                              "comparisons at that thread count, which alone can decide a difference, against the claim\n"
+                              "at a margin of %.0f%% (2%% and 10%% in brackets)\n",
+                         100 * LM_VERDICT_TRIM, 100 * LM_VERDICT_CONFIDENCE,
+                         100 * lm_verdict_margins[LM_VERDICT_PRIMARY]) < 0
                      ? -1
                      : 0;
     for (size_t i = 0; i < a->verdict_count && status == 0; i++) status = write_verdict(out, r, &a->verdicts[i]);

@@ -153,10 +153,8 @@ static void comparisons(lm_html *h, const json_t *verdict) {
         lm_report_td(h, lm_report_string(c, "slower_label"));
         lm_report_td(h, lm_report_string(c, "faster_label"));
         lm_report_num(h, "%.3f", lm_report_number(c, "time_ratio"));
-        lm_html_printf(h, "<td class=\"num\">[%.3f, %.3f]</td>", lm_report_number(c, "time_ratio_low"),
-                       lm_report_number(c, "time_ratio_high"));
-        lm_html_printf(h, "<td class=\"num\">[%.3f, %.3f]</td>", lm_report_number(c, "simultaneous_low"),
-                       lm_report_number(c, "simultaneous_high"));
+        lm_report_interval(h, lm_report_number(c, "time_ratio_low"), lm_report_number(c, "time_ratio_high"));
+        lm_report_interval(h, lm_report_number(c, "simultaneous_low"), lm_report_number(c, "simultaneous_high"));
         lm_report_num(h, "%.3f", lm_report_number(c, "expected_ratio"));
         lm_report_td(h, lm_report_string(c, "outcome"));
         lm_report_num(h, "%.3f", lm_report_number(c, "executed_madds_ratio"));

@@ -45,6 +45,8 @@ const lm_report_column *lm_report_baseline(const lm_report *r, const lm_report_c
 
 /* Table cells: a number with printf format `format` (a dash when not finite), right-aligned. */
 void lm_report_num(lm_html *h, const char *format, double v);
+/* A numeric cell "[lo, hi]" to 3 decimals, or a dash when either is not finite. */
+void lm_report_interval(lm_html *h, double lo, double hi);
 /* A cell of text, escaped. */
 void lm_report_td(lm_html *h, const char *text);
 /* A header cell, right-aligned for numbers when `num`. */

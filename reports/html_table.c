@@ -40,6 +40,13 @@ void lm_report_num(lm_html *h, const char *format, double v) {
     lm_html_raw(h, "</td>");
 }
 
+void lm_report_interval(lm_html *h, double lo, double hi) {
+    lm_html_raw(h, "<td class=\"num\">");
+    if (isfinite(lo) && isfinite(hi)) lm_html_printf(h, "[%.3f, %.3f]", lo, hi);
+    else lm_html_raw(h, "&ndash;");
+    lm_html_raw(h, "</td>");
+}
+
 void lm_report_td(lm_html *h, const char *text) {
     lm_html_raw(h, "<td>");
     lm_html_text(h, text);

@@ -232,7 +232,7 @@ static void test_experiment_aggregation(void **state) {
 
 /* The between-round spread of a log ratio on the machine this was developed on: the A/A pairs' log_sd
  * in a full guideline run on a shared 2-core VM (AMD Zen 5) was 0.037 and 0.056 at 1 thread, 0.017 and
- * 0.023 at 2 (guidelines/README.md); the test uses 0.05, with the run's default of 10 rounds. */
+ * 0.023 at 2 (guidelines/README.md); the test uses 0.05, with 10 rounds (half the run's default: a stricter test). */
 #define HOST_SPREAD 0.05
 
 /* Experiment e's groups at every scale and platform with the paper's figures as medians (time = 1 /

@@ -57,7 +57,7 @@ static const char usage[] =
     "Options:\n"
     "  -s, --suite SUITE        what to time: all (the default) or one of the suites above\n"
     "  -q, --quick              repetitions of at least 0.01 s (not 0.05), guideline scale 1 and\n"
-    "                           5 guideline rounds (not 10), unless given\n"
+    "                           10 guideline rounds (not 20), unless given\n"
     "  -f, --filter REGEX       only cases whose name matches this POSIX extended regular expression\n"
     "  -t, --threads LIST       comma-separated thread counts (default: 1 and the physical core count)\n"
     "      --isa LIST           comma-separated instruction-set caps of latmac's kernels, each timed in\n"
@@ -65,8 +65,8 @@ static const char usage[] =
     "                           host can run); with several, latmac's cases are named .../isa:<cap>/...\n"
     "      --variants all       kernels: also time every other registered kernel this host can run on\n"
     "                           each shape, named kernels/<case>/latmac/kernel:<kernel>/threads:<N>\n"
-    "  -r, --repetitions N      repetitions per case and round, 1 to 1000 (default 9; guidelines 3)\n"
-    "      --rounds R           rounds, 1 to 100 (default 1; guidelines 10): each round plans every\n"
+    "  -r, --repetitions N      repetitions per case and round, 1 to 1000 (default 9; guidelines 1)\n"
+    "      --rounds R           rounds, 1 to 100 (default 1; guidelines 20): each round plans every\n"
     "                           case afresh (networks at a random arena offset) and runs the cases\n"
     "                           in a new random order, a network's cases together\n"
     "      --seed N             the seed of the rounds' orders and offsets, 0 to 2^53-1 (default:\n"
@@ -109,7 +109,7 @@ static const char usage[] =
 #define MAX_MIN_TIME 3600.0
 #define MAX_ROUNDS 100
 #define MAX_SEED ((1ull << 53) - 1) /* exact as a JSON number in every reader */
-#define QUICK_GUIDELINE_ROUNDS 5 /* the guidelines suite's own default is 10 (guideline_suite.c) */
+#define QUICK_GUIDELINE_ROUNDS 10 /* the guidelines suite's own default is 20 (guideline_suite.c) */
 #define HELP_SHOWN (-1) /* parse_options: --help was answered */
 
 /* The ceilings of the roofline: at most as many and as long repetitions as the cases get, and no
