@@ -162,7 +162,7 @@ const lm_suite lm_suite_guidelines = {
      * (3 repetitions each) disagreed on U1 at 2 threads (a 9% reversal whose simultaneous interval
      * 10 rounds do not keep off the 5% margin) and on N4 (effects at the margin); two independent
      * pools of 20 rounds agreed on all 24 verdicts, and decided them the same from each round's first
-     * repetition alone as from the median of three. So 20 rounds of one repetition: 15 to 16 minutes
+     * repetition alone as from the median of three. So 20 rounds of one repetition: under 15 minutes
      * for the whole suite where 20 of three would take 25. */
     .rounds = 20,
     .repetitions = 1,

@@ -121,6 +121,16 @@ static lm_run_config config(const int *threads, size_t count, const regex_t *fil
                            .thread_count = count, .repetitions = 2, .min_time = 0.001, .warmup_time = 0.0005};
 }
 
+/* A run of the kernel cases `pattern` matches at the given thread counts, counted by `progress`. */
+static lm_run_config filtered(const char *pattern, regex_t *filter, const int *threads, size_t count,
+                              lm_progress *progress) {
+    assert_int_equal(regcomp(filter, pattern, REG_EXTENDED | REG_NOSUB), 0);
+    lm_progress_init(progress, NULL);
+    lm_run_config cfg = config(threads, count, filter);
+    cfg.progress = progress;
+    return cfg;
+}
+
 static const lm_result_case *find_case(const lm_results *r, const char *name) {
     for (size_t i = 0; i < r->case_count; i++)
         if (strcmp(r->cases[i].name, name) == 0) return &r->cases[i];
@@ -236,15 +246,12 @@ static void test_plan_times_each_cap(void **state) {
 static void test_a_tiny_run_records_everything(void **state) {
     (void)state;
     regex_t filter;
-    assert_int_equal(regcomp(&filter, "^kernels/relu_116_28/(latmac|memcpy)/", REG_EXTENDED | REG_NOSUB), 0);
     const int threads[] = {1, 2};
     const size_t thread_counts = host->placement_count >= 2 ? 2 : 1;
     lm_results r = {0};
     char err[256];
     lm_progress progress;
-    lm_progress_init(&progress, NULL);
-    lm_run_config cfg = config(threads, thread_counts, &filter);
-    cfg.progress = &progress;
+    lm_run_config cfg = filtered("^kernels/relu_116_28/(latmac|memcpy)/", &filter, threads, thread_counts, &progress);
     assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), 0);
     assert_int_equal(r.case_count, 2 * thread_counts);
     assert_int_equal(progress.total, r.case_count);
@@ -282,14 +289,11 @@ static void test_a_tiny_run_records_everything(void **state) {
 static void test_rounds_replicate_every_case(void **state) {
     (void)state;
     regex_t filter;
-    assert_int_equal(regcomp(&filter, "^kernels/(relu|add)_116_28/latmac/", REG_EXTENDED | REG_NOSUB), 0);
     const int threads[] = {1};
     lm_results r = {0};
     char err[256];
     lm_progress progress;
-    lm_progress_init(&progress, NULL);
-    lm_run_config cfg = config(threads, 1, &filter);
-    cfg.progress = &progress;
+    lm_run_config cfg = filtered("^kernels/(relu|add)_116_28/latmac/", &filter, threads, 1, &progress);
     cfg.rounds = 3;
     cfg.seed = 5;
     assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), 0);
@@ -328,15 +332,12 @@ static void test_rounds_replicate_every_case(void **state) {
 static void test_an_interrupted_run_keeps_no_unfinished_case(void **state) {
     (void)state;
     regex_t filter;
-    assert_int_equal(regcomp(&filter, "^kernels/relu_116_28/(latmac|memcpy)/", REG_EXTENDED | REG_NOSUB), 0);
     const int threads[] = {1};
     lm_results r = {0};
     char err[256];
     lm_progress progress;
-    lm_progress_init(&progress, NULL);
     static volatile sig_atomic_t stop = SIGINT;
-    lm_run_config cfg = config(threads, 1, &filter);
-    cfg.progress = &progress;
+    lm_run_config cfg = filtered("^kernels/relu_116_28/(latmac|memcpy)/", &filter, threads, 1, &progress);
     cfg.interrupted = &stop;
     assert_int_equal(lm_runner_plan(&cfg, &r, err, sizeof err), 0);
     assert_int_equal(r.case_count, 2);
