@@ -244,6 +244,33 @@ static void test_concurrent_branches_compute_the_same(void **state) {
     lm_graph_destroy(g);
 }
 
+/* The arena offset moves every tensor by the offset modulo LM_ARENA_OFFSET_SPAN, in steps of 64 bytes,
+ * across pages as well as within one, and changes no output bit. */
+static void test_arena_offset_moves_tensors_not_results(void **state) {
+    (void)state;
+    lm_graph *g = lm_zoo_build(lm_zoo_find("shufflenet_v2_x1_0"), 1, 48, 40);
+    if (lm_graph_error(g)) fail_msg("%s", lm_graph_error(g));
+    const size_t n = lm_shape_elements(lm_graph_shape(g, lm_graph_output_at(g, 0)));
+    const size_t offsets[] = {0, 64 + 100, 5 * 4096 + 64, LM_ARENA_OFFSET_SPAN - 64, LM_ARENA_OFFSET_SPAN + 128};
+    const size_t expected_shift[] = {0, 128, 5 * 4096 + 64, LM_ARENA_OFFSET_SPAN - 64, 128};
+    lm_plan_options o = optimized_options();
+    lm_plan *base = plan_or_fail(g, &o);
+    lm_plan_run(base, pool);
+    const uintptr_t base_input = (uintptr_t)lm_plan_input(base);
+    for (size_t k = 1; k < sizeof offsets / sizeof *offsets; k++) {
+        o.arena_offset = offsets[k];
+        lm_plan *moved = plan_or_fail(g, &o);
+        /* both arenas start page-aligned, so the input's distance from its page start shows the shift */
+        assert_int_equal(((uintptr_t)lm_plan_input(moved) - base_input) % 4096, expected_shift[k] % 4096);
+        assert_true(lm_plan_arena_bytes(moved) == lm_plan_arena_bytes(base));
+        lm_plan_run(moved, pool);
+        assert_memory_equal(lm_plan_output(base, 0), lm_plan_output(moved, 0), n * sizeof(float));
+        lm_plan_destroy(moved);
+    }
+    lm_plan_destroy(base);
+    lm_graph_destroy(g);
+}
+
 static void test_weights_are_seeded_and_denormal_free(void **state) {
     (void)state;
     lm_graph *g = lm_zoo_build(lm_zoo_find("espnetv2_x0_5"), 1, 32, 32); /* conv, BatchNorm, PReLU, FC */
@@ -302,6 +329,7 @@ int main(void) {
         cmocka_unit_test(test_batch_of_two_matches_reference),
         cmocka_unit_test(test_weights_are_seeded_and_denormal_free),
         cmocka_unit_test(test_concurrent_branches_compute_the_same),
+        cmocka_unit_test(test_arena_offset_moves_tensors_not_results),
     };
     return fixture_run_with_zoo("plan", fixed, sizeof fixed / sizeof fixed[0], test_network_matches_reference, group_setup,
                                 group_teardown);

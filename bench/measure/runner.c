@@ -14,6 +14,7 @@
 #include "bench/host/isa.h"
 #include "bench/measure/backend.h"
 #include "bench/measure/gbench_shim.h"
+#include "bench/net/plan.h"
 #include "bench/stats/random.h"
 #include "kernels/kernel.h"
 
@@ -461,7 +462,7 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
             lm_error(err, err_size, "out of memory");
             goto done;
         }
-        if (rn.rounds > 1) rn.nets.arena_offset = 64 * lm_random_below(&random, 4096 / 64);
+        if (rn.rounds > 1) rn.nets.arena_offset = 64 * lm_random_below(&random, LM_ARENA_OFFSET_SPAN / 64);
         lm_gb_clear_cases();
         for (size_t k = 0; k < rn.count; k++) {
             bench_case *c = &rn.cases[order[k]];

@@ -84,7 +84,7 @@ lm_plan *lm_plan_create(const lm_graph *g, const lm_plan_options *o, char *err, 
     const lm_schedule *sc = &p->schedule;
     p->steps = calloc((size_t)sc->step_count + 1, sizeof *p->steps);
     /* page-aligned, so the layout's offsets within a page are the addresses' once shifted by the offset */
-    const size_t shift = o->arena_offset % 4096 / 64 * 64;
+    const size_t shift = o->arena_offset % LM_ARENA_OFFSET_SPAN / 64 * 64;
     p->block = p->steps ? aligned_alloc(4096, (shift + sc->arena_bytes + SLACK + 4095) / 4096 * 4096) : NULL;
     if (!p->block) goto out_of_memory;
     p->arena = p->block + shift;

@@ -31,6 +31,11 @@
 
 typedef struct lm_plan lm_plan;
 
+/* The span of lm_plan_options.arena_offset: 2 MiB, so the offset moves the tensors across pages as
+ * well as within one. The allocator hands a process back the pages it freed, so without it a run's
+ * rounds would keep one physical layout, whose cache-set conflicts then last the whole run. */
+#define LM_ARENA_OFFSET_SPAN ((size_t)2 << 20)
+
 typedef struct lm_plan_options {
     unsigned usable_isas;      /* instruction sets dispatch may use (LM_ISA_BIT); 0: reference kernels only */
     bool separate_elementwise; /* keep BatchNorm and activations as separate steps */
@@ -39,7 +44,8 @@ typedef struct lm_plan_options {
     bool concurrent_branches;
     uint64_t seed;             /* of the weights and the input */
     /* Where the tensors start past the arena's page-aligned base, in bytes: rounded down to a multiple
-     * of 64, taken modulo 4096. Rounds of a run vary it, so a result does not rest on one layout. */
+     * of 64, taken modulo LM_ARENA_OFFSET_SPAN. Rounds of a run vary it, so a result does not rest on
+     * one layout. */
     size_t arena_offset;
 } lm_plan_options;
 
