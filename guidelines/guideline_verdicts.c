@@ -10,7 +10,7 @@
 #include "bench/stats/summary.h"
 
 #define MAX_ROUNDS 1000 /* latmac run's own limit is lower */
-#define NOISE_ROUNDS_SEARCHED 1000
+#define ROUNDS_SEARCHED 1000
 
 static bool same_key(const lm_result_case *c, const char *experiment, int threads, const char *isa) {
     return strcmp(c->experiment, experiment) == 0 && c->threads == threads && strcmp(c->isa, isa) == 0;
@@ -133,6 +133,15 @@ static void count_primary(lm_guideline_verdict *v) {
     }
 }
 
+/* Counts an undecided comparison; the experiment needs as many rounds as its slowest one to decide. */
+static void note_undecided(lm_guideline_verdict *v, const lm_comparison *c) {
+    const size_t rounds = lm_comparison_rounds_to_decide(c, lm_verdict_margins[LM_VERDICT_PRIMARY], ROUNDS_SEARCHED);
+    if (v->undecided++ == 0)
+        v->rounds_to_decide = rounds;
+    else if (v->rounds_to_decide && (!rounds || rounds > v->rounds_to_decide))
+        v->rounds_to_decide = rounds; /* 0, beyond the search, stays */
+}
+
 /* Builds the verdict of the experiment of case `key` at its thread count and cap; -1 when memory runs
  * out. v->group_count 0: nothing to decide. */
 static int decide(const lm_results *r, const lm_result_case *key, workspace *w, lm_guideline_verdict *v) {
@@ -186,7 +195,10 @@ static int decide(const lm_results *r, const lm_result_case *key, workspace *w, 
         out->trend_p_adjusted = d->trend_p_adjusted;
         out->reversed_p_adjusted = d->reversed_p_adjusted;
         memcpy(out->verdict, d->verdict, sizeof out->verdict);
-        for (size_t k = 0; k < d->count; k++) v->comparisons[v->count++] = describe(&d->comparisons[k], members[g]);
+        for (size_t k = 0; k < d->count; k++) {
+            v->comparisons[v->count++] = describe(&d->comparisons[k], members[g]);
+            if (d->comparisons[k].position[LM_VERDICT_PRIMARY] == LM_UNDECIDED) note_undecided(v, &d->comparisons[k]);
+        }
     }
     v->group_count = groups;
     for (int m = 0; m < LM_VERDICT_MARGINS; m++) v->verdict[m] = lm_experiment_verdict(v->claim, decisions, groups, m);
@@ -211,7 +223,7 @@ static void apply_noise_floor(lm_guideline_verdict *verdicts, size_t count) {
             v->noise_measured = true;
             v->noise_log_sd = sd;
             v->rounds_needed = lm_rounds_to_resolve(sd, lm_verdict_margins[LM_VERDICT_PRIMARY], LM_VERDICT_CONFIDENCE,
-                                                    LM_VERDICT_TRIM, NOISE_ROUNDS_SEARCHED);
+                                                    LM_VERDICT_TRIM, ROUNDS_SEARCHED);
             for (int m = 0; m < LM_VERDICT_MARGINS && !v->noise_floor; m++)
                 if (aa->verdict[m] != LM_VERDICT_HOLDS) v->verdict[m] = LM_VERDICT_TOO_NOISY;
         }

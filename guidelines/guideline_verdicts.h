@@ -61,6 +61,10 @@ typedef struct lm_guideline_verdict {
     size_t confirms, no_effect, contradicts;
     size_t groups_holding, groups_failing, groups_without_effect;
     size_t paper_cells, paper_agreeing;
+    /* The comparisons undecided at the primary margin, and the rounds the slowest of them to decide
+     * would need at its spread (lm_comparison_rounds_to_decide; 0: more than 1000): what pooling runs
+     * would take to settle an inconclusive verdict. */
+    size_t undecided, rounds_to_decide;
 } lm_guideline_verdict;
 
 /* Every experiment x thread count x instruction-set cap of `r` with at least one group whose cases

@@ -28,6 +28,15 @@ lm_position lm_comparison_position(const lm_comparison *c, double margin) {
     return lm_position_of(c->effect.lo, c->effect.hi, c->expected, margin) == LM_WITHIN ? LM_WITHIN : LM_UNDECIDED;
 }
 
+size_t lm_comparison_rounds_to_decide(const lm_comparison *c, double margin, size_t max) {
+    const double estimate = fabs(c->effect.log_mean - log(c->expected)), bound = log1p(margin);
+    const double distance = fabs(estimate - bound);
+    if (!(distance > 0) || !(c->expected > 0)) return 0;
+    const double confidence =
+        estimate < bound ? LM_VERDICT_CONFIDENCE : 1 - (1 - LM_VERDICT_CONFIDENCE) / (double)(c->family ? c->family : 1);
+    return lm_rounds_to_resolve_after(c->effect.log_sd, expm1(distance), confidence, LM_VERDICT_TRIM, c->effect.n, max);
+}
+
 /* A comparison of cases a (predicted faster, or the reference) and b over the rounds. */
 static lm_comparison compare(const lm_group_input *in, size_t a, size_t b, double *d) {
     lm_comparison c = {.faster = a, .slower = b, .expected = 1};

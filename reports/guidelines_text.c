@@ -111,6 +111,12 @@ static int write_verdict(FILE *out, const lm_results *r, const lm_guideline_verd
             snprintf(noise, sizeof noise, "; the A/A pairs' spread (log sd %.3f) is too wide for 1000 rounds", v->noise_log_sd);
     } else if (!v->noise_measured) {
         snprintf(noise, sizeof noise, "; noise floor not measured (no A/A cases)");
+    } else if (v->verdict[LM_VERDICT_PRIMARY] == LM_VERDICT_INCONCLUSIVE && v->undecided) {
+        if (v->rounds_to_decide)
+            snprintf(noise, sizeof noise, "; at their spread about %zu rounds would decide its %zu undecided (pool runs)",
+                     v->rounds_to_decide, v->undecided);
+        else
+            snprintf(noise, sizeof noise, "; its %zu undecided sit too close to the margin for 1000 rounds", v->undecided);
     }
     if (fprintf(out,
                 "%s at %d thread(s)%s%s: %s; %s claim, %zu rounds; groups: %zu hold, %zu no effect, %zu do not hold "

@@ -133,6 +133,13 @@ void lm_report_verdict(lm_html *h, const json_t *verdict) {
     if (cells > 0) lm_html_printf(h, "; the paper agrees in %.0f of %.0f cells", lm_report_number(verdict, "paper_agreeing"), cells);
     const double rounds = lm_report_number(verdict, "rounds");
     if (rounds > 0) lm_html_printf(h, "; %.0f rounds", rounds);
+    const json_t *to_decide = json_object_get(verdict, "rounds_to_decide");
+    if (strcmp(name, "inconclusive") == 0 && to_decide) { /* present when comparisons are undecided */
+        if (json_is_integer(to_decide))
+            lm_html_printf(h, "; about %.0f rounds would decide it (pool runs)", (double)json_integer_value(to_decide));
+        else
+            lm_html_printf(h, "; too close to the margin for 1000 rounds");
+    }
     lm_html_raw(h, "</span>");
 }
 

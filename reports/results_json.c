@@ -348,6 +348,9 @@ static json_t *verdicts_json(const lm_analysis *a) {
                                 v->rounds_needed ? json_integer((json_int_t)v->rounds_needed) : json_null());
             json_object_set_new(o, "noise_floor_spread", noise);
         }
+        if (v->undecided)
+            json_object_set_new(o, "rounds_to_decide",
+                                v->rounds_to_decide ? json_integer((json_int_t)v->rounds_to_decide) : json_null());
         const struct {
             const char *key;
             size_t value;
@@ -355,7 +358,8 @@ static json_t *verdicts_json(const lm_analysis *a) {
                       {"groups_failing", v->groups_failing}, {"groups_without_effect", v->groups_without_effect},
                       {"comparisons_count", v->count},       {"confirms", v->confirms},
                       {"no_effect", v->no_effect},           {"contradicts", v->contradicts},
-                      {"paper_cells", v->paper_cells},       {"paper_agreeing", v->paper_agreeing}};
+                      {"paper_cells", v->paper_cells},       {"paper_agreeing", v->paper_agreeing},
+                      {"undecided", v->undecided}};
         for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++)
             json_object_set_new(o, counts[k].key, json_integer((json_int_t)counts[k].value));
         json_object_set_new(o, "groups", groups);

@@ -519,6 +519,35 @@ static void test_log_ratio_trimmed_by_hand(void **state) {
     assert_true(lm_rounds_to_resolve(0.02, 0.02, 0.95, 0.2, 100) > lm_rounds_to_resolve(0.02, 0.02, 0.95, 0, 100));
 }
 
+/* With trimming, the first count that fits can be followed by one that does not (a count that trims
+ * one more round from each end keeps fewer): the answer after `from` is where fitting starts for good. */
+static void test_rounds_to_resolve_after(void **state) {
+    (void)state;
+    const double sd = 0.0275, margin = expm1(0.0131); /* 48 rounds fit, 50 (g 10, not 9) does not */
+    const size_t first = lm_rounds_to_resolve(sd, margin, 0.95, 0.2, 1000);
+    const size_t after = lm_rounds_to_resolve_after(sd, margin, 0.95, 0.2, 0, 1000);
+    assert_true(after > first);
+    for (size_t n = after; n <= 1000; n++) {
+        const size_t g = (size_t)floor(0.2 * (double)n + 1e-9);
+        const double half = lm_student_t_quantile(0.975, (double)(n - 2 * g - 1)) * sd /
+                            ((double)(n - 2 * g) / (double)n * sqrt((double)n));
+        assert_true(half < log1p(margin));
+    }
+    if (after > 2) { /* and the count before it does not fit */
+        const size_t n = after - 1, g = (size_t)floor(0.2 * (double)n + 1e-9);
+        const double half = lm_student_t_quantile(0.975, (double)(n - 2 * g - 1)) * sd /
+                            ((double)(n - 2 * g) / (double)n * sqrt((double)n));
+        assert_true(half >= log1p(margin));
+    }
+    /* counted from a sample's size: never at or below it */
+    assert_int_equal(lm_rounds_to_resolve_after(sd, margin, 0.95, 0.2, after + 5, 1000), after + 6);
+    assert_int_equal(lm_rounds_to_resolve_after(sd, margin, 0.95, 0.2, 0, after - 1), 0); /* beyond max */
+    assert_int_equal(lm_rounds_to_resolve_after(sd, margin, 0.95, 0.2, 1000, 1000), 0);
+    assert_int_equal(lm_rounds_to_resolve_after(NAN, margin, 0.95, 0.2, 0, 1000), 0);
+    /* without trimming, the first that fits is the answer */
+    assert_int_equal(lm_rounds_to_resolve_after(0.02, 0.02, 0.95, 0, 0, 100), lm_rounds_to_resolve(0.02, 0.02, 0.95, 0, 100));
+}
+
 static void test_rounds_to_resolve(void **state) {
     (void)state;
     /* log SD 0.02 within 2% at 95%: t_{5,0.975} 0.02 / sqrt(6) = 0.0210 > log(1.02) = 0.0198, while
@@ -684,6 +713,7 @@ int main(void) {
         cmocka_unit_test(test_log_ratio_interval_edges),
         cmocka_unit_test(test_log_ratio_trimmed_by_hand),
         cmocka_unit_test(test_rounds_to_resolve),
+        cmocka_unit_test(test_rounds_to_resolve_after),
         cmocka_unit_test(test_page_by_hand),
         cmocka_unit_test(test_page_null_moments),
         cmocka_unit_test(test_page_ties),

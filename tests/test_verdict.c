@@ -269,6 +269,61 @@ static void paper_groups(const lm_guideline *e, int scale, bool gpu, uint64_t *r
 /* G1 to G4 with the paper's own figures, over its scales and both platforms as a run decides them, come
  * out as the paper concludes: they hold (and no group contradicts its prediction). Several seeds, so
  * that no lucky draw carries the test. */
+/* A two-case order group whose round log ratios repeat `pattern` (10 values) for `rounds` rounds. */
+static lm_group_decision repeated(const double *pattern, size_t rounds) {
+    static double medians[2 * 1000];
+    for (size_t r = 0; r < rounds; r++) medians[2 * r] = 1, medians[2 * r + 1] = exp(pattern[r % 10]);
+    const int ranks[] = {0, 1};
+    const lm_group_input in = {.claim = LM_CLAIM_ORDER, .cases = 2, .rounds = rounds, .ranks = ranks, .medians = medians};
+    lm_group_decision d;
+    assert_int_equal(lm_group_measure(&in, &d), 0);
+    lm_groups_decide(&d, 1);
+    return d;
+}
+
+/* An effect of 3.4% at the 5% margin: undecided in 10 rounds; the rounds it says it needs, at the same
+ * spread, decide it, and fewer do not. Beyond the margin the simultaneous interval is the one to clear. */
+static void test_rounds_to_decide(void **state) {
+    (void)state;
+    const double pattern[10] = {0.086, -0.027, 0.051, 0.003, 0.068, -0.007, 0.038, 0.021, 0.078, 0.031};
+    const lm_group_decision ten = repeated(pattern, 10);
+    const lm_comparison *c = &ten.comparisons[0];
+    assert_int_equal(c->position[PRIMARY], LM_UNDECIDED);
+    const size_t needed = lm_comparison_rounds_to_decide(c, 0.05, 1000);
+    assert_true(needed > 10 && needed < 1000);
+    const double distance = log1p(0.05) - c->effect.log_mean;
+    assert_int_equal(needed, lm_rounds_to_resolve_after(c->effect.log_sd, expm1(distance), LM_VERDICT_CONFIDENCE,
+                                                        LM_VERDICT_TRIM, 10, 1000));
+    /* the pattern repeated keeps the estimate and about the spread: a multiple of 10 at or past `needed`
+     * lies within, one 10 or more short does not */
+    const size_t enough = (needed + 9) / 10 * 10 + 10, short_of = needed > 20 ? (needed - 11) / 10 * 10 : 10;
+    assert_int_equal(repeated(pattern, enough).comparisons[0].position[PRIMARY], LM_WITHIN);
+    assert_int_equal(repeated(pattern, short_of).comparisons[0].position[PRIMARY], LM_UNDECIDED);
+
+    /* the same distance beyond the margin needs the simultaneous interval: more rounds in a family of 6 */
+    lm_comparison beyond = *c;
+    beyond.effect.log_mean = log1p(0.05) + distance;
+    beyond.family = 6;
+    assert_true(lm_comparison_rounds_to_decide(&beyond, 0.05, 1000) > needed);
+    assert_int_equal(lm_comparison_rounds_to_decide(&beyond, 0.05, 1000),
+                     lm_rounds_to_resolve_after(c->effect.log_sd, expm1(distance), 1 - (1 - LM_VERDICT_CONFIDENCE) / 6,
+                                                LM_VERDICT_TRIM, 10, 1000));
+    /* against an expected ratio (a MAdds-ratio claim) the distance is from it */
+    lm_comparison scaled = *c;
+    scaled.expected = 1.87;
+    scaled.effect.log_mean = c->effect.log_mean + log(1.87);
+    assert_int_equal(lm_comparison_rounds_to_decide(&scaled, 0.05, 1000), needed);
+    /* closer to the bound takes more; on it, none suffice; without a spread, nothing to go on */
+    lm_comparison closer = *c;
+    closer.effect.log_mean = log1p(0.05) - distance / 2;
+    assert_true(lm_comparison_rounds_to_decide(&closer, 0.05, 1000) > needed);
+    closer.effect.log_mean = log1p(0.05);
+    assert_int_equal(lm_comparison_rounds_to_decide(&closer, 0.05, 1000), 0);
+    closer.effect.log_mean = c->effect.log_mean, closer.effect.log_sd = NAN;
+    assert_int_equal(lm_comparison_rounds_to_decide(&closer, 0.05, 1000), 0);
+    assert_int_equal(lm_comparison_rounds_to_decide(c, 0.05, needed - 1), 0); /* beyond the search */
+}
+
 static void test_paper_tables_hold(void **state) {
     (void)state;
     const lm_guideline *paper[] = {&lm_guideline_g1, &lm_guideline_g2, &lm_guideline_g3, &lm_guideline_g4};
@@ -309,6 +364,7 @@ int main(void) {
         cmocka_unit_test(test_family_of_comparisons),
         cmocka_unit_test(test_experiment_aggregation),
         cmocka_unit_test(test_paper_tables_hold),
+        cmocka_unit_test(test_rounds_to_decide),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

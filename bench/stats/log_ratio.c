@@ -81,3 +81,14 @@ size_t lm_rounds_to_resolve(double log_sd, double margin, double confidence, dou
         if (half_width(log_sd, n, trimmed_count(trim, n), confidence) < log_margin) return n;
     return 0;
 }
+
+size_t lm_rounds_to_resolve_after(double log_sd, double margin, double confidence, double trim, size_t from,
+                                  size_t max) {
+    if (!(log_sd >= 0) || !(margin > 0) || !(confidence > 0 && confidence < 1) || !(trim >= 0 && trim < 0.5))
+        return 0;
+    /* Counted down from max while every count suffices: the last one that did is the answer. */
+    const double log_margin = log1p(margin);
+    size_t n = max;
+    while (n > from && n >= 2 && half_width(log_sd, n, trimmed_count(trim, n), confidence) < log_margin) n--;
+    return n == max ? 0 : n + 1;
+}

@@ -47,4 +47,11 @@ lm_log_ratio_interval lm_log_ratio_at(lm_log_ratio_interval e, double confidence
  * 0, a confidence outside (0, 1) or a trim outside [0, 0.5). */
 size_t lm_rounds_to_resolve(double log_sd, double margin, double confidence, double trim, size_t max);
 
+/* The same for a sample that already has `from` rounds: the fewest n > from from which every count up
+ * to `max` has a half-width below log(1 + margin) (trimming makes the half-width jump back up a little
+ * as n grows, so the first count that suffices may be followed by one that does not); 0 as above, or
+ * when `max` does not exceed `from`. */
+size_t lm_rounds_to_resolve_after(double log_sd, double margin, double confidence, double trim, size_t from,
+                                  size_t max);
+
 #endif
