@@ -103,11 +103,12 @@ lm_verdict lm_experiment_verdict(lm_claim claim, const lm_group_decision *groups
 lm_position lm_position_of(double lo, double hi, double expected, double margin);
 /* A decided comparison's position: above or below on its simultaneous interval, within on its own. */
 lm_position lm_comparison_position(const lm_comparison *c, double margin);
-/* The rounds an undecided comparison would need (more than it has; from there on, every count up to
- * `max`), at its rounds' spread and with its estimate as it is, for its interval to clear the margin's bound nearest the estimate: to lie within (its own
- * interval) when the estimate lies inside the margin, beyond (the simultaneous interval) when outside.
- * 0 when more than `max` would be needed, the estimate sits on the bound, or there is no spread. A
- * planning figure: the estimate itself moves as rounds are added. */
+/* The rounds an undecided comparison would need (more than it has, and from there on every count up
+ * to `max`), at its rounds' spread and with its estimate as it is, for its interval to clear the
+ * margin's bound nearest the estimate: to lie within (its own interval) when the estimate lies inside
+ * the margin, beyond (the simultaneous interval) when outside. 0 when more than `max` would be
+ * needed, the estimate sits on the bound, or there is no spread. A planning figure: the estimate
+ * itself moves as rounds are added. */
 size_t lm_comparison_rounds_to_decide(const lm_comparison *c, double margin, size_t max);
 /* The paper's own ratio (exact: no interval) against the margin. */
 lm_position lm_position_of_value(double ratio, double expected, double margin);
