@@ -302,9 +302,10 @@ static void test_rounds_replicate_every_case(void **state) {
     if (lm_runner_run(&cfg, &r, err, sizeof err) != 0) fail_msg("run failed: %s", err);
     assert_int_equal(r.rounds, 3);
     assert_int_equal(r.seed, 5);
-    assert_int_equal(progress.done, 3 * r.case_count);
+    assert_int_equal(progress.done, 3 * r.case_count); /* each round's process tells this one its count */
     for (size_t i = 0; i < r.case_count; i++) {
         const lm_result_case *c = &r.cases[i];
+        assert_string_not_equal(c->kernel, ""); /* what dispatch chose in the round's process */
         int per_round[3] = {0, 0, 0};
         double times[6];
         size_t n = 0;

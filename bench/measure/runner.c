@@ -13,6 +13,7 @@
 
 #include "bench/host/isa.h"
 #include "bench/measure/backend.h"
+#include "bench/measure/child_process.h"
 #include "bench/measure/gbench_shim.h"
 #include "bench/net/plan.h"
 #include "bench/stats/random.h"
@@ -44,7 +45,10 @@ static double expected_seconds(const lm_run_config *cfg, const lm_result_case *c
     return (cfg->warmup_time + cfg->repetitions * cfg->min_time) * time_scale(c);
 }
 
-static bool interrupted(const lm_run_config *cfg) { return cfg->interrupted && *cfg->interrupted; }
+/* The caller's flag; in a round's process also a stop signal forwarded to it (child_process.h). */
+static bool interrupted(const lm_run_config *cfg) {
+    return (cfg->interrupted && *cfg->interrupted) || lm_child_stop_requested();
+}
 
 /* Writes a note (a line) on cfg->notes, clearing the progress line first so that the note stands alone. */
 __attribute__((format(printf, 2, 3))) static void note(const lm_run_config *cfg, const char *format, ...) {
@@ -415,23 +419,19 @@ static int bind_worker(void *host, int index) {
     return lm_bind_to_slot(host, index);
 }
 
-int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err_size) {
-    if (drop_unsupported_peers(cfg, r, err, err_size) != 0) return -1;
-    runner rn = {.cfg = cfg, .results = r, .count = r->case_count};
+/* ---- A round, in a process of its own --------------------------------------------------------- */
+
+/* Times the cases of a round in `order`, with pools of threads made for it; 0, or -1 with a reason. */
+static int time_round(runner *rn, const size_t *order, char *err, size_t err_size) {
+    const lm_run_config *cfg = rn->cfg;
+    lm_results *r = rn->results;
     lm_threadpool *pools[LM_RESULT_MAX_THREAD_COUNTS] = {NULL};
     int status = -1;
-    rn.cases = calloc(rn.count ? rn.count : 1, sizeof *rn.cases);
-    size_t *order = malloc((rn.count ? rn.count : 1) * sizeof *order);
-    if (!rn.cases || !order) {
-        free(rn.cases), free(order);
-        return lm_error(err, err_size, "out of memory");
-    }
-
     set_flush_to_zero();
-    rn.bind_error = lm_host_bind_current_thread(cfg->host, 0); /* the pools' workers start from here */
+    rn->bind_error = lm_host_bind_current_thread(cfg->host, 0); /* the pools' workers start from here */
     for (size_t t = 0; t < r->thread_count_count; t++) {
         bool used = false; /* no idle pool for a thread count the filter left without cases */
-        for (size_t i = 0; i < rn.count; i++) used |= r->cases[i].threads == r->thread_counts[t].threads;
+        for (size_t i = 0; i < rn->count; i++) used |= r->cases[i].threads == r->thread_counts[t].threads;
         if (!used) continue;
         pools[t] = lm_threadpool_create(r->thread_counts[t].threads, bind_worker, (void *)cfg->host);
         if (!pools[t]) {
@@ -439,7 +439,154 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
             goto done;
         }
     }
+    for (size_t i = 0; i < rn->count; i++)
+        for (size_t t = 0; t < r->thread_count_count; t++)
+            if (r->thread_counts[t].threads == r->cases[i].threads) rn->cases[i].state.pool = pools[t];
 
+    lm_gb_clear_cases();
+    for (size_t k = 0; k < rn->count; k++) {
+        bench_case *c = &rn->cases[order[k]];
+        const lm_result_case *result = c->state.result;
+        lm_gb_case *g = lm_gb_register(result->name, bench_body, c);
+        lm_gb_case_use_real_time(g);
+        lm_gb_case_time_unit(g, LM_GB_MICROSECOND);
+        const double scale = time_scale(result);
+        lm_gb_case_min_warmup_time(g, cfg->warmup_time * scale);
+        lm_gb_case_min_time(g, cfg->min_time * scale);
+        lm_gb_case_repetitions(g, cfg->repetitions);
+        lm_gb_case_add_statistic(g, LM_GB_STAT_MIN);
+        lm_gb_case_add_statistic(g, LM_GB_STAT_MAX);
+    }
+    lm_gb_run(&(lm_gb_run_options){.display = LM_GB_DISPLAY_NONE, .on_context = on_context, .on_result = on_result,
+                                   .user = rn});
+    release(rn->current);
+    rn->current = NULL;
+    lm_net_cache_clear(&rn->nets);
+    status = 0;
+
+done:
+    lm_gb_clear_cases();
+    for (size_t t = 0; t < r->thread_count_count; t++) {
+        if (!rn->bind_error) rn->bind_error = lm_threadpool_bind_error(pools[t]);
+        lm_threadpool_destroy(pools[t]);
+    }
+    return status;
+}
+
+/* What a round's process reports: this header, Google Benchmark's context JSON, then for each case its
+ * record, whether it was interrupted, and the runs the round added. */
+typedef struct round_report {
+    int status; /* time_round's; error says why it failed */
+    char error[256];
+    bool out_of_memory;
+    int bind_error;
+    int64_t next_family;
+    lm_progress progress; /* the count after the round */
+    int num_cpus;
+    double mhz_per_cpu;
+    int cpu_scaling;
+    char executable[256], host_name[64];
+    size_t context_json_size; /* 0: none */
+    size_t case_count;
+} round_report;
+
+typedef struct round_job {
+    runner *rn;
+    const size_t *order;
+} round_job;
+
+/* In the round's process: times the round and reports it on `out`. */
+static int time_round_and_report(FILE *out, void *context) {
+    const round_job *job = context;
+    runner *rn = job->rn;
+    lm_results *r = rn->results;
+    size_t *runs_before = malloc((rn->count ? rn->count : 1) * sizeof *runs_before);
+    if (!runs_before) return -1;
+    for (size_t i = 0; i < rn->count; i++) runs_before[i] = r->cases[i].run_count;
+    round_report h = {0};
+    h.status = time_round(rn, job->order, h.error, sizeof h.error);
+    h.out_of_memory = rn->out_of_memory;
+    h.bind_error = rn->bind_error;
+    h.next_family = rn->next_family;
+    if (rn->cfg->progress) h.progress = *rn->cfg->progress;
+    h.num_cpus = r->num_cpus, h.mhz_per_cpu = r->mhz_per_cpu, h.cpu_scaling = r->cpu_scaling;
+    copy_text(h.executable, sizeof h.executable, r->executable);
+    copy_text(h.host_name, sizeof h.host_name, r->host_name);
+    h.context_json_size = r->gb_context_json ? strlen(r->gb_context_json) : 0;
+    h.case_count = rn->count;
+    fwrite(&h, sizeof h, 1, out);
+    fwrite(r->gb_context_json ? r->gb_context_json : "", 1, h.context_json_size, out);
+    for (size_t i = 0; i < rn->count; i++) {
+        const lm_result_case *c = &r->cases[i];
+        const size_t added = c->run_count - runs_before[i];
+        fwrite(c, sizeof *c, 1, out);
+        fwrite(&rn->cases[i].interrupted, sizeof(bool), 1, out);
+        fwrite(&added, sizeof added, 1, out);
+        fwrite(c->runs + runs_before[i], sizeof *c->runs, added, out);
+    }
+    free(runs_before);
+    return ferror(out) ? -1 : 0;
+}
+
+/* Reads `size` bytes at *at from a report of `end`; false when the report ends first. */
+static bool take(const char **at, const char *end, void *into, size_t size) {
+    if ((size_t)(end - *at) < size) return false;
+    memcpy(into, *at, size);
+    *at += size;
+    return true;
+}
+
+/* In the parent: adds a round's report to the results, as if the round had run here. 0, or -1 with a
+ * reason (the round failed, memory ran out, the report is malformed). */
+static int take_round_report(runner *rn, const char *bytes, size_t size, char *err, size_t err_size) {
+    lm_results *r = rn->results;
+    const char *at = bytes, *end = bytes + size;
+    round_report h;
+    if (!take(&at, end, &h, sizeof h) || h.case_count != rn->count || h.context_json_size > (size_t)(end - at))
+        return lm_error(err, err_size, "the round's process sent a malformed report");
+    if (h.status != 0) return lm_error(err, err_size, "%s", h.error);
+    rn->out_of_memory |= h.out_of_memory;
+    if (!rn->bind_error) rn->bind_error = h.bind_error;
+    rn->next_family = h.next_family;
+    if (rn->cfg->progress) *rn->cfg->progress = h.progress;
+    r->num_cpus = h.num_cpus, r->mhz_per_cpu = h.mhz_per_cpu, r->cpu_scaling = h.cpu_scaling;
+    copy_text(r->executable, sizeof r->executable, h.executable);
+    copy_text(r->host_name, sizeof r->host_name, h.host_name);
+    if (h.context_json_size) {
+        free(r->gb_context_json);
+        r->gb_context_json = strndup(at, h.context_json_size);
+        if (!r->gb_context_json) return lm_error(err, err_size, "out of memory");
+        at += h.context_json_size;
+    }
+    for (size_t i = 0; i < rn->count; i++) {
+        lm_result_case *c = &r->cases[i];
+        lm_result_case reported;
+        size_t added;
+        if (!take(&at, end, &reported, sizeof reported) || !take(&at, end, &rn->cases[i].interrupted, sizeof(bool)) ||
+            !take(&at, end, &added, sizeof added) || added > (size_t)(end - at) / sizeof(lm_result_run))
+            return lm_error(err, err_size, "the round's process sent a malformed report");
+        /* the record as the round left it (the kernel dispatch chose, the profile), with the runs kept here */
+        reported.runs = c->runs, reported.run_count = c->run_count;
+        *c = reported;
+        for (size_t k = 0; k < added; k++) {
+            lm_result_run run;
+            take(&at, end, &run, sizeof run);
+            if (lm_result_case_add_run(c, &run) != 0) return lm_error(err, err_size, "out of memory");
+        }
+    }
+    return at == end ? 0 : lm_error(err, err_size, "the round's process sent a malformed report");
+}
+
+int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err_size) {
+    if (drop_unsupported_peers(cfg, r, err, err_size) != 0) return -1;
+    runner rn = {.cfg = cfg, .results = r, .count = r->case_count};
+    int status = -1;
+    rn.cases = calloc(rn.count ? rn.count : 1, sizeof *rn.cases);
+    size_t *order = malloc((rn.count ? rn.count : 1) * sizeof *order);
+    if (!rn.cases || !order) {
+        free(rn.cases), free(order);
+        return lm_error(err, err_size, "out of memory");
+    }
     for (size_t i = 0; i < rn.count; i++) {
         bench_case *c = &rn.cases[i];
         c->runner = &rn;
@@ -447,9 +594,9 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
         c->backend = result->runs_on;
         c->state = (lm_bench_case){.result = result, .shape = result->kernel_case, .isas = case_isas(r, result),
                                    .nets = &rn.nets, .suite = cfg->suite};
-        for (size_t t = 0; t < r->thread_count_count; t++)
-            if (r->thread_counts[t].threads == result->threads) c->state.pool = pools[t];
-        if (!c->backend || !c->state.pool || (!c->state.shape && !result->network[0])) {
+        bool threads_planned = false;
+        for (size_t t = 0; t < r->thread_count_count; t++) threads_planned |= r->thread_counts[t].threads == result->threads;
+        if (!c->backend || !threads_planned || (!c->state.shape && !result->network[0])) {
             lm_error(err, err_size, "%s was not planned by this runner", result->name);
             goto done;
         }
@@ -463,26 +610,23 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
             goto done;
         }
         if (rn.rounds > 1) rn.nets.arena_offset = 64 * lm_random_below(&random, LM_ARENA_OFFSET_SPAN / 64);
-        lm_gb_clear_cases();
-        for (size_t k = 0; k < rn.count; k++) {
-            bench_case *c = &rn.cases[order[k]];
-            c->reported = false;
-            const lm_result_case *result = c->state.result;
-            lm_gb_case *g = lm_gb_register(result->name, bench_body, c);
-            lm_gb_case_use_real_time(g);
-            lm_gb_case_time_unit(g, LM_GB_MICROSECOND);
-            const double scale = time_scale(result);
-            lm_gb_case_min_warmup_time(g, cfg->warmup_time * scale);
-            lm_gb_case_min_time(g, cfg->min_time * scale);
-            lm_gb_case_repetitions(g, cfg->repetitions);
-            lm_gb_case_add_statistic(g, LM_GB_STAT_MIN);
-            lm_gb_case_add_statistic(g, LM_GB_STAT_MAX);
+        for (size_t i = 0; i < rn.count; i++) rn.cases[i].reported = false;
+        /* Each round in a process of its own: see child_process.h for why. This process starts no
+         * threads, so forking it is safe. */
+        char *report = NULL, why[300];
+        size_t report_size = 0;
+        const round_job job = {.rn = &rn, .order = order};
+        if (lm_child_run(time_round_and_report, (void *)&job, cfg->interrupted, &report, &report_size, why,
+                         sizeof why) != 0) {
+            lm_error(err, err_size, "round %d of %d: %s", rn.round + 1, rn.rounds, why);
+            goto done;
         }
-        lm_gb_run(&(lm_gb_run_options){.display = LM_GB_DISPLAY_NONE, .on_context = on_context,
-                                       .on_result = on_result, .user = &rn});
-        release(rn.current); /* the next round prepares every case afresh */
-        rn.current = NULL;
-        lm_net_cache_clear(&rn.nets);
+        const int taken = take_round_report(&rn, report, report_size, why, sizeof why);
+        free(report);
+        if (taken != 0) {
+            lm_error(err, err_size, "round %d of %d: %s", rn.round + 1, rn.rounds, why);
+            goto done;
+        }
         if (rn.out_of_memory) {
             lm_error(err, err_size, "out of memory while collecting results");
             goto done;
@@ -500,17 +644,11 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
     status = 0;
 
 done:
-    lm_gb_clear_cases();
-    int bind_error = rn.bind_error;
-    for (size_t t = 0; t < r->thread_count_count; t++) {
-        if (!bind_error) bind_error = lm_threadpool_bind_error(pools[t]);
-        lm_threadpool_destroy(pools[t]);
-    }
-    if (bind_error) {
+    if (rn.bind_error) {
         const size_t used = strlen(r->pinning);
         snprintf(r->pinning + used, sizeof r->pinning - used, "; binding failed (%s): threads may have run unpinned",
-                 strerror(-bind_error));
-        note(cfg, "latmac run: binding threads failed (%s); they may have run unpinned\n", strerror(-bind_error));
+                 strerror(-rn.bind_error));
+        note(cfg, "latmac run: binding threads failed (%s); they may have run unpinned\n", strerror(-rn.bind_error));
     }
     free(rn.cases);
     free(order);
