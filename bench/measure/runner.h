@@ -14,8 +14,9 @@
  * each, with min and max added to Google Benchmark's mean, median, stddev and cv. Data are seeded per
  * shape (case_data.h); operators, buffers and peer primitives are prepared before the timed loop
  * (each case when it first runs, released when the next case starts, so memory holds one case).
- * Threads: one pool per thread count whose worker i is bound to placement slot i; the calling thread
- * is bound to slot 0 and stays bound. Every thread that runs latmac's kernels has flush-to-zero and
+ * Threads: in each round's process, one pool per thread count whose worker i is bound to placement
+ * slot i; that process's thread is bound to slot 0 and stays bound. The calling process starts no
+ * threads of its own. Every thread that runs latmac's kernels has flush-to-zero and
  * denormals-are-zero set. Peers run on their own libraries' threads. */
 #ifndef LM_RUNNER_H
 #define LM_RUNNER_H
@@ -48,10 +49,11 @@ typedef struct lm_run_config {
      * the one dispatch picks: "<suite>/<shape>/latmac/kernel:<kernel>/threads:<N>". */
     bool variants;
     int repetitions;        /* per round, >= 1; 0 in a request (run.h): the suite's default */
-    /* Rounds, the unit of replication: each round times every case again, with fresh plans and
-     * buffers at a new arena offset, in a new random order (networks' cases kept together) drawn from
-     * `seed`. Repetitions within a round are consecutive windows of one layout; rounds sample what
-     * changes between runs. 1: the suite's order, no reshuffling; 0 in a request: the suite's default. */
+    /* Rounds, the unit of replication: each round times every case again, in a process of its own
+     * (child_process.h), with fresh plans and buffers at a new arena offset, in a new random order
+     * (networks' cases kept together) drawn from `seed`. Repetitions within a round are consecutive
+     * windows of one layout; rounds sample what changes between runs, the process's memory included.
+     * 1: the suite's order, no reshuffling; 0 in a request: the suite's default. */
     int rounds;
     uint64_t seed;
     double min_time;        /* seconds per repetition, > 0; 0 in a request: the suite's default */
