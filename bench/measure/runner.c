@@ -14,6 +14,7 @@
 #include "bench/host/isa.h"
 #include "bench/measure/backend.h"
 #include "bench/measure/child_process.h"
+#include "bench/measure/round_report.h"
 #include "bench/measure/gbench_shim.h"
 #include "bench/net/plan.h"
 #include "bench/stats/random.h"
@@ -473,108 +474,58 @@ done:
     return status;
 }
 
-/* What a round's process reports: this header, Google Benchmark's context JSON, then for each case its
- * record, whether it was interrupted, and the runs the round added. */
-typedef struct round_report {
-    int status; /* time_round's; error says why it failed */
-    char error[256];
-    bool out_of_memory;
-    int bind_error;
-    int64_t next_family;
-    lm_progress progress; /* the count after the round */
-    int num_cpus;
-    double mhz_per_cpu;
-    int cpu_scaling;
-    char executable[256], host_name[64];
-    size_t context_json_size; /* 0: none */
-    size_t case_count;
-} round_report;
-
 typedef struct round_job {
     runner *rn;
     const size_t *order;
 } round_job;
 
-/* In the round's process: times the round and reports it on `out`. */
+/* In the round's process: times the round and reports it on `out` (round_report.h). */
 static int time_round_and_report(FILE *out, void *context) {
     const round_job *job = context;
     runner *rn = job->rn;
-    lm_results *r = rn->results;
+    const lm_results *r = rn->results;
     size_t *runs_before = malloc((rn->count ? rn->count : 1) * sizeof *runs_before);
-    if (!runs_before) return -1;
+    bool *interrupted = malloc(rn->count ? rn->count : 1);
+    if (!runs_before || !interrupted) {
+        free(runs_before), free(interrupted);
+        return -1;
+    }
     for (size_t i = 0; i < rn->count; i++) runs_before[i] = r->cases[i].run_count;
-    round_report h = {0};
-    h.status = time_round(rn, job->order, h.error, sizeof h.error);
-    h.out_of_memory = rn->out_of_memory;
-    h.bind_error = rn->bind_error;
-    h.next_family = rn->next_family;
-    if (rn->cfg->progress) h.progress = *rn->cfg->progress;
-    h.num_cpus = r->num_cpus, h.mhz_per_cpu = r->mhz_per_cpu, h.cpu_scaling = r->cpu_scaling;
-    copy_text(h.executable, sizeof h.executable, r->executable);
-    copy_text(h.host_name, sizeof h.host_name, r->host_name);
-    h.context_json_size = r->gb_context_json ? strlen(r->gb_context_json) : 0;
-    h.case_count = rn->count;
-    fwrite(&h, sizeof h, 1, out);
-    fwrite(r->gb_context_json ? r->gb_context_json : "", 1, h.context_json_size, out);
-    for (size_t i = 0; i < rn->count; i++) {
-        const lm_result_case *c = &r->cases[i];
-        const size_t added = c->run_count - runs_before[i];
-        fwrite(c, sizeof *c, 1, out);
-        fwrite(&rn->cases[i].interrupted, sizeof(bool), 1, out);
-        fwrite(&added, sizeof added, 1, out);
-        fwrite(c->runs + runs_before[i], sizeof *c->runs, added, out);
-    }
-    free(runs_before);
-    return ferror(out) ? -1 : 0;
+    lm_round_facts facts = {0};
+    facts.status = time_round(rn, job->order, facts.error, sizeof facts.error);
+    facts.out_of_memory = rn->out_of_memory;
+    facts.bind_error = rn->bind_error;
+    facts.next_family = rn->next_family;
+    if (rn->cfg->progress) facts.progress = *rn->cfg->progress;
+    for (size_t i = 0; i < rn->count; i++) interrupted[i] = rn->cases[i].interrupted;
+    const int status = lm_round_report_write(out, &facts, r, runs_before, interrupted);
+    free(runs_before), free(interrupted);
+    return status;
 }
 
-/* Reads `size` bytes at *at from a report of `end`; false when the report ends first. */
-static bool take(const char **at, const char *end, void *into, size_t size) {
-    if ((size_t)(end - *at) < size) return false;
-    memcpy(into, *at, size);
-    *at += size;
-    return true;
-}
-
-/* In the parent: adds a round's report to the results, as if the round had run here. 0, or -1 with a
- * reason (the round failed, memory ran out, the report is malformed). */
-static int take_round_report(runner *rn, const char *bytes, size_t size, char *err, size_t err_size) {
-    lm_results *r = rn->results;
-    const char *at = bytes, *end = bytes + size;
-    round_report h;
-    if (!take(&at, end, &h, sizeof h) || h.case_count != rn->count || h.context_json_size > (size_t)(end - at))
-        return lm_error(err, err_size, "the round's process sent a malformed report");
-    if (h.status != 0) return lm_error(err, err_size, "%s", h.error);
-    rn->out_of_memory |= h.out_of_memory;
-    if (!rn->bind_error) rn->bind_error = h.bind_error;
-    rn->next_family = h.next_family;
-    if (rn->cfg->progress) *rn->cfg->progress = h.progress;
-    r->num_cpus = h.num_cpus, r->mhz_per_cpu = h.mhz_per_cpu, r->cpu_scaling = h.cpu_scaling;
-    copy_text(r->executable, sizeof r->executable, h.executable);
-    copy_text(r->host_name, sizeof r->host_name, h.host_name);
-    if (h.context_json_size) {
-        free(r->gb_context_json);
-        r->gb_context_json = strndup(at, h.context_json_size);
-        if (!r->gb_context_json) return lm_error(err, err_size, "out of memory");
-        at += h.context_json_size;
+/* In the runner's process: times a round in a process of its own and takes its report, as if the
+ * round had run here. 0, or -1 with a reason. */
+static int run_round(runner *rn, const size_t *order, char *err, size_t err_size) {
+    char *bytes = NULL;
+    size_t size = 0;
+    const round_job job = {.rn = rn, .order = order};
+    if (lm_child_run(time_round_and_report, (void *)&job, rn->cfg->interrupted, &bytes, &size, err, err_size) != 0)
+        return -1;
+    lm_round_facts facts;
+    bool *interrupted = malloc(rn->count ? rn->count : 1);
+    int status = interrupted ? lm_round_report_read(bytes, size, &facts, rn->results, interrupted, err, err_size)
+                             : lm_error(err, err_size, "out of memory");
+    free(bytes);
+    if (status == 0 && facts.status != 0) status = lm_error(err, err_size, "%s", facts.error);
+    if (status == 0) {
+        for (size_t i = 0; i < rn->count; i++) rn->cases[i].interrupted = interrupted[i];
+        rn->out_of_memory |= facts.out_of_memory;
+        if (!rn->bind_error) rn->bind_error = facts.bind_error;
+        rn->next_family = facts.next_family;
+        if (rn->cfg->progress) *rn->cfg->progress = facts.progress;
     }
-    for (size_t i = 0; i < rn->count; i++) {
-        lm_result_case *c = &r->cases[i];
-        lm_result_case reported;
-        size_t added;
-        if (!take(&at, end, &reported, sizeof reported) || !take(&at, end, &rn->cases[i].interrupted, sizeof(bool)) ||
-            !take(&at, end, &added, sizeof added) || added > (size_t)(end - at) / sizeof(lm_result_run))
-            return lm_error(err, err_size, "the round's process sent a malformed report");
-        /* the record as the round left it (the kernel dispatch chose, the profile), with the runs kept here */
-        reported.runs = c->runs, reported.run_count = c->run_count;
-        *c = reported;
-        for (size_t k = 0; k < added; k++) {
-            lm_result_run run;
-            take(&at, end, &run, sizeof run);
-            if (lm_result_case_add_run(c, &run) != 0) return lm_error(err, err_size, "out of memory");
-        }
-    }
-    return at == end ? 0 : lm_error(err, err_size, "the round's process sent a malformed report");
+    free(interrupted);
+    return status;
 }
 
 int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err_size) {
@@ -611,19 +562,10 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
         }
         if (rn.rounds > 1) rn.nets.arena_offset = 64 * lm_random_below(&random, LM_ARENA_OFFSET_SPAN / 64);
         for (size_t i = 0; i < rn.count; i++) rn.cases[i].reported = false;
-        /* Each round in a process of its own: see child_process.h for why. This process starts no
-         * threads, so forking it is safe. */
-        char *report = NULL, why[300];
-        size_t report_size = 0;
-        const round_job job = {.rn = &rn, .order = order};
-        if (lm_child_run(time_round_and_report, (void *)&job, cfg->interrupted, &report, &report_size, why,
-                         sizeof why) != 0) {
-            lm_error(err, err_size, "round %d of %d: %s", rn.round + 1, rn.rounds, why);
-            goto done;
-        }
-        const int taken = take_round_report(&rn, report, report_size, why, sizeof why);
-        free(report);
-        if (taken != 0) {
+        /* Each round in a process of its own (child_process.h says why); this one starts no threads,
+         * so forking it is safe. */
+        char why[300];
+        if (run_round(&rn, order, why, sizeof why) != 0) {
             lm_error(err, err_size, "round %d of %d: %s", rn.round + 1, rn.rounds, why);
             goto done;
         }
