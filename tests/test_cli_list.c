@@ -120,10 +120,10 @@ static void test_kernels(void **state) {
 
 static void test_bad_invocations(void **state) {
     (void)state;
-    assert_usage_error(LIST("models"), "latmac list: unknown list 'models' (expected suites, nets or kernels)");
+    assert_usage_error(LIST("models"), "latmac list: unknown list 'models' (expected suites, nets, kernels or model)");
     assert_usage_error(LIST("nets", "--format", "xml"), "latmac list: unknown format 'xml'");
     assert_usage_error(LIST("nets", "extra"), "latmac list: unexpected argument 'extra'");
-    assert_usage_error(LIST("kernels", "--input", "320x320"), "--input and --batch apply to 'list nets'");
+    assert_usage_error(LIST("kernels", "--input", "320x320"), "--input and --batch apply to 'list nets' and 'list model'");
     assert_usage_error(LIST("nets", "--isa", "avx2"), "--isa applies to 'list kernels'");
     assert_usage_error(LIST("kernels", "--isa", "avx9"), "--isa: 'avx9': unknown instruction set");
     assert_usage_error(LIST("kernels", "--isa", "ref,ref"), "--isa: reference is listed twice");

@@ -10,6 +10,7 @@
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "bench/net/graph.h"
+#include "bench/net/onnx_import.h"
 #include "bench/host/host.h"
 #include "bench/host/isa.h"
 #include "tools/isa_caps.h"
@@ -23,6 +24,7 @@
 static const char usage[] =
     "Usage: latmac list [suites|nets|kernels] [--format text|csv|json] [--input HxW] [--batch N]\n"
     "                   [--isa LIST]\n"
+    "       latmac list model M.onnx [M2.onnx ...] [--format text|csv|json] [--input HxW] [--batch N]\n"
     "\n"
     "List what latmac can time (default: suites).\n"
     "  suites   the suites 'latmac run --suite' takes\n"
@@ -31,14 +33,19 @@ static const char usage[] =
     "           mac_unfused counts every layer separately), params (as the papers count them), peak\n"
     "           activation memory, layers (graph nodes) and steps (after folding and fusion), the\n"
     "           published figures the tests hold it to, and the implementation it follows\n"
+    "  model    ONNX model files, a row each as for nets (named after the file): the network's\n"
+    "           counts at the model's own input and batch unless --input or --batch is given; an\n"
+    "           operator latmac cannot compute is an error naming the node (docs/networks.md)\n"
     "  kernels  the kernel suite's cases, with their costs, the kernel dispatch picks on this machine\n"
     "           under each instruction-set cap and the multiply-adds that kernel performs (executed:\n"
     "           MAdds plus what its tiles round up)\n"
     "\n"
     "Options:\n"
     "  -f, --format FORMAT   text (default), csv or json\n"
-    "  -i, --input HxW       nets: input height x width, each 1 to 16384 (default 224x224)\n"
-    "  -b, --batch N         nets: images per inference, 1 to 1024 (default 1)\n"
+    "  -i, --input HxW       nets, model: input height x width, each 1 to 16384 (default: nets\n"
+    "                        224x224, a model its own)\n"
+    "  -b, --batch N         nets, model: images per inference, 1 to 1024 (default: nets 1, a model\n"
+    "                        its own, 1 when symbolic)\n"
     "      --isa LIST        kernels: comma-separated instruction-set caps, a row per case and cap:\n"
     "                        avx512, avx2, reference (default: LATMAC_ISA, else the best this host can\n"
     "                        run)\n"
@@ -72,6 +79,21 @@ static const column net_columns[] = {
     {0},
 };
 
+static const column model_columns[] = {
+    {"name", "name", 0},
+    {"file", NULL, 0},
+    {"input", "input", 0},
+    {"batch", "batch", 0},
+    {"madds", "MAdds M", 1e6},
+    {"mac", "MAC M", 1e6},
+    {"mac_unfused", "MAC unfused M", 1e6},
+    {"params", "params", 0},
+    {"peak_activation_bytes", "peak act. MiB", 1048576},
+    {"layers", "layers", 0},
+    {"steps", "steps", 0},
+    {0},
+};
+
 static const column kernel_columns[] = {
     {"name", "case", 0},   {"category", "category", 0}, {"madds", "MAdds", 0}, {"mac", "MAC", 0},
     {"params", "params", 0}, {"isa", "isa", 0}, {"kernel", "kernel here", 0}, {"executed_madds", "executed", 0},
@@ -89,39 +111,68 @@ static json_t *suites_rows(void) {
 
 static json_t *uint_json(uint64_t v) { return v ? json_integer((json_int_t)v) : json_null(); }
 
+/* A graph's row: its input, batch and costs, from its schedule (no weights: they do not depend on the
+ * kernels). Takes the graph; NULL with a message on stderr when it cannot be planned. */
+static json_t *graph_row(lm_graph *g) {
+    char err[512] = "out of memory";
+    const lm_plan_options o = {.usable_isas = 0};
+    lm_schedule p;
+    if (!g || lm_graph_error(g) || lm_schedule_make(g, &o, &p, err, sizeof err) != 0) {
+        fprintf(stderr, "latmac list: %s\n", g && lm_graph_error(g) ? lm_graph_error(g) : err);
+        lm_graph_destroy(g);
+        return NULL;
+    }
+    const lm_op_cost def = lm_graph_cost(g), run = lm_schedule_cost(&p);
+    const lm_shape in = lm_graph_shape(g, 0);
+    char input[32];
+    snprintf(input, sizeof input, "%dx%d", in.h, in.w);
+    json_t *row = json_pack("{s:s, s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:i, s:i}", "name", lm_graph_name(g), "input",
+                            input, "batch", in.n, "madds", (json_int_t)def.madds, "mac", (json_int_t)run.mac,
+                            "mac_unfused", (json_int_t)def.mac, "params", (json_int_t)def.params,
+                            "peak_activation_bytes", (json_int_t)p.peak_activation_bytes, "layers",
+                            lm_graph_node_count(g), "steps", p.step_count);
+    lm_schedule_free(&p);
+    lm_graph_destroy(g);
+    return row;
+}
+
 /* One row per network; NULL with a message on stderr when a network cannot take the input. */
 static json_t *nets_rows(int batch, int height, int width) {
     json_t *rows = json_array();
     for (int i = 0; i < lm_zoo_count; i++) {
         const lm_zoo_net *net = &lm_zoo[i];
-        lm_graph *g = lm_zoo_build(net, batch, height, width);
-        char err[512] = "out of memory";
-        /* The plan's costs from its schedule: no weights; they do not depend on the kernels. */
-        const lm_plan_options o = {.usable_isas = 0};
-        lm_schedule p;
-        if (!g || lm_schedule_make(g, &o, &p, err, sizeof err) != 0) {
-            fprintf(stderr, "latmac list: %s\n", g && lm_graph_error(g) ? lm_graph_error(g) : err);
-            lm_graph_destroy(g);
+        json_t *row = graph_row(lm_zoo_build(net, batch, height, width));
+        if (!row) {
             json_decref(rows);
             return NULL;
         }
-        const lm_op_cost def = lm_graph_cost(g), run = lm_schedule_cost(&p);
-        char input[32];
-        snprintf(input, sizeof input, "%dx%d", height, width);
-        json_t *row = json_pack("{s:s, s:s, s:f, s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:i, s:i}", "name", net->name,
-                                "family", net->family, "width", net->width, "input", input, "batch", batch, "madds",
-                                (json_int_t)def.madds, "mac", (json_int_t)run.mac, "mac_unfused", (json_int_t)def.mac,
-                                "params", (json_int_t)def.params, "peak_activation_bytes",
-                                (json_int_t)p.peak_activation_bytes, "layers", lm_graph_node_count(g), "steps",
-                                p.step_count);
+        json_object_set_new(row, "family", json_string(net->family));
+        json_object_set_new(row, "width", json_real(net->width));
         json_object_set_new(row, "groups", net->groups ? json_integer(net->groups) : json_null());
         json_object_set_new(row, "published_madds", uint_json(net->published_madds));
         json_object_set_new(row, "published_params", uint_json(net->published_params));
         json_object_set_new(row, "published_source", net->published_source ? json_string(net->published_source) : json_null());
         json_object_set_new(row, "reference", json_string(net->reference));
         json_array_append_new(rows, row);
-        lm_schedule_free(&p);
-        lm_graph_destroy(g);
+    }
+    return rows;
+}
+
+/* One row per ONNX model file; NULL with a message on stderr when one cannot be read or built. The
+ * batch and input are the models' own unless given (0). */
+static json_t *model_rows(char **paths, int count, int batch, int height, int width) {
+    json_t *rows = json_array();
+    for (int i = 0; i < count; i++) {
+        char err[512];
+        lm_graph *g = lm_onnx_import(paths[i], batch, height, width, err, sizeof err);
+        if (!g) fprintf(stderr, "latmac list: %s\n", err);
+        json_t *row = g ? graph_row(g) : NULL;
+        if (!row) {
+            json_decref(rows);
+            return NULL;
+        }
+        json_object_set_new(row, "file", json_string(paths[i]));
+        json_array_append_new(rows, row);
     }
     return rows;
 }
@@ -227,9 +278,9 @@ int lm_cmd_list(int argc, char **argv) {
         {"isa", required_argument, NULL, 'I'},    {0, 0, 0, 0},
     };
     static const char *const formats[] = {"text", "csv", "json", NULL};
-    static const char *const what[] = {"suites", "nets", "kernels", NULL};
+    static const char *const what[] = {"suites", "nets", "kernels", "model", NULL};
     int format = FORMAT_TEXT;
-    unsigned long height = 224, width = 224, batch = 1;
+    unsigned long height = 0, width = 0, batch = 0; /* 0: nets 224x224 and 1, a model its own */
     bool net_options = false;
     const char *isa_text = NULL;
     lm_cli_reset_getopt();
@@ -257,19 +308,29 @@ int lm_cmd_list(int argc, char **argv) {
     int list = 0;
     if (optind < argc) {
         list = lm_cli_parse_choice(argv[optind], what);
-        if (list < 0) return lm_cli_usage_error("list", "unknown list '%s' (expected suites, nets or kernels)", argv[optind]);
+        if (list < 0)
+            return lm_cli_usage_error("list", "unknown list '%s' (expected suites, nets, kernels or model)", argv[optind]);
         optind++;
     }
+    const int first_model = optind;
+    if (list == 3) {
+        if (optind == argc) return lm_cli_usage_error("list", "'list model' needs one or more ONNX files");
+        optind = argc;
+    }
     if (lm_cli_no_operands("list", argc, argv) != LM_EXIT_OK) return LM_EXIT_USAGE;
-    if (net_options && list != 1) return lm_cli_usage_error("list", "--input and --batch apply to 'list nets'");
+    if (net_options && list != 1 && list != 3)
+        return lm_cli_usage_error("list", "--input and --batch apply to 'list nets' and 'list model'");
     if (isa_text && list != 2) return lm_cli_usage_error("list", "--isa applies to 'list kernels'");
 
-    const column *cols = list == 0 ? suite_columns : list == 1 ? net_columns : kernel_columns;
+    static const column *const all_columns[] = {suite_columns, net_columns, kernel_columns, model_columns};
+    const column *cols = all_columns[list];
     int status = LM_EXIT_FAILURE;
     json_t *rows = list == 0   ? suites_rows()
-                   : list == 1 ? nets_rows((int)batch, (int)height, (int)width)
-                               : kernels_rows(isa_text, &status);
-    if (!rows) return list == 1 ? LM_EXIT_USAGE : status; /* nets: an input a network cannot take */
+                   : list == 1 ? nets_rows(batch ? (int)batch : 1, height ? (int)height : 224, width ? (int)width : 224)
+                   : list == 2 ? kernels_rows(isa_text, &status)
+                               : model_rows(argv + first_model, argc - first_model, (int)batch, (int)height, (int)width);
+    /* nets: an input a network cannot take; model: a file that cannot be read or built */
+    if (!rows) return list == 1 || list == 3 ? LM_EXIT_USAGE : status;
     int failed;
     if (format == FORMAT_JSON) failed = json_dumpf(rows, stdout, JSON_INDENT(2)) != 0 || fputc('\n', stdout) == EOF;
     else if (format == FORMAT_CSV) failed = write_csv(stdout, rows, cols) != 0;

@@ -13,7 +13,7 @@ static const struct command {
     const char *summary;
 } commands[] = {
     {"info", lm_cmd_info, "describe this machine: CPU, SIMD features, cores, caches, clock, build"},
-    {"list", lm_cmd_list, "list the suites, the zoo's networks with their costs, or the kernel cases"},
+    {"list", lm_cmd_list, "list the suites, the kernel cases, and the costs of the zoo's networks or ONNX models"},
     {"run", lm_cmd_run, "time the suites (kernels, nets, guidelines); write results.json, results.csv, index.html"},
     {"roofline", lm_cmd_roofline, "measure this machine's ceilings: peak FLOP/s and bandwidth of each memory level"},
     {"report", lm_cmd_report, "write the HTML report of results files, one run or several side by side"},
@@ -33,7 +33,7 @@ static void print_usage(FILE *out) {
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fputs("\n"
           "Run 'latmac <command> --help' for a command's options.\n"
-          "Exit status: 0 success, 1 failure while working, 2 bad command line.\n",
+          "Exit status: 0 success, 1 failure while working, 2 bad command line or input file.\n",
           out);
 }
 

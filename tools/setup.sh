@@ -3,7 +3,8 @@
 #   tools/setup.sh        install what is missing (apt-get), configure and build build/
 #   tools/setup.sh run    ... then run the main job
 #   tools/setup.sh test   ... also install what only the tests use (Chromium and its driver, Selenium,
-#                         Google Benchmark's compare.py, SciPy and statsmodels), then run every test (meson test)
+#                         Google Benchmark's compare.py, SciPy and statsmodels, Python's onnx, PyTorch and
+#                         torchvision, clang's libFuzzer), then run every test (meson test)
 # Safe to run again: it installs only what is missing and rebuilds only what changed.
 # With CI set in the environment, compiler warnings are errors.
 set -euo pipefail
@@ -11,10 +12,13 @@ cd "$(dirname "$0")/.."
 
 packages=(gcc g++ pkg-config meson ninja-build python3
           libbenchmark-dev libhwloc-dev libcpuid-dev libjansson-dev libcmocka-dev
+          libprotobuf-c-dev protobuf-c-compiler libonnx-dev # ONNX models
           libdnnl-dev libxnnpack-dev libpthreadpool-dev) # optional peers: built in when present
 test_packages=(chromium chromium-driver python3-selenium # the HTML report in a browser
                libbenchmark-tools python3-scipy          # results.json through Google Benchmark's compare.py
-               python3-statsmodels)                      # bench/stats against SciPy and statsmodels
+               python3-statsmodels                       # bench/stats against SciPy and statsmodels
+               python3-onnx python3-torch python3-torchvision # ONNX test models, and PyTorch's exports
+               clang libclang-rt-dev)                    # libFuzzer for the ONNX import
 
 say() { printf 'latmac setup: %s\n' "$*" >&2; }
 
@@ -31,8 +35,9 @@ install_missing() {
   if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
     say "this is not a Debian/Ubuntu system, so nothing was installed. Install with your package manager:"
     say "  a C17 and C++17 compiler, pkg-config, meson (>= 0.63), ninja, Google Benchmark (>= 1.7.1),"
-    say "  hwloc (>= 2), libcpuid, jansson and cmocka; then run: meson setup build && meson compile -C build"
-    [ "$action" != test ] || say "  for the tests also Chromium, chromedriver, Python's selenium, scipy and statsmodels, Google Benchmark's compare.py"
+    say "  hwloc (>= 2), libcpuid, jansson, cmocka, protobuf-c with protoc-c and onnx.proto (libonnx-dev);"
+    say "  then run: meson setup build && meson compile -C build"
+    [ "$action" != test ] || say "  for the tests also Chromium, chromedriver, Python's selenium, scipy, statsmodels, onnx, torch and torchvision, Google Benchmark's compare.py, clang with libFuzzer"
     command -v meson >/dev/null || exit 1
     return 0
   fi

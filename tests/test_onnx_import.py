@@ -1,0 +1,232 @@
+"""ONNX models (bench/net/onnx_import.c) through `latmac list model`: small models built with Python's
+onnx (python3-onnx) counted as worked out by hand, the exporters' idioms (a channel shuffle written as
+Reshape-Transpose-Reshape over folded shape arithmetic, a chunk as two Slices, x * HardSigmoid(x))
+read as latmac's own operators, bad files refused with one line and exit 2, and torchvision's
+ShuffleNet V2 and MobileNets, exported by PyTorch, counted exactly as the zoo counts them."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import tap
+
+LATMAC = os.environ.get("LATMAC", "build/latmac")
+TMP = tempfile.mkdtemp(prefix="latmac-onnx-")
+
+try:
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+except ImportError:  # python3-onnx: tools/setup.sh test installs it
+    onnx = None
+
+
+def need_onnx():
+    if onnx is None:
+        raise tap.Skip("Python's onnx is not installed (python3-onnx)")
+
+
+def latmac(*args):
+    return subprocess.run([LATMAC, *args], capture_output=True, text=True, timeout=300)
+
+
+def weight(name, *dims):
+    return numpy_helper.from_array(np.full(dims, 0.01, dtype=np.float32), name)
+
+
+def ints(name, values):
+    return numpy_helper.from_array(np.array(values, dtype=np.int64), name)
+
+
+def save(name, nodes, initializers, inputs=("x", [1, 3, 8, 8]), outputs=("y",), opset=13, folder=TMP):
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info(inputs[0], TensorProto.FLOAT, inputs[1])],
+                              [helper.make_tensor_value_info(o, TensorProto.FLOAT, None) for o in outputs],
+                              initializer=initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    path = os.path.join(folder, name + ".onnx")
+    onnx.save(model, path)
+    return path
+
+
+def row(path, *args):
+    r = latmac("list", "model", path, "--format", "json", *args)
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def small_classifier():
+    """conv 3->4 (3x3, pad 1, no bias), BatchNorm, ReLU, global pooling, flatten, Gemm 4->5 with bias."""
+    nodes = [
+        helper.make_node("Conv", ["x", "w"], ["c"], name="conv", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+        helper.make_node("BatchNormalization", ["c", "g", "b", "m", "v"], ["n"], name="bn", epsilon=1e-5),
+        helper.make_node("Relu", ["n"], ["r"], name="relu"),
+        helper.make_node("GlobalAveragePool", ["r"], ["p"], name="pool"),
+        helper.make_node("Flatten", ["p"], ["f"], name="flatten"),
+        helper.make_node("Gemm", ["f", "fw", "fb"], ["y"], name="fc", transB=1),
+    ]
+    inits = [weight("w", 4, 3, 3, 3), weight("g", 4), weight("b", 4), weight("m", 4), weight("v", 4),
+             weight("fw", 5, 4), weight("fb", 5)]
+    return nodes, inits
+
+
+def idioms():
+    """A conv to 4 channels, split in halves by two Slices, concatenated back and shuffled in 2 groups
+    whose sizes come from Shape arithmetic."""
+    nodes = [
+        helper.make_node("Slice", ["x4", "s0", "e0", "ax"], ["a"], name="slice_a"),
+        helper.make_node("Slice", ["x4", "s1", "e1", "ax"], ["b"], name="slice_b"),
+        helper.make_node("Concat", ["a", "b"], ["cat"], name="cat", axis=1),
+        helper.make_node("Shape", ["cat"], ["shape"], name="shape"),
+        helper.make_node("Gather", ["shape", "i1"], ["channels"], name="gather", axis=0),
+        helper.make_node("Div", ["channels", "two"], ["per_group"], name="div"),
+        helper.make_node("Unsqueeze", ["per_group", "zero"], ["per_group_1d"], name="unsqueeze"),
+        helper.make_node("Concat", ["n2", "per_group_1d", "hw"], ["grouped_shape"], name="shape_cat", axis=0),
+        helper.make_node("Reshape", ["cat", "grouped_shape"], ["grouped"], name="group"),
+        helper.make_node("Transpose", ["grouped"], ["swapped"], name="swap", perm=[0, 2, 1, 3, 4]),
+        helper.make_node("Reshape", ["swapped", "flat_shape"], ["y"], name="shuffle"),
+    ]
+    conv = helper.make_node("Conv", ["x", "w"], ["x4"], name="conv", kernel_shape=[1, 1])
+    inits = [weight("w", 4, 3, 1, 1), ints("s0", [0]), ints("e0", [2]), ints("s1", [2]), ints("e1", [2**62]),
+             ints("ax", [1]), ints("i1", 1), ints("two", 2), ints("zero", [0]), ints("n2", [1, 2]), ints("hw", [8, 8]),
+             ints("flat_shape", [1, -1, 8, 8])]
+    return [conv] + nodes, inits
+
+
+def hard_swish_model():
+    return [helper.make_node("HardSigmoid", ["x"], ["s"], name="hs", alpha=1.0 / 6),
+            helper.make_node("Mul", ["x", "s"], ["y"], name="hswish")], []
+
+
+@tap.check("a small classifier is counted as worked out by hand, at its own input and at another")
+def counted_by_hand():
+    need_onnx()
+    path = save("small", *small_classifier())
+    r = row(path)
+    # conv: 8*8 outputs x 4 channels x 3*3*3 taps; FC: 4 x 5
+    assert r["madds"] == 8 * 8 * 4 * 27 + 20, r
+    assert r["params"] == 4 * 27 + 2 * 4 + 5 * 4 + 5, r  # BatchNorm: gamma and beta, as the papers count
+    assert (r["name"], r["input"], r["batch"], r["layers"]) == ("small", "8x8", 1, 5), r  # flatten is no layer
+    bigger = row(path, "--input", "16x16", "--batch", "2")
+    assert (bigger["input"], bigger["batch"]) == ("16x16", 2), bigger
+    assert bigger["madds"] == 2 * (16 * 16 * 4 * 27 + 20), bigger
+
+
+@tap.check("Reshape-Transpose-Reshape over folded Shape arithmetic is one channel shuffle; two Slices one split")
+def exporter_idioms():
+    need_onnx()
+    r = row(save("idioms", *idioms()))
+    assert r["layers"] == 4, r  # conv, split, concat, shuffle
+
+
+@tap.check("x * HardSigmoid(x) is one hard swish; HardSigmoid used otherwise stays a layer")
+def hard_swish():
+    need_onnx()
+    assert row(save("hswish", *hard_swish_model()))["layers"] == 1
+    nodes = [helper.make_node("HardSigmoid", ["x"], ["y"], name="hs", alpha=1.0 / 6)]
+    assert row(save("hsigmoid", nodes, []))["layers"] == 1
+    nodes = [helper.make_node("HardSigmoid", ["x"], ["s"], name="hs", alpha=1.0 / 6),
+             helper.make_node("Relu", ["x"], ["r"], name="relu"),
+             helper.make_node("Mul", ["r", "s"], ["y"], name="gate")]
+    assert row(save("gate", nodes, []))["layers"] == 3
+
+
+def refused(path, expected, *args):
+    r = latmac("list", "model", path, *args)
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert r.stdout == "", r.stdout
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("latmac list: "), r.stderr
+    assert expected in lines[0], (expected, lines[0])
+
+
+@tap.check("an unsupported operator is refused with its type, the node's name and its position")
+def unsupported_operator():
+    need_onnx()
+    nodes, inits = small_classifier()
+    nodes.append(helper.make_node("Softmax", ["y"], ["z"], name="probabilities"))
+    path = save("softmax", nodes, inits, outputs=("z",))
+    refused(path, "softmax.onnx: node 7 ('probabilities', Softmax): operator Softmax is not supported")
+
+
+@tap.check("missing, empty, non-protobuf, truncated and graphless files are refused with one line")
+def unreadable_files():
+    need_onnx()
+    refused(os.path.join(TMP, "absent.onnx"), "cannot read")
+    empty = os.path.join(TMP, "empty.onnx")
+    open(empty, "wb").close()
+    refused(empty, "is empty")
+    text = os.path.join(TMP, "text.onnx")
+    with open(text, "w") as f:
+        f.write("this is not a protobuf at all\n" * 10)
+    refused(text, "not an ONNX model")
+    whole = open(save("whole", *small_classifier()), "rb").read()
+    cut = os.path.join(TMP, "cut.onnx")
+    with open(cut, "wb") as f:
+        f.write(whole[: len(whole) * 2 // 3])
+    refused(cut, "not an ONNX model")
+    tensor = os.path.join(TMP, "tensor.onnx")  # a protobuf, but a tensor's, not a model's
+    with open(tensor, "wb") as f:
+        f.write(ints("t", [1, 2, 3]).SerializeToString())
+    refused(tensor, "not an ONNX model")
+
+
+@tap.check("missing weights, wrong shapes, a cycle, huge dimensions, external data and old opsets are refused")
+def malformed_models():
+    need_onnx()
+    nodes, inits = small_classifier()
+    refused(save("no_weight", nodes, inits[1:]), "node 1 ('conv', Conv): input 'w' is not defined before this node")
+    wrong = [weight("w", 4, 3, 3, 3), weight("g", 3)] + inits[2:]
+    refused(save("wrong_bn", nodes, wrong), "node 2 ('bn', BatchNormalization): 'g' has 3 elements for 4 channels")
+    cycle = [helper.make_node("Relu", ["later"], ["early"], name="first"),
+             helper.make_node("Relu", ["early"], ["later"], name="second")]
+    refused(save("cycle", cycle, [], outputs=("later",)), "input 'later' is not defined before this node")
+    huge = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[2**40, 2**40, 3, 3])  # and no data
+    refused(save("huge", nodes, [huge] + inits[1:]), "tensor 'w' declares impossible dimensions")
+    external = weight("w", 4, 3, 3, 3)
+    onnx.external_data_helper.set_external_data(external, location="weights.bin")
+    external.ClearField("raw_data")
+    refused(save("external", nodes, [external] + inits[1:]), "keeps its data in an external file")
+    refused(save("old", nodes, inits, opset=8), "opset 8 is not supported (9 to 17)")
+    refused(save("symbolic", nodes, inits, inputs=("x", [1, 3, "height", 8])), "give the input size")
+
+
+@tap.check("torchvision's ShuffleNet V2 1.0x and MobileNets, exported by PyTorch, count as the zoo's")
+def torchvision_models():
+    need_onnx()
+    try:
+        import torch
+        import torchvision
+    except ImportError:
+        raise tap.Skip("PyTorch or torchvision is not installed (python3-torch, python3-torchvision)")
+    zoo = {r["name"]: r for r in json.loads(latmac("list", "nets", "--format", "json").stdout)}
+    torch.manual_seed(0)
+    for name in ["shufflenet_v2_x1_0", "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small"]:
+        model = getattr(torchvision.models, name)().eval()
+        path = os.path.join(TMP, name + ".onnx")
+        torch.onnx.export(model, torch.randn(1, 3, 224, 224), path, training=torch.onnx.TrainingMode.PRESERVE,
+                          do_constant_folding=False)
+        r = row(path)
+        assert r["params"] == sum(p.numel() for p in model.parameters()), (name, r["params"])
+        for key in ["madds", "params", "mac", "mac_unfused", "peak_activation_bytes", "layers", "steps"]:
+            assert r[key] == zoo[name][key], (name, key, r[key], zoo[name][key])
+        os.remove(path)
+
+
+def write_corpus(folder):
+    """The fuzzer's seed corpus (tests/fuzz_onnx_import.sh): the small models of these checks."""
+    save("small", *small_classifier(), folder=folder)
+    save("idioms", *idioms(), folder=folder)
+    save("hswish", *hard_swish_model(), folder=folder)
+    save("small_opset9", *small_classifier(), opset=9, folder=folder)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--corpus"]:
+        write_corpus(sys.argv[2])
+        shutil.rmtree(TMP, ignore_errors=True)
+        sys.exit(0)
+    sys.exit(tap.run(cleanup=lambda: shutil.rmtree(TMP, ignore_errors=True)))
