@@ -17,7 +17,8 @@ if ! command -v clang >/dev/null; then
   exit 0
 fi
 # the import and what it builds on, as the meson build compiles them
-sources=(tests/fuzz_onnx_import.c bench/net/onnx_import.c bench/net/graph.c bench/net/case_data.c kernels/op.c
+sources=(tests/fuzz_onnx_import.c bench/net/onnx_import.c bench/net/onnx_values.c bench/net/onnx_operators.c
+         bench/net/onnx_folding.c bench/net/graph.c bench/net/case_data.c kernels/op.c
          kernels/error.c)
 if ! (cd "$root" && clang -g -O1 -std=c17 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
         -I. -I"$build" "${sources[@]}" "$build/bench/net/onnx.pb-c.c" -lprotobuf-c -lm -o "$work/fuzz") \

@@ -1,0 +1,425 @@
+/* ONNX nodes that become graph nodes (onnx_reader.h), each checked against latmac's operators. */
+#include "bench/net/onnx_reader.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels/error.h"
+
+/* ---- Operators on activations ---- */
+
+static bool onnx_fits_int(int64_t x) { return x >= 0 && x <= INT32_MAX; }
+
+static int conv(importer *im) {
+    value *x = onnx_tensor_input(im, 0), *w = x ? onnx_constant_input(im, 1, true) : NULL;
+    value *b = w ? onnx_constant_input(im, 2, false) : NULL;
+    if (!x || !w || (im->node->n_input > 2 && im->node->input[2][0] && !b)) return -1;
+    if (x->rank != 4 || w->rank != 4) return onnx_fail(im, "only 2-D convolutions of [n,c,h,w] are read");
+    const lm_shape in = onnx_shape_of(im, x);
+    const int64_t groups = onnx_int_attribute(im, "group", 1);
+    const int64_t out_c = w->dims[0];
+    if (groups < 1 || in.c % groups || w->dims[1] * groups != in.c || !onnx_fits_int(out_c) || out_c % groups)
+        return onnx_fail(im, "weight [%lld, %lld, %lld, %lld] does not fit %d input channels in %lld groups",
+                    (long long)w->dims[0], (long long)w->dims[1], (long long)w->dims[2], (long long)w->dims[3], in.c,
+                    (long long)groups);
+    if (b && (b->count != out_c)) return onnx_fail(im, "bias of %lld elements for %lld channels", (long long)b->count,
+                                              (long long)out_c);
+    const int64_t *strides, *dilations, *pads;
+    const size_t ns = onnx_ints_attribute(im, "strides", &strides), nd = onnx_ints_attribute(im, "dilations", &dilations),
+                 np = onnx_ints_attribute(im, "pads", &pads);
+    if ((ns && ns != 2) || (nd && nd != 2) || (np && np != 4)) return onnx_fail(im, "strides, dilations or pads of a wrong length");
+    if (!onnx_within(strides, ns, 1) || !onnx_within(dilations, nd, 1) || !onnx_within(pads, np, 0) || !onnx_within(w->dims + 2, 2, 1))
+        return onnx_fail(im, "a kernel, stride, dilation or pad out of range");
+    lm_op_desc d = {.kind = LM_OP_CONV};
+    d.conv.out_c = (int)out_c;
+    d.conv.kernel_h = (int)w->dims[2], d.conv.kernel_w = (int)w->dims[3];
+    d.conv.stride_h = ns ? (int)strides[0] : 1, d.conv.stride_w = ns ? (int)strides[1] : 1;
+    d.conv.dilation_h = nd ? (int)dilations[0] : 1, d.conv.dilation_w = nd ? (int)dilations[1] : 1;
+    if (np) d.conv.pad_top = (int)pads[0], d.conv.pad_left = (int)pads[1], d.conv.pad_bottom = (int)pads[2],
+            d.conv.pad_right = (int)pads[3];
+    d.conv.groups = (int)groups;
+    d.conv.bias = b != NULL;
+    if (!onnx_string_attribute_is(im, "auto_pad", "NOTSET", "NOTSET")) {
+        if (onnx_string_attribute_is(im, "auto_pad", "VALID", "NOTSET")) {
+            d.conv.pad_top = d.conv.pad_left = d.conv.pad_bottom = d.conv.pad_right = 0;
+        } else if (onnx_string_attribute_is(im, "auto_pad", "SAME_UPPER", "NOTSET") ||
+                   onnx_string_attribute_is(im, "auto_pad", "SAME_LOWER", "NOTSET")) {
+            const bool upper = onnx_string_attribute_is(im, "auto_pad", "SAME_UPPER", "NOTSET");
+            const int sizes[2] = {in.h, in.w}, kernels[2] = {d.conv.kernel_h, d.conv.kernel_w},
+                      steps[2] = {d.conv.stride_h, d.conv.stride_w}, dil[2] = {d.conv.dilation_h, d.conv.dilation_w};
+            int before[2], after[2];
+            for (int i = 0; i < 2; i++) {
+                if (steps[i] < 1) return onnx_fail(im, "a stride below 1");
+                const int64_t out = (sizes[i] + steps[i] - 1) / steps[i];
+                int64_t total = (out - 1) * steps[i] + (int64_t)(kernels[i] - 1) * dil[i] + 1 - sizes[i];
+                if (total < 0) total = 0;
+                before[i] = (int)(upper ? total / 2 : total - total / 2), after[i] = (int)(total - before[i]);
+            }
+            d.conv.pad_top = before[0], d.conv.pad_left = before[1], d.conv.pad_bottom = after[0], d.conv.pad_right = after[1];
+        } else return onnx_fail(im, "auto_pad other than NOTSET, VALID, SAME_UPPER or SAME_LOWER");
+    }
+    return onnx_define_tensor(im, 0, lm_graph_add(im->g, im->node_name, d, &x->tensor, 1), 4);
+}
+
+static int batchnorm(importer *im) {
+    value *x = onnx_tensor_input(im, 0);
+    if (!x) return -1;
+    const lm_shape s = onnx_shape_of(im, x);
+    for (size_t k = 1; k < 5; k++) {
+        value *p = onnx_constant_input(im, k, true);
+        if (!p) return -1;
+        if (p->count != s.c) return onnx_fail(im, "'%s' has %lld elements for %d channels", p->name, (long long)p->count, s.c);
+    }
+    lm_op_desc d = {.kind = LM_OP_BATCHNORM};
+    d.bn.eps = onnx_float_attribute(im, "epsilon", 1e-5f);
+    return onnx_define_tensor(im, 0, lm_graph_add(im->g, im->node_name, d, &x->tensor, 1), x->rank);
+}
+
+static int onnx_activation(importer *im, lm_act act) {
+    value *x = onnx_tensor_input(im, 0);
+    if (!x) return -1;
+    return onnx_define_tensor(im, 0, lm_graph_act(im->g, im->node_name, x->tensor, act), x->rank);
+}
+
+/* Clip's bounds: inputs from opset 11, attributes before. */
+static int clip(importer *im) {
+    double low = -INFINITY, high = INFINITY;
+    if (im->opset >= 11) {
+        for (size_t k = 1; k < 3; k++) {
+            value *bound = onnx_constant_input(im, k, false);
+            if (!bound && k < im->node->n_input && im->node->input[k][0]) return -1;
+            if (!bound) continue;
+            const double *x = onnx_numbers(im, bound);
+            if (!x || bound->count != 1) return onnx_fail(im, "a bound that is not one number");
+            *(k == 1 ? &low : &high) = x[0];
+        }
+    } else {
+        low = onnx_float_attribute(im, "min", -INFINITY), high = onnx_float_attribute(im, "max", INFINITY);
+    }
+    if (low == 0 && high == 6) return onnx_activation(im, LM_ACT_RELU6);
+    if (low == 0 && isinf(high) && high > 0) return onnx_activation(im, LM_ACT_RELU);
+    return onnx_fail(im, "Clip to [%g, %g] is not supported (only [0, 6] and [0, inf))", low, high);
+}
+
+static int hard_sigmoid(importer *im) {
+    const float alpha = onnx_float_attribute(im, "alpha", 0.2f), beta = onnx_float_attribute(im, "beta", 0.5f);
+    if (fabsf(alpha - 1.0f / 6) > 1e-6f || beta != 0.5f)
+        return onnx_fail(im, "HardSigmoid with alpha %g, beta %g is not supported (only 1/6 and 0.5)", alpha, beta);
+    value *x = onnx_tensor_input(im, 0);
+    if (!x) return -1;
+    value v = {.kind = VALUE_HSIGMOID, .tensor = x->tensor, .rank = x->rank, .made = LM_NO_TENSOR};
+    snprintf(v.node_name, sizeof v.node_name, "%s", im->node_name);
+    return onnx_define(im, onnx_output_name(im, 0), v) ? 0 : -1;
+}
+
+static int add_or_mul(importer *im) {
+    value *a = onnx_input(im, 0, true), *b = a ? onnx_input(im, 1, true) : NULL;
+    if (!b) return -1;
+    const bool add = strcmp(im->node->op_type, "Add") == 0;
+    const bool is_fold = strcmp(im->node->op_type, "Sub") == 0 || strcmp(im->node->op_type, "Div") == 0;
+    if (a->kind == VALUE_CONSTANT && b->kind == VALUE_CONSTANT) return onnx_fold_binary(im, a, b);
+    if (is_fold) return onnx_fail(im, "%s of activations is not supported", im->node->op_type);
+    if (a->kind == VALUE_CONSTANT) { value *t = a; a = b; b = t; }
+    if (!add && a->kind == VALUE_HSIGMOID && b->kind == VALUE_TENSOR) { value *t = a; a = b; b = t; }
+    if (!add && a->kind == VALUE_TENSOR && b->kind == VALUE_HSIGMOID && b->tensor == a->tensor)
+        return onnx_define_tensor(im, 0, lm_graph_act(im->g, im->node_name, a->tensor, LM_ACT_HSWISH), a->rank);
+    if ((a->kind == VALUE_HSIGMOID && !onnx_make_hsigmoid(im, a)) || (b->kind == VALUE_HSIGMOID && !onnx_make_hsigmoid(im, b)))
+        return -1;
+    if (a->kind != VALUE_TENSOR) return onnx_fail(im, "input '%s' is a partial reshape", a->name);
+    const lm_shape s = onnx_shape_of(im, a);
+    if (b->kind == VALUE_CONSTANT) {
+        if (!add || b->count != s.c) return onnx_fail(im, "%s of an activation and a constant is supported only as a bias "
+                                                     "(Add of one number per channel)", im->node->op_type);
+        lm_op_desc d = {.kind = LM_OP_BIAS};
+        return onnx_define_tensor(im, 0, lm_graph_add(im->g, im->node_name, d, &a->tensor, 1), a->rank);
+    }
+    if (b->kind != VALUE_TENSOR) return onnx_fail(im, "input '%s' is a partial reshape", b->name);
+    lm_shape t = onnx_shape_of(im, b);
+    if (s.h == 1 && s.w == 1 && (t.h > 1 || t.w > 1)) { /* the per-channel operand second */
+        value *swap = a;
+        a = b, b = swap;
+    }
+    const lm_shape big = onnx_shape_of(im, a), small = onnx_shape_of(im, b);
+    lm_op_desc d = {.kind = add ? LM_OP_ADD : LM_OP_MUL};
+    d.binary.broadcast = (big.h > 1 || big.w > 1) && small.h == 1 && small.w == 1;
+    return onnx_define_tensor(im, 0, lm_graph_add(im->g, im->node_name, d, (lm_tensor[]){a->tensor, b->tensor}, 2),
+                         a->rank > b->rank ? a->rank : b->rank);
+}
+
+static int concat(importer *im) {
+    const Onnx__NodeProto *n = im->node;
+    value *first = onnx_input(im, 0, true);
+    if (!first) return -1;
+    if (first->kind == VALUE_CONSTANT) { /* shape arithmetic: 1-D pieces joined */
+        double out[MAX_FOLDED];
+        int64_t count = 0;
+        for (size_t k = 0; k < n->n_input; k++) {
+            value *v = onnx_constant_input(im, k, true);
+            const double *x = v ? onnx_numbers(im, v) : NULL;
+            if (!x) return -1;
+            if (v->rank > 1 || count + v->count > MAX_FOLDED) return onnx_fail(im, "only 1-D constants are joined");
+            memcpy(out + count, x, (size_t)v->count * sizeof *x);
+            count += v->count;
+        }
+        return onnx_define_folded(im, 0, out, count, &count, 1, first->integral);
+    }
+    if (n->n_input > LM_MAX_PARTS) return onnx_fail(im, "%zu inputs (at most %d)", n->n_input, LM_MAX_PARTS);
+    lm_tensor parts[LM_MAX_PARTS];
+    for (size_t k = 0; k < n->n_input; k++) {
+        value *v = onnx_tensor_input(im, k);
+        if (!v) return -1;
+        if (onnx_axis_of(onnx_int_attribute(im, "axis", 1), v->rank) != 1) return onnx_fail(im, "only a concat of channels is supported");
+        parts[k] = v->tensor;
+    }
+    return onnx_define_tensor(im, 0, lm_graph_concat(im->g, im->node_name, parts, (int)n->n_input), first->rank);
+}
+
+static int split(importer *im) {
+    value *x = onnx_tensor_input(im, 0);
+    if (!x) return -1;
+    const size_t count = im->node->n_output;
+    if (onnx_axis_of(onnx_int_attribute(im, "axis", 0), x->rank) != 1) return onnx_fail(im, "only a split of channels is supported");
+    if (count < 1 || count > LM_MAX_PARTS) return onnx_fail(im, "%zu outputs (1 to %d)", count, LM_MAX_PARTS);
+    const lm_shape s = onnx_shape_of(im, x);
+    int channels[LM_MAX_PARTS];
+    const int64_t *sizes = NULL;
+    double folded[LM_MAX_PARTS];
+    size_t n = onnx_ints_attribute(im, "split", &sizes);
+    if (im->opset >= 13 && im->node->n_input > 1 && im->node->input[1][0]) {
+        value *v = onnx_constant_input(im, 1, true);
+        const double *y = v ? onnx_numbers(im, v) : NULL;
+        if (!y) return -1;
+        n = (size_t)v->count;
+        for (size_t k = 0; k < n && k < LM_MAX_PARTS; k++) folded[k] = y[k];
+    } else for (size_t k = 0; k < n && k < LM_MAX_PARTS; k++) folded[k] = (double)sizes[k];
+    if (n && n != count) return onnx_fail(im, "%zu sizes for %zu outputs", n, count);
+    for (size_t k = 0; k < count; k++) {
+        if (!n && s.c % (int)count) return onnx_fail(im, "%d channels do not split into %zu equal parts", s.c, count);
+        const double c = n ? folded[k] : s.c / (double)count;
+        if (!(c >= 1 && c <= s.c)) return onnx_fail(im, "a part of %g channels", c);
+        channels[k] = (int)c;
+    }
+    lm_tensor parts[LM_MAX_PARTS];
+    if (lm_graph_split(im->g, im->node_name, x->tensor, (int)count, channels, parts) != 0)
+        return onnx_fail(im, "%s", lm_graph_error(im->g));
+    for (size_t k = 0; k < count; k++)
+        if (onnx_define_tensor(im, k, parts[k], x->rank) != 0) return -1;
+    return 0;
+}
+
+static int global_avgpool(importer *im, bool keep_dims) {
+    value *x = onnx_tensor_input(im, 0);
+    if (!x) return -1;
+    if (x->rank != 4) return onnx_fail(im, "only [n,c,h,w] is pooled");
+    return onnx_define_tensor(im, 0, lm_graph_global_avgpool(im->g, im->node_name, x->tensor), keep_dims ? 4 : 2);
+}
+
+static int reduce_mean(importer *im) {
+    const int64_t *axes;
+    const size_t n = onnx_ints_attribute(im, "axes", &axes);
+    value *x = onnx_tensor_input(im, 0);
+    if (!x) return -1;
+    bool spatial = n == 2;
+    for (size_t k = 0; k < n; k++) spatial &= onnx_axis_of(axes[k], 4) >= 2;
+    if (!spatial || x->rank != 4) return onnx_fail(im, "only a mean over height and width is supported");
+    return global_avgpool(im, onnx_int_attribute(im, "keepdims", 1) != 0);
+}
+
+static int pool(importer *im, bool max) {
+    value *x = onnx_tensor_input(im, 0);
+    if (!x) return -1;
+    const int64_t *kernel, *strides, *pads, *dilations;
+    const size_t nk = onnx_ints_attribute(im, "kernel_shape", &kernel), ns = onnx_ints_attribute(im, "strides", &strides),
+                 np = onnx_ints_attribute(im, "pads", &pads), nd = onnx_ints_attribute(im, "dilations", &dilations);
+    bool square = nk == 2 && kernel[0] == kernel[1] && (!ns || (ns == 2 && strides[0] == strides[1])) &&
+                  (!np || (np == 4 && pads[0] == pads[1] && pads[1] == pads[2] && pads[2] == pads[3])) &&
+                  (!nd || (nd == 2 && dilations[0] == 1 && dilations[1] == 1));
+    if (!square || onnx_int_attribute(im, "ceil_mode", 0) || !onnx_string_attribute_is(im, "auto_pad", "NOTSET", "NOTSET") ||
+        (!max && onnx_int_attribute(im, "count_include_pad", 0)))
+        return onnx_fail(im, "only square windows, equal strides and pads, no dilation, ceil_mode 0%s are supported",
+                    max ? "" : " and count_include_pad 0");
+    if (!onnx_within(kernel, nk, 1) || !onnx_within(strides, ns, 1) || !onnx_within(pads, np, 0))
+        return onnx_fail(im, "a window, stride or pad out of range");
+    const int k = (int)kernel[0], s = ns ? (int)strides[0] : 1, p = np ? (int)pads[0] : 0;
+    return onnx_define_tensor(im, 0, max ? lm_graph_maxpool(im->g, im->node_name, x->tensor, k, s, p)
+                                    : lm_graph_avgpool(im->g, im->node_name, x->tensor, k, s, p), 4);
+}
+
+/* Slice of channels (axis 1, step 1): a part of a split of the tensor, shared by the slices that cut
+ * it at the same places. */
+static int slice(importer *im) {
+    value *x = onnx_tensor_input(im, 0);
+    if (!x) return -1;
+    double bounds[4][MAX_RANK]; /* starts, ends, axes, steps */
+    int64_t counts[4] = {0, 0, 0, 0};
+    static const char *const names[4] = {"starts", "ends", "axes", "steps"};
+    for (int k = 0; k < 4; k++) {
+        if (im->opset >= 10) {
+            value *v = onnx_constant_input(im, (size_t)k + 1, k < 2);
+            if (!v && (size_t)k + 1 < im->node->n_input && im->node->input[k + 1][0]) return -1;
+            if (!v && k < 2) return -1;
+            const double *y = v ? onnx_numbers(im, v) : NULL;
+            if (v && !y) return -1;
+            counts[k] = v ? v->count : 0;
+            for (int64_t i = 0; i < counts[k] && i < MAX_RANK; i++) bounds[k][i] = y[i];
+        } else {
+            const int64_t *y;
+            counts[k] = k < 3 ? (int64_t)onnx_ints_attribute(im, names[k], &y) : 0;
+            for (int64_t i = 0; i < counts[k] && i < MAX_RANK; i++) bounds[k][i] = (double)y[i];
+        }
+    }
+    const bool one_axis = counts[0] == 1 && counts[1] == 1 && (counts[2] == 0 || (counts[2] == 1 &&
+                          onnx_axis_of(onnx_whole(bounds[2][0]), x->rank) == 1)) && (counts[3] == 0 ||
+                          (counts[3] == 1 && bounds[3][0] == 1));
+    if (!one_axis) return onnx_fail(im, "only a slice of channels with step 1 is supported");
+    if (counts[2] == 0) return onnx_fail(im, "only a slice of channels (axes [1]) is supported");
+    const int c = onnx_shape_of(im, x).c;
+    int64_t start = onnx_whole(bounds[0][0]), end = onnx_whole(bounds[1][0]);
+    if (start < 0) start += c;
+    if (end < 0) end += c;
+    start = start < 0 ? 0 : start > c ? c : start;
+    end = end < 0 ? 0 : end > c ? c : end;
+    if (end <= start) return onnx_fail(im, "an empty slice");
+    const int from = (int)start, to = (int)end;
+    if (from == 0 && to == c) return onnx_define_tensor(im, 0, x->tensor, x->rank);
+    for (size_t i = 0; i < im->split_count; i++) {
+        const slice_split *sp = &im->splits[i];
+        for (int k = 0; sp->source == x->tensor && k < sp->count; k++)
+            if ((k ? sp->ends[k - 1] : 0) == from && sp->ends[k] == to) return onnx_define_tensor(im, 0, sp->parts[k], x->rank);
+    }
+    slice_split sp = {.source = x->tensor};
+    int channels[3];
+    if (from > 0) channels[sp.count] = from, sp.ends[sp.count++] = from;
+    channels[sp.count] = to - from, sp.ends[sp.count++] = to;
+    const int part = sp.count - 1;
+    if (to < c) channels[sp.count] = c - to, sp.ends[sp.count++] = c;
+    if (lm_graph_split(im->g, im->node_name, x->tensor, sp.count, channels, sp.parts) != 0)
+        return onnx_fail(im, "%s", lm_graph_error(im->g));
+    slice_split *splits = realloc(im->splits, (im->split_count + 1) * sizeof *splits);
+    if (!splits) return onnx_fail(im, "out of memory");
+    im->splits = splits;
+    im->splits[im->split_count++] = sp;
+    return onnx_define_tensor(im, 0, sp.parts[part], x->rank);
+}
+
+/* Flatten, and a Reshape to [n, c]: an alias of a 1x1 map as rank 2. */
+static int onnx_flatten_1x1(importer *im, value *x) {
+    const lm_shape s = onnx_shape_of(im, x);
+    if (s.h != 1 || s.w != 1)
+        return onnx_fail(im, "flattening a %dx%d map is not supported (only 1x1: global pooling first)", s.h, s.w);
+    return onnx_define(im, onnx_output_name(im, 0), (value){.kind = VALUE_TENSOR, .tensor = x->tensor, .rank = 2}) ? 0 : -1;
+}
+
+static int flatten(importer *im) {
+    value *x = onnx_tensor_input(im, 0);
+    if (!x) return -1;
+    if (onnx_axis_of(onnx_int_attribute(im, "axis", 1), x->rank) != 1) return onnx_fail(im, "only Flatten at axis 1 is supported");
+    return onnx_flatten_1x1(im, x);
+}
+
+/* Gemm (alpha = beta = 1, A not transposed) and MatMul on a weight matrix: FC. */
+static int fully_connected(importer *im, bool gemm) {
+    value *x = onnx_tensor_input(im, 0), *w = x ? onnx_constant_input(im, 1, true) : NULL;
+    value *b = w && gemm ? onnx_constant_input(im, 2, false) : NULL;
+    if (!x || !w || (gemm && im->node->n_input > 2 && im->node->input[2][0] && !b)) return -1;
+    if (gemm && (onnx_float_attribute(im, "alpha", 1) != 1 || onnx_float_attribute(im, "beta", 1) != 1 ||
+                 onnx_int_attribute(im, "transA", 0)))
+        return onnx_fail(im, "only alpha 1, beta 1 and an untransposed A are supported");
+    const bool transposed = gemm && onnx_int_attribute(im, "transB", 0);
+    const lm_shape s = onnx_shape_of(im, x);
+    if (x->rank != 2 || w->rank != 2) return onnx_fail(im, "only [n, c] times a matrix is supported");
+    const int64_t in = transposed ? w->dims[1] : w->dims[0], out = transposed ? w->dims[0] : w->dims[1];
+    if (in != s.c || !onnx_fits_int(out)) return onnx_fail(im, "a [%lld, %lld] matrix for %d inputs", (long long)w->dims[0],
+                                                 (long long)w->dims[1], s.c);
+    if (b && b->count != out) return onnx_fail(im, "bias of %lld elements for %lld outputs", (long long)b->count, (long long)out);
+    return onnx_define_tensor(im, 0, lm_graph_fc(im->g, im->node_name, x->tensor, (int)out, b != NULL), 2);
+}
+
+int onnx_alias(importer *im) {
+    value *x = onnx_input(im, 0, true);
+    if (!x) return -1;
+    value copy = *x;
+    if (copy.numbers) { /* each value owns its numbers */
+        copy.numbers = malloc((size_t)(copy.count ? copy.count : 1) * sizeof *copy.numbers);
+        if (!copy.numbers) return onnx_fail(im, "out of memory");
+        memcpy(copy.numbers, x->numbers, (size_t)x->count * sizeof *copy.numbers);
+    }
+    return onnx_define(im, onnx_output_name(im, 0), copy) ? 0 : -1;
+}
+
+/* Reshape: a channel shuffle's first and last step, a 1x1 map to [n, c], or a constant's new dims. */
+static int reshape(importer *im) {
+    value *x = onnx_input(im, 0, true), *to = x ? onnx_constant_input(im, 1, true) : NULL;
+    const double *dims = to ? onnx_numbers(im, to) : NULL;
+    if (!dims) return -1;
+    if (x->kind == VALUE_CONSTANT) return onnx_fail(im, "reshaping a constant is not supported");
+    const lm_shape s = lm_graph_shape(im->g, x->tensor);
+    const int64_t nchw[4] = {s.n, s.c, s.h, s.w};
+    int64_t want[MAX_RANK];
+    const int rank = (int)to->count;
+    if (rank < 1 || rank > MAX_RANK) return onnx_fail(im, "a shape of %d dimensions", rank);
+    const int64_t total = (int64_t)s.n * s.c * s.h * s.w;
+    int64_t known = 1, unknown = -1;
+    for (int i = 0; i < rank; i++) {
+        want[i] = onnx_whole(dims[i]);
+        if (want[i] == 0 && i < 4) want[i] = nchw[i];
+        if (want[i] == -1) unknown = i;
+        else if (want[i] < 1 || want[i] > total / known) return onnx_fail(im, "a dimension of %lld", (long long)want[i]);
+        else known *= want[i];
+    }
+    if (unknown >= 0) want[unknown] = total / known;
+    int64_t product = 1;
+    for (int i = 0; i < rank; i++) product *= want[i];
+    if (product != total) return onnx_fail(im, "%lld elements cannot take the shape asked for", (long long)total);
+    if (x->kind == VALUE_TENSOR && x->rank == 4 && rank == 5 && want[0] == s.n && want[1] * want[2] == s.c &&
+        want[3] == s.h && want[4] == s.w)
+        return onnx_define(im, onnx_output_name(im, 0), (value){.kind = VALUE_GROUPED, .tensor = x->tensor,
+                                                       .groups = (int)want[1]}) ? 0 : -1;
+    if (x->kind == VALUE_TRANSPOSED && rank == 4 && want[1] == s.c && want[2] == s.h && want[3] == s.w)
+        return onnx_define_tensor(im, 0, lm_graph_shuffle(im->g, im->node_name, x->tensor, x->groups), 4);
+    if (x->kind == VALUE_TENSOR && rank == 2 && want[1] == s.c) return onnx_flatten_1x1(im, x);
+    if (x->kind == VALUE_TENSOR && x->rank == 4 && rank == 4 && memcmp(want, nchw, sizeof nchw) == 0) return onnx_alias(im);
+    return onnx_fail(im, "only the reshapes of a channel shuffle and of a 1x1 map to [n, c] are supported");
+}
+
+static int transpose(importer *im) {
+    value *x = onnx_input(im, 0, true);
+    if (!x) return -1;
+    const int64_t *perm;
+    const size_t n = onnx_ints_attribute(im, "perm", &perm);
+    const bool swap = n == 5 && perm[0] == 0 && perm[1] == 2 && perm[2] == 1 && perm[3] == 3 && perm[4] == 4;
+    if (x->kind != VALUE_GROUPED || !swap)
+        return onnx_fail(im, "only the transpose of a channel shuffle ([n,g,c/g,h,w] to [n,c/g,g,h,w]) is supported");
+    value v = *x;
+    v.kind = VALUE_TRANSPOSED;
+    return onnx_define(im, onnx_output_name(im, 0), v) ? 0 : -1;
+}
+
+int onnx_read_operator(importer *im, const char *op) {
+    if (strcmp(op, "Conv") == 0) return conv(im);
+    if (strcmp(op, "BatchNormalization") == 0) return batchnorm(im);
+    if (strcmp(op, "Relu") == 0) return onnx_activation(im, LM_ACT_RELU);
+    if (strcmp(op, "Clip") == 0) return clip(im);
+    if (strcmp(op, "HardSwish") == 0) return onnx_activation(im, LM_ACT_HSWISH);
+    if (strcmp(op, "HardSigmoid") == 0) return hard_sigmoid(im);
+    if (strcmp(op, "Sigmoid") == 0) return onnx_activation(im, LM_ACT_SIGMOID);
+    if (strcmp(op, "Add") == 0 || strcmp(op, "Mul") == 0 || strcmp(op, "Sub") == 0 || strcmp(op, "Div") == 0)
+        return add_or_mul(im);
+    if (strcmp(op, "Concat") == 0) return concat(im);
+    if (strcmp(op, "Slice") == 0) return slice(im);
+    if (strcmp(op, "Split") == 0) return split(im);
+    if (strcmp(op, "GlobalAveragePool") == 0) return global_avgpool(im, true);
+    if (strcmp(op, "ReduceMean") == 0) return reduce_mean(im);
+    if (strcmp(op, "MaxPool") == 0) return pool(im, true);
+    if (strcmp(op, "AveragePool") == 0) return pool(im, false);
+    if (strcmp(op, "Flatten") == 0) return flatten(im);
+    if (strcmp(op, "Gemm") == 0) return fully_connected(im, true);
+    if (strcmp(op, "MatMul") == 0) return fully_connected(im, false);
+    if (strcmp(op, "Identity") == 0 || strcmp(op, "Dropout") == 0) return onnx_alias(im);
+    if (strcmp(op, "Reshape") == 0) return reshape(im);
+    if (strcmp(op, "Transpose") == 0) return transpose(im);
+    return 1;
+}
