@@ -61,38 +61,23 @@ typedef struct column {
 
 static const column suite_columns[] = {{"name", "suite", 0}, {"cases", "cases", 0}, {"description", "description", 0}, {0}};
 
+/* What graph_row gives every network, of the zoo or from a model file. */
+#define NETWORK_COST_COLUMNS                                                                                       \
+    {"input", "input", 0}, {"batch", "batch", 0}, {"madds", "MAdds M", 1e6}, {"mac", "MAC M", 1e6},              \
+        {"mac_unfused", "MAC unfused M", 1e6}, {"params", "params", 0},                                          \
+        {"peak_activation_bytes", "peak act. MiB", 1048576}, {"layers", "layers", 0}, {"steps", "steps", 0}
+
 static const column net_columns[] = {
     {"name", "name", 0},
     {"family", NULL, 0},
-    {"input", "input", 0},
-    {"batch", "batch", 0},
-    {"madds", "MAdds M", 1e6},
-    {"mac", "MAC M", 1e6},
-    {"mac_unfused", "MAC unfused M", 1e6},
-    {"params", "params", 0},
-    {"peak_activation_bytes", "peak act. MiB", 1048576},
-    {"layers", "layers", 0},
-    {"steps", "steps", 0},
+    NETWORK_COST_COLUMNS,
     {"published_madds", "published MAdds M", 1e6},
     {"published_params", "published params", 0},
     {"reference", NULL, 0},
     {0},
 };
 
-static const column model_columns[] = {
-    {"name", "name", 0},
-    {"file", NULL, 0},
-    {"input", "input", 0},
-    {"batch", "batch", 0},
-    {"madds", "MAdds M", 1e6},
-    {"mac", "MAC M", 1e6},
-    {"mac_unfused", "MAC unfused M", 1e6},
-    {"params", "params", 0},
-    {"peak_activation_bytes", "peak act. MiB", 1048576},
-    {"layers", "layers", 0},
-    {"steps", "steps", 0},
-    {0},
-};
+static const column model_columns[] = {{"name", "name", 0}, {"file", NULL, 0}, NETWORK_COST_COLUMNS, {0}};
 
 static const column kernel_columns[] = {
     {"name", "case", 0},   {"category", "category", 0}, {"madds", "MAdds", 0}, {"mac", "MAC", 0},

@@ -72,18 +72,13 @@ static int unsqueeze_or_squeeze(importer *im, bool unsqueeze) {
     value *x = onnx_constant_input(im, 0, true);
     const double *d = x ? onnx_numbers(im, x) : NULL;
     if (!d) return -1;
-    const int64_t *axes;
-    size_t n = onnx_ints_attribute(im, "axes", &axes);
     double folded[MAX_RANK];
-    if (!n && im->opset >= 13 && im->node->n_input > 1) {
-        value *a = onnx_constant_input(im, 1, true);
-        const double *y = a ? onnx_numbers(im, a) : NULL;
-        if (!y) return -1;
-        n = (size_t)a->count;
-        for (size_t i = 0; i < n && i < MAX_RANK; i++) folded[i] = y[i];
-    } else for (size_t i = 0; i < n && i < MAX_RANK; i++) folded[i] = (double)axes[i];
+    const int64_t listed = onnx_numbers_argument(im, "axes", 13, 1, folded, MAX_RANK);
+    if (listed < 0) return -1;
+    if (listed > MAX_RANK) return onnx_fail(im, "too many dimensions");
+    const size_t n = (size_t)listed;
     int rank = unsqueeze ? x->rank + (int)n : x->rank;
-    if (rank > MAX_RANK || n > MAX_RANK) return onnx_fail(im, "too many dimensions");
+    if (rank > MAX_RANK) return onnx_fail(im, "too many dimensions");
     int64_t dims[MAX_RANK];
     if (unsqueeze) {
         bool inserted[MAX_RANK] = {false};

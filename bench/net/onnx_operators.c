@@ -185,16 +185,10 @@ static int split(importer *im) {
     if (count < 1 || count > LM_MAX_PARTS) return onnx_fail(im, "%zu outputs (1 to %d)", count, LM_MAX_PARTS);
     const lm_shape s = onnx_shape_of(im, x);
     int channels[LM_MAX_PARTS];
-    const int64_t *sizes = NULL;
     double folded[LM_MAX_PARTS];
-    size_t n = onnx_ints_attribute(im, "split", &sizes);
-    if (im->opset >= 13 && im->node->n_input > 1 && im->node->input[1][0]) {
-        value *v = onnx_constant_input(im, 1, true);
-        const double *y = v ? onnx_numbers(im, v) : NULL;
-        if (!y) return -1;
-        n = (size_t)v->count;
-        for (size_t k = 0; k < n && k < LM_MAX_PARTS; k++) folded[k] = y[k];
-    } else for (size_t k = 0; k < n && k < LM_MAX_PARTS; k++) folded[k] = (double)sizes[k];
+    const int64_t listed = onnx_numbers_argument(im, "split", 13, 1, folded, LM_MAX_PARTS);
+    if (listed < 0) return -1;
+    const size_t n = (size_t)listed;
     if (n && n != count) return onnx_fail(im, "%zu sizes for %zu outputs", n, count);
     for (size_t k = 0; k < count; k++) {
         if (!n && s.c % (int)count) return onnx_fail(im, "%d channels do not split into %zu equal parts", s.c, count);
@@ -254,23 +248,10 @@ static int slice(importer *im) {
     value *x = onnx_tensor_input(im, 0);
     if (!x) return -1;
     double bounds[4][MAX_RANK]; /* starts, ends, axes, steps */
-    int64_t counts[4] = {0, 0, 0, 0};
+    int64_t counts[4];
     static const char *const names[4] = {"starts", "ends", "axes", "steps"};
-    for (int k = 0; k < 4; k++) {
-        if (im->opset >= 10) {
-            value *v = onnx_constant_input(im, (size_t)k + 1, k < 2);
-            if (!v && (size_t)k + 1 < im->node->n_input && im->node->input[k + 1][0]) return -1;
-            if (!v && k < 2) return -1;
-            const double *y = v ? onnx_numbers(im, v) : NULL;
-            if (v && !y) return -1;
-            counts[k] = v ? v->count : 0;
-            for (int64_t i = 0; i < counts[k] && i < MAX_RANK; i++) bounds[k][i] = y[i];
-        } else {
-            const int64_t *y;
-            counts[k] = k < 3 ? (int64_t)onnx_ints_attribute(im, names[k], &y) : 0;
-            for (int64_t i = 0; i < counts[k] && i < MAX_RANK; i++) bounds[k][i] = (double)y[i];
-        }
-    }
+    for (int k = 0; k < 4; k++)
+        if ((counts[k] = onnx_numbers_argument(im, names[k], 10, (size_t)k + 1, bounds[k], MAX_RANK)) < 0) return -1;
     const bool one_axis = counts[0] == 1 && counts[1] == 1 && (counts[2] == 0 || (counts[2] == 1 &&
                           onnx_axis_of(onnx_whole(bounds[2][0]), x->rank) == 1)) && (counts[3] == 0 ||
                           (counts[3] == 1 && bounds[3][0] == 1));

@@ -129,6 +129,11 @@ size_t onnx_ints_attribute(const importer *im, const char *name, const int64_t *
 
 bool onnx_string_attribute_is(const importer *im, const char *name, const char *expected, const char *fallback);
 
+/* A list a node takes as attribute `name` before opset `since` and as its input k from then on (Split's
+ * sizes, Unsqueeze's axes, Slice's bounds): its first `max` values into out; its length (0 when
+ * absent, possibly above max), or -1 after a reason. */
+int64_t onnx_numbers_argument(importer *im, const char *name, int since, size_t k, double *out, size_t max);
+
 /* An axis of a rank-`rank` tensor, negative counted from the end; -1 when out of range. */
 int onnx_axis_of(int64_t axis, int rank);
 

@@ -229,3 +229,18 @@ int onnx_axis_of(int64_t axis, int rank) {
     return axis >= 0 && axis < rank ? (int)axis : -1;
 }
 
+
+int64_t onnx_numbers_argument(importer *im, const char *name, int since, size_t k, double *out, size_t max) {
+    if (im->opset >= since) {
+        if (k >= im->node->n_input || !im->node->input[k][0]) return 0;
+        value *v = onnx_constant_input(im, k, true);
+        const double *y = v ? onnx_numbers(im, v) : NULL;
+        if (!y) return -1;
+        for (int64_t i = 0; i < v->count && (size_t)i < max; i++) out[i] = y[i];
+        return v->count;
+    }
+    const int64_t *a;
+    const size_t n = onnx_ints_attribute(im, name, &a);
+    for (size_t i = 0; i < n && i < max; i++) out[i] = (double)a[i];
+    return (int64_t)n;
+}
