@@ -319,18 +319,6 @@ static int fully_connected(importer *im, bool gemm) {
     return onnx_define_tensor(im, 0, lm_graph_fc(im->g, im->node_name, x->tensor, (int)out, b != NULL), 2);
 }
 
-int onnx_alias(importer *im) {
-    value *x = onnx_input(im, 0, true);
-    if (!x) return -1;
-    value copy = *x;
-    if (copy.numbers) { /* each value owns its numbers */
-        copy.numbers = malloc((size_t)(copy.count ? copy.count : 1) * sizeof *copy.numbers);
-        if (!copy.numbers) return onnx_fail(im, "out of memory");
-        memcpy(copy.numbers, x->numbers, (size_t)x->count * sizeof *copy.numbers);
-    }
-    return onnx_define(im, onnx_output_name(im, 0), copy) ? 0 : -1;
-}
-
 /* Reshape: a channel shuffle's first and last step, a 1x1 map to [n, c], or a constant's new dims. */
 static int reshape(importer *im) {
     value *x = onnx_input(im, 0, true), *to = x ? onnx_constant_input(im, 1, true) : NULL;

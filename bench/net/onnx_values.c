@@ -244,3 +244,15 @@ int64_t onnx_numbers_argument(importer *im, const char *name, int since, size_t 
     for (size_t i = 0; i < n && i < max; i++) out[i] = (double)a[i];
     return (int64_t)n;
 }
+
+int onnx_alias(importer *im) {
+    value *x = onnx_input(im, 0, true);
+    if (!x) return -1;
+    value copy = *x;
+    if (copy.numbers) { /* each value owns its numbers */
+        copy.numbers = malloc((size_t)(copy.count ? copy.count : 1) * sizeof *copy.numbers);
+        if (!copy.numbers) return onnx_fail(im, "out of memory");
+        memcpy(copy.numbers, x->numbers, (size_t)x->count * sizeof *copy.numbers);
+    }
+    return onnx_define(im, onnx_output_name(im, 0), copy) ? 0 : -1;
+}
