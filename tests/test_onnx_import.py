@@ -110,6 +110,14 @@ def counted_by_hand():
     assert r["madds"] == 8 * 8 * 4 * 27 + 20, r
     assert r["params"] == 4 * 27 + 2 * 4 + 5 * 4 + 5, r  # BatchNorm: gamma and beta, as the papers count
     assert (r["name"], r["input"], r["batch"], r["layers"]) == ("small", "8x8", 1, 5), r  # flatten is no layer
+    r = latmac("list", "model", path, "--per-layer", "--format", "json")
+    layers = json.loads(r.stdout)
+    assert [(l["layer"], l["op"], l["output"]) for l in layers] == [
+        ("conv", "conv", "8x8x4"), ("bn", "batchnorm", "8x8x4"), ("relu", "relu", "8x8x4"),
+        ("pool", "global_avgpool", "1x1x4"), ("fc", "fc", "1x1x5")], layers
+    assert sum(l["madds"] for l in layers) == 8 * 8 * 4 * 27 + 20 and sum(l["params"] for l in layers) == 141, layers
+    r = latmac("list", "nets", "--per-layer")
+    assert r.returncode == 2 and "--per-layer applies to 'list model'" in r.stderr, r.stderr
     bigger = row(path, "--input", "16x16", "--batch", "2")
     assert (bigger["input"], bigger["batch"]) == ("16x16", 2), bigger
     assert bigger["madds"] == 2 * (16 * 16 * 4 * 27 + 20), bigger

@@ -25,6 +25,7 @@ static const char usage[] =
     "Usage: latmac list [suites|nets|kernels] [--format text|csv|json] [--input HxW] [--batch N]\n"
     "                   [--isa LIST]\n"
     "       latmac list model M.onnx [M2.onnx ...] [--format text|csv|json] [--input HxW] [--batch N]\n"
+    "                         [--per-layer]\n"
     "\n"
     "List what latmac can time (default: suites).\n"
     "  suites   the suites 'latmac run --suite' takes\n"
@@ -46,6 +47,8 @@ static const char usage[] =
     "                        224x224, a model its own)\n"
     "  -b, --batch N         nets, model: images per inference, 1 to 1024 (default: nets 1, a model\n"
     "                        its own, 1 when symbolic)\n"
+    "  -l, --per-layer       model: a row per layer instead (its operator, output shape, MAdds, MAC\n"
+    "                        and params, each layer as defined: BatchNorm and activations separate)\n"
     "      --isa LIST        kernels: comma-separated instruction-set caps, a row per case and cap:\n"
     "                        avx512, avx2, reference (default: LATMAC_ISA, else the best this host can\n"
     "                        run)\n"
@@ -78,6 +81,11 @@ static const column net_columns[] = {
 };
 
 static const column model_columns[] = {{"name", "name", 0}, {"file", NULL, 0}, NETWORK_COST_COLUMNS, {0}};
+
+static const column layer_columns[] = {
+    {"network", "network", 0}, {"index", "#", 0}, {"layer", "layer", 0}, {"op", "op", 0}, {"output", "output HxWxC", 0},
+    {"madds", "MAdds", 0},     {"mac", "MAC", 0},   {"params", "params", 0}, {0},
+};
 
 static const column kernel_columns[] = {
     {"name", "case", 0},   {"category", "category", 0}, {"madds", "MAdds", 0}, {"mac", "MAC", 0},
@@ -143,14 +151,36 @@ static json_t *nets_rows(int batch, int height, int width) {
     return rows;
 }
 
-/* One row per ONNX model file; NULL with a message on stderr when one cannot be read or built. The
- * batch and input are the models' own unless given (0). */
-static json_t *model_rows(char **paths, int count, int batch, int height, int width) {
+/* A row per layer of g (its graph nodes, as defined: BatchNorm and activations their own) onto rows. */
+static void layer_rows(const lm_graph *g, json_t *rows) {
+    for (int i = 0; i < lm_graph_node_count(g); i++) {
+        const lm_graph_node *node = lm_graph_node_at(g, i);
+        const lm_op_cost cost = lm_op_cost_of(&node->desc);
+        const lm_shape out = lm_graph_shape(g, node->outputs[0]);
+        char op[48], output[48];
+        if (node->desc.kind == LM_OP_ACTIVATION) snprintf(op, sizeof op, "%s", lm_act_name(node->desc.act));
+        else snprintf(op, sizeof op, "%s", lm_op_kind_name(node->desc.kind));
+        snprintf(output, sizeof output, "%dx%dx%d", out.h, out.w, out.c);
+        json_array_append_new(rows, json_pack("{s:s, s:i, s:s, s:s, s:s, s:I, s:I, s:I}", "network", lm_graph_name(g),
+                                              "index", i, "layer", node->name, "op", op, "output", output, "madds",
+                                              (json_int_t)cost.madds, "mac", (json_int_t)cost.mac, "params",
+                                              (json_int_t)cost.params));
+    }
+}
+
+/* One row per ONNX model file, or with per_layer one per layer of each; NULL with a message on stderr
+ * when one cannot be read or built. The batch and input are the models' own unless given (0). */
+static json_t *model_rows(char **paths, int count, int batch, int height, int width, bool per_layer) {
     json_t *rows = json_array();
     for (int i = 0; i < count; i++) {
         char err[512];
         lm_graph *g = lm_onnx_import(paths[i], batch, height, width, err, sizeof err);
         if (!g) fprintf(stderr, "latmac list: %s\n", err);
+        if (g && per_layer) {
+            layer_rows(g, rows);
+            lm_graph_destroy(g);
+            continue;
+        }
         json_t *row = g ? graph_row(g) : NULL;
         if (!row) {
             json_decref(rows);
@@ -260,7 +290,8 @@ int lm_cmd_list(int argc, char **argv) {
     static const struct option options[] = {
         {"format", required_argument, NULL, 'f'}, {"input", required_argument, NULL, 'i'},
         {"batch", required_argument, NULL, 'b'},  {"help", no_argument, NULL, 'h'},
-        {"isa", required_argument, NULL, 'I'},    {0, 0, 0, 0},
+        {"isa", required_argument, NULL, 'I'},    {"per-layer", no_argument, NULL, 'l'},
+        {0, 0, 0, 0},
     };
     static const char *const formats[] = {"text", "csv", "json", NULL};
     static const char *const what[] = {"suites", "nets", "kernels", "model", NULL};
@@ -268,8 +299,9 @@ int lm_cmd_list(int argc, char **argv) {
     unsigned long height = 0, width = 0, batch = 0; /* 0: nets 224x224 and 1, a model its own */
     bool net_options = false;
     const char *isa_text = NULL;
+    bool per_layer = false;
     lm_cli_reset_getopt();
-    for (int c; (c = getopt_long(argc, argv, ":f:i:b:h", options, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":f:i:b:hl", options, NULL)) != -1;) {
         switch (c) {
         case 'f':
             format = lm_cli_parse_choice(optarg, formats);
@@ -286,6 +318,7 @@ int lm_cmd_list(int argc, char **argv) {
             net_options = true;
             break;
         case 'I': isa_text = optarg; break;
+        case 'l': per_layer = true; break;
         case 'h': fputs(usage, stdout); return LM_EXIT_OK;
         default: return lm_cli_bad_option("list", c, argv);
         }
@@ -306,14 +339,16 @@ int lm_cmd_list(int argc, char **argv) {
     if (net_options && list != 1 && list != 3)
         return lm_cli_usage_error("list", "--input and --batch apply to 'list nets' and 'list model'");
     if (isa_text && list != 2) return lm_cli_usage_error("list", "--isa applies to 'list kernels'");
+    if (per_layer && list != 3) return lm_cli_usage_error("list", "--per-layer applies to 'list model'");
 
     static const column *const all_columns[] = {suite_columns, net_columns, kernel_columns, model_columns};
-    const column *cols = all_columns[list];
+    const column *cols = per_layer ? layer_columns : all_columns[list];
     int status = LM_EXIT_FAILURE;
     json_t *rows = list == 0   ? suites_rows()
                    : list == 1 ? nets_rows(batch ? (int)batch : 1, height ? (int)height : 224, width ? (int)width : 224)
                    : list == 2 ? kernels_rows(isa_text, &status)
-                               : model_rows(argv + first_model, argc - first_model, (int)batch, (int)height, (int)width);
+                               : model_rows(argv + first_model, argc - first_model, (int)batch, (int)height, (int)width,
+                                            per_layer);
     /* nets: an input a network cannot take; model: a file that cannot be read or built */
     if (!rows) return list == 1 || list == 3 ? LM_EXIT_USAGE : status;
     int failed;
