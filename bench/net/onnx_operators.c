@@ -119,11 +119,14 @@ static int add_or_mul(importer *im) {
     value *a = onnx_input(im, 0, true), *b = a ? onnx_input(im, 1, true) : NULL;
     if (!b) return -1;
     const bool add = strcmp(im->node->op_type, "Add") == 0;
-    const bool is_fold = strcmp(im->node->op_type, "Sub") == 0 || strcmp(im->node->op_type, "Div") == 0;
+    const bool constants_only = strcmp(im->node->op_type, "Sub") == 0 || strcmp(im->node->op_type, "Div") == 0;
     if (a->kind == VALUE_CONSTANT && b->kind == VALUE_CONSTANT) return onnx_fold_binary(im, a, b);
-    if (is_fold) return onnx_fail(im, "%s of activations is not supported", im->node->op_type);
-    if (a->kind == VALUE_CONSTANT) { value *t = a; a = b; b = t; }
-    if (!add && a->kind == VALUE_HSIGMOID && b->kind == VALUE_TENSOR) { value *t = a; a = b; b = t; }
+    if (constants_only) return onnx_fail(im, "%s of activations is not supported", im->node->op_type);
+    /* the constant, or the HardSigmoid of a hard swish, second */
+    if (a->kind == VALUE_CONSTANT || (!add && a->kind == VALUE_HSIGMOID && b->kind == VALUE_TENSOR)) {
+        value *swap = a;
+        a = b, b = swap;
+    }
     if (!add && a->kind == VALUE_TENSOR && b->kind == VALUE_HSIGMOID && b->tensor == a->tensor)
         return onnx_define_tensor(im, 0, lm_graph_act(im->g, im->node_name, a->tensor, LM_ACT_HSWISH), a->rank);
     if ((a->kind == VALUE_HSIGMOID && !onnx_make_hsigmoid(im, a)) || (b->kind == VALUE_HSIGMOID && !onnx_make_hsigmoid(im, b)))
@@ -137,7 +140,7 @@ static int add_or_mul(importer *im) {
         return onnx_define_tensor(im, 0, lm_graph_add(im->g, im->node_name, d, &a->tensor, 1), a->rank);
     }
     if (b->kind != VALUE_TENSOR) return onnx_fail(im, "input '%s' is a partial reshape", b->name);
-    lm_shape t = onnx_shape_of(im, b);
+    const lm_shape t = onnx_shape_of(im, b);
     if (s.h == 1 && s.w == 1 && (t.h > 1 || t.w > 1)) { /* the per-channel operand second */
         value *swap = a;
         a = b, b = swap;

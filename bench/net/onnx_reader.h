@@ -37,7 +37,6 @@ typedef struct value {
     lm_tensor made;   /* VALUE_HSIGMOID: the node's output once made, else LM_NO_TENSOR */
     char node_name[LM_GRAPH_NAME_SIZE]; /* VALUE_HSIGMOID: the HardSigmoid's name */
     int64_t dims[MAX_RANK];
-    const Onnx__TensorProto *proto; /* VALUE_CONSTANT from the file; NULL when folded */
     double *numbers;                /* VALUE_CONSTANT: its values when small enough to fold (owned); else NULL */
     int64_t count;                  /* VALUE_CONSTANT: elements */
     bool integral;                  /* VALUE_CONSTANT: of an integer type (division truncates) */

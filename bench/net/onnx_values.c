@@ -137,7 +137,7 @@ static int64_t onnx_element_count(const int64_t *dims, int rank) {
  * folded when small. */
 int onnx_constant_from_proto(importer *im, const Onnx__TensorProto *t, value *out) {
     const char *name = t->name && t->name[0] ? t->name : "(unnamed)";
-    *out = (value){.kind = VALUE_CONSTANT, .proto = t};
+    *out = (value){.kind = VALUE_CONSTANT};
     if (t->has_data_location && t->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
         return onnx_fail(im, "tensor '%s' keeps its data in an external file, which is not supported", name);
     if (t->n_dims > MAX_RANK) return onnx_fail(im, "tensor '%s' has %zu dimensions (at most %d)", name, t->n_dims, MAX_RANK);
