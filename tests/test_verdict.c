@@ -19,6 +19,14 @@
 #define ROUNDS 10
 #define PRIMARY LM_VERDICT_PRIMARY
 
+/* A group measured and decided as the only one at its thread count. */
+static lm_group_decision decided(const lm_group_input *in) {
+    lm_group_decision d;
+    assert_int_equal(lm_group_measure(in, &d), 0);
+    lm_groups_decide(&d, 1);
+    return d;
+}
+
 /* A group of k cases over `rounds` rounds: case j's round-r median is base[j] times a round effect
  * shared by every case (a slow round is slow for all) times its own noise of relative spread
  * `noise`. */
@@ -32,10 +40,7 @@ static lm_group_decision measure(lm_claim claim, size_t k, const int *ranks, con
     }
     const lm_group_input in = {.claim = claim, .cases = k, .rounds = rounds, .ranks = ranks, .madds = madds,
                                .medians = medians};
-    lm_group_decision d;
-    assert_int_equal(lm_group_measure(&in, &d), 0);
-    lm_groups_decide(&d, 1);
-    return d;
+    return decided(&in);
 }
 
 static void test_positions(void **state) {
@@ -275,10 +280,7 @@ static lm_group_decision repeated(const double *pattern, size_t rounds) {
     for (size_t r = 0; r < rounds; r++) medians[2 * r] = 1, medians[2 * r + 1] = exp(pattern[r % 10]);
     const int ranks[] = {0, 1};
     const lm_group_input in = {.claim = LM_CLAIM_ORDER, .cases = 2, .rounds = rounds, .ranks = ranks, .medians = medians};
-    lm_group_decision d;
-    assert_int_equal(lm_group_measure(&in, &d), 0);
-    lm_groups_decide(&d, 1);
-    return d;
+    return decided(&in);
 }
 
 /* An effect of 3.4% at the 5% margin: undecided in 10 rounds; the rounds it says it needs, at the same

@@ -105,14 +105,13 @@ static json_t *suites_rows(void) {
 static json_t *uint_json(uint64_t v) { return v ? json_integer((json_int_t)v) : json_null(); }
 
 /* A graph's row: its input, batch and costs, from its schedule (no weights: they do not depend on the
- * kernels). Takes the graph; NULL with a message on stderr when it cannot be planned. */
-static json_t *graph_row(lm_graph *g) {
+ * kernels); NULL with a message on stderr when it cannot be planned. */
+static json_t *graph_row(const lm_graph *g) {
     char err[512] = "out of memory";
     const lm_plan_options o = {.usable_isas = 0};
     lm_schedule p;
     if (!g || lm_graph_error(g) || lm_schedule_make(g, &o, &p, err, sizeof err) != 0) {
         fprintf(stderr, "latmac list: %s\n", g && lm_graph_error(g) ? lm_graph_error(g) : err);
-        lm_graph_destroy(g);
         return NULL;
     }
     const lm_op_cost def = lm_graph_cost(g), run = lm_schedule_cost(&p);
@@ -125,7 +124,6 @@ static json_t *graph_row(lm_graph *g) {
                             "peak_activation_bytes", (json_int_t)p.peak_activation_bytes, "layers",
                             lm_graph_node_count(g), "steps", p.step_count);
     lm_schedule_free(&p);
-    lm_graph_destroy(g);
     return row;
 }
 
@@ -134,7 +132,9 @@ static json_t *nets_rows(int batch, int height, int width) {
     json_t *rows = json_array();
     for (int i = 0; i < lm_zoo_count; i++) {
         const lm_zoo_net *net = &lm_zoo[i];
-        json_t *row = graph_row(lm_zoo_build(net, batch, height, width));
+        lm_graph *g = lm_zoo_build(net, batch, height, width);
+        json_t *row = graph_row(g);
+        lm_graph_destroy(g);
         if (!row) {
             json_decref(rows);
             return NULL;
@@ -175,19 +175,19 @@ static json_t *model_rows(char **paths, int count, int batch, int height, int wi
     for (int i = 0; i < count; i++) {
         char err[512];
         lm_graph *g = lm_onnx_import(paths[i], batch, height, width, err, sizeof err);
+        json_t *row = NULL;
         if (!g) fprintf(stderr, "latmac list: %s\n", err);
-        if (g && per_layer) {
-            layer_rows(g, rows);
-            lm_graph_destroy(g);
-            continue;
+        else if (per_layer) layer_rows(g, rows);
+        else if ((row = graph_row(g))) {
+            json_object_set_new(row, "file", json_string(paths[i]));
+            json_array_append_new(rows, row);
         }
-        json_t *row = g ? graph_row(g) : NULL;
-        if (!row) {
+        const bool failed = !g || (!per_layer && !row);
+        lm_graph_destroy(g);
+        if (failed) {
             json_decref(rows);
             return NULL;
         }
-        json_object_set_new(row, "file", json_string(paths[i]));
-        json_array_append_new(rows, row);
     }
     return rows;
 }

@@ -160,7 +160,8 @@ typedef struct bench_case {
     int prepared; /* 0 not prepared, 1 ready, -1 failed (error says why) */
     char error[256];
     double expected_seconds; /* for the progress */
-    bool reported;    /* counted as finished by the progress in this round */
+    bool reported;    /* counted as finished by the progress in this round (each round's process starts
+                         from this process's cases, none reported) */
     bool interrupted; /* a repetition was skipped because the run was interrupted */
 } bench_case;
 
@@ -561,7 +562,6 @@ int lm_runner_run(const lm_run_config *cfg, lm_results *r, char *err, size_t err
             goto done;
         }
         if (rn.rounds > 1) rn.nets.arena_offset = 64 * lm_random_below(&random, LM_ARENA_OFFSET_SPAN / 64);
-        for (size_t i = 0; i < rn.count; i++) rn.cases[i].reported = false;
         /* Each round in a process of its own (child_process.h says why); this one starts no threads,
          * so forking it is safe. */
         char why[300];
