@@ -1,6 +1,6 @@
 /* libFuzzer target for the ONNX import (bench/net/onnx_import.h): any bytes give a graph or a reason,
  * never a crash, a sanitizer report or an allocation of a size the file merely declares. Built and run
- * by tests/fuzz_onnx_import.sh. */
+ * by tests/fuzz.sh (target onnx_import). */
 #include <stddef.h>
 #include <stdint.h>
 

@@ -106,7 +106,7 @@ static void test_bad_invocations(void **state) {
     assert_usage_error(RUN("--suite", "guess", "--out", o),
                        "latmac run: unknown suite 'guess' (expected kernels, nets, guidelines or all)");
     assert_usage_error(RUN("--suite", "kernels", "--nets", "mobilenet_v2", "--out", o),
-                       "--nets, --input, --batch and --per-layer apply to --suite nets");
+                       "--nets, --model, --input, --batch and --per-layer apply to --suite nets");
     assert_usage_error(RUN("--suite", "nets", "--nets", "mobilenet_v2,resnet50", "--out", o),
                        "--nets: unknown network 'resnet50' (see 'latmac list nets')");
     assert_usage_error(RUN("--suite", "nets", "--nets", "mobilenet_v2,", "--out", o), "--nets: 'mobilenet_v2,' is not");

@@ -160,6 +160,82 @@ def unsupported_operator():
     refused(path, "softmax.onnx: node 7 ('probabilities', Softmax): operator Softmax is not supported")
 
 
+@tap.check("a constant added along the width, and ceil_mode adding a partial window, are refused, not misread")
+def misleading_shapes():
+    need_onnx()
+    # x is [1, 3, 8, 8]: a [3] constant broadcasts over the width (ONNX aligns trailing axes), not the channels
+    width = save("width_bias", [helper.make_node("Add", ["x", "k"], ["y"], name="add")], [weight("k", 8)])
+    refused(width, "add'")
+    refused(width, "supported only as a bias")
+    per_channel = save("bias", [helper.make_node("Add", ["x", "k"], ["y"], name="add")], [weight("k", 3, 1, 1)])
+    assert row(per_channel)["params"] == 3
+    pool = [helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1)]
+    assert row(save("ceil_tiles", pool, [], inputs=("x", [1, 3, 9, 9])))["input"] == "9x9"
+    refused(save("ceil_partial", pool, []), "ceil_mode 1 where it adds a partial window (8x8 input, window 3, stride 2)")
+
+
+@tap.check("run --model times a model beside the zoo, named after its file, whole and per layer")
+def run_model():
+    need_onnx()
+    path = save("small", *small_classifier())
+    out = os.path.join(TMP, "run")
+    r = latmac("run", "--suite", "nets", "--model", path, "--per-layer", "--threads", "1", "--repetitions", "1",
+               "--min-time", "0.001", "--no-roofline", "--quiet", "--out", out)
+    assert r.returncode == 0, r.stderr
+    cases = {b["name"]: b for b in json.load(open(os.path.join(out, "results.json")))["benchmarks"]}
+    whole = "nets/small.onnx@1x8x8/latmac/threads:1"
+    assert whole in cases, sorted(cases)
+    assert cases[whole]["madds"] == 8 * 8 * 4 * 27 + 20, cases[whole]
+    layers = [name for name in cases if name.startswith("nets/small.onnx@1x8x8/layer:")]
+    assert len(layers) == 3, layers  # conv (BatchNorm folded, ReLU fused), pooling, FC
+    assert not any("mobilenet" in name for name in cases), "no zoo network unless --nets names one"
+    bad = os.path.join(TMP, "bad.onnx")
+    open(bad, "wb").write(b"not a model")
+    r = latmac("run", "--suite", "nets", "--model", bad, "--out", os.path.join(TMP, "never"))
+    assert r.returncode == 2 and "bad.onnx: not an ONNX model" in r.stderr, (r.returncode, r.stderr)
+    assert not os.path.exists(os.path.join(TMP, "never"))
+    r = latmac("run", "--suite", "nets", "--model", f"{path},{TMP}/../{os.path.basename(TMP)}/small.onnx")
+    assert r.returncode == 2 and "two models named small.onnx" in r.stderr, r.stderr
+
+
+@tap.check("infer computes a small model's output as NumPy does, and refuses bad input without touching the output")
+def infer_small_model():
+    need_onnx()
+    path = save("small", *small_classifier())
+    x = np.random.default_rng(0).standard_normal((2, 3, 8, 8)).astype(np.float32)
+    x_path, y_path = os.path.join(TMP, "x.npy"), os.path.join(TMP, "y.npy")
+    np.save(x_path, x)
+    r = latmac("infer", "--model", path, "--input", x_path, "--output", y_path)
+    assert r.returncode == 0, r.stderr
+    # by hand: every weight is 0.01; BatchNorm (gamma, beta, mean, variance all 0.01) then ReLU
+    padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    conv = sum(padded[:, :, i:i + 8, j:j + 8].sum(axis=1) for i in range(3) for j in range(3)) * 0.01
+    bn = np.maximum((conv - 0.01) / np.sqrt(0.01 + 1e-5) * 0.01 + 0.01, 0)
+    expected = np.repeat(bn.mean(axis=(1, 2))[:, None], 4, axis=1).sum(axis=1, keepdims=True) * 0.01 + 0.01
+    y = np.load(y_path)
+    assert y.shape == (2, 5) and np.allclose(y, np.repeat(expected, 5, axis=1), rtol=1e-5, atol=1e-7), (y, expected)
+    before = open(y_path, "rb").read()
+    np.save(os.path.join(TMP, "x4.npy"), np.zeros((1, 4, 8, 8), np.float32))
+    np.save(os.path.join(TMP, "x3.npy"), np.zeros((3, 8, 8), np.float32))
+    np.save(os.path.join(TMP, "i8.npy"), np.zeros((1, 3, 8, 8), np.int64))
+    for args, expected in [
+        (["--model", path, "--input", os.path.join(TMP, "x4.npy")], "the input has 4 channels where small takes 3"),
+        (["--model", path, "--input", os.path.join(TMP, "x3.npy")], "expected an array [N, C, H, W]"),
+        (["--model", path, "--input", os.path.join(TMP, "i8.npy")], "dtype '<i8' is not supported"),
+        (["--model", path, "--input", path], "small.onnx"),
+        (["--model", path, "--net", "mobilenet_v2"], "give one network"),
+        (["--net", "nonet"], "no network named 'nonet'"),
+        (["--model", path, "--isa", "sse9"], "--isa: 'sse9'"),
+        (["--model", path, "--threads", "0"], "--threads"),
+    ]:
+        r = latmac("infer", *args, "--output", y_path)
+        assert r.returncode == 2, (args, r.returncode, r.stderr)
+        assert len(r.stderr.splitlines()) == 1 and expected in r.stderr, (args, expected, r.stderr)
+        assert open(y_path, "rb").read() == before, args
+    r = latmac("infer", "--model", path)
+    assert r.returncode == 2 and "--output Y.npy is required" in r.stderr, r.stderr
+
+
 @tap.check("missing, empty, non-protobuf, truncated and graphless files are refused with one line")
 def unreadable_files():
     need_onnx()
@@ -225,7 +301,7 @@ def torchvision_models():
 
 
 def write_corpus(folder):
-    """The fuzzer's seed corpus (tests/fuzz_onnx_import.sh): the small models of these checks."""
+    """The fuzzer's seed corpus (tests/fuzz.sh): the small models of these checks."""
     save("small", *small_classifier(), folder=folder)
     save("idioms", *idioms(), folder=folder)
     save("hswish", *hard_swish_model(), folder=folder)

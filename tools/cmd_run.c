@@ -26,6 +26,8 @@
 #include "tools/suites.h"
 #include "tools/thread_counts.h"
 #include "guidelines/guideline_suite.h"
+#include "bench/measure/net_suite.h"
+#include "bench/net/onnx_import.h"
 #include "bench/net/zoo.h"
 
 /* The help, around the suites' own entries (tools/suites.h). */
@@ -33,7 +35,8 @@ static const char usage_head[] =
     "Usage: latmac run [--suite all|kernels|nets|guidelines] [--quick] [--filter REGEX] [--threads LIST]\n"
     "                  [--repetitions N] [--rounds R] [--seed N] [--min-time SECONDS] [--out DIR]\n"
     "                  [--force] [--quiet] [--no-roofline] [--isa LIST] [--variants all] [--benchmark_*=VALUE ...]\n"
-    "                  [--nets LIST] [--input HxW] [--batch N] [--per-layer] [--merge-shuffle]\n"
+    "                  [--nets LIST] [--model LIST] [--input HxW] [--batch N] [--per-layer]\n"
+    "                  [--merge-shuffle]\n"
     "                  [--only LIST] [--scale LIST]\n"
     "\n"
     "Time suites of cases on this machine and write DIR/results.json (Google Benchmark's JSON layout,\n"
@@ -81,9 +84,12 @@ static const char usage[] =
     "                           cache level; 15 to 30 s), so cases get no fraction of roof\n"
     "  -Q, --quiet              no progress and no notes on stderr; errors are still printed\n"
     "  -n, --nets LIST          nets: comma-separated networks (default: the whole zoo; see\n"
-    "                           'latmac list nets')\n"
-    "  -i, --input HxW          nets: input height x width, each 1 to 16384 (default 224x224)\n"
-    "  -b, --batch N            nets: images per inference, 1 to 1024 (default 1)\n"
+    "                           'latmac list nets'; none when only --model is given)\n"
+    "      --model LIST         nets: comma-separated ONNX model files, timed with their own weights\n"
+    "                           like zoo networks and named after the file (nets/M.onnx@1x224x224/...)\n"
+    "  -i, --input HxW          nets: input height x width, each 1 to 16384 (default 224x224; a model\n"
+    "                           its own)\n"
+    "  -b, --batch N            nets: images per inference, 1 to 1024 (default 1; a model its own)\n"
     "  -l, --per-layer          nets: also time each layer alone\n"
     "      --merge-shuffle      nets: also time each ShuffleNet V2 network of the selection built with\n"
     "                           concat, channel shuffle and split merged into one operator, as\n"
@@ -101,8 +107,8 @@ static const char usage[] =
     "are written, marked partial; a second Ctrl-C ends latmac at once.\n"
     "\n"
     "Exit status: 0 success, 1 a case failed or the results could not be written, 2 bad command line\n"
-    "(including a filter that matches no case, an unknown network, an input a network cannot take, or\n"
-    "an --out that holds files or is a file), 130 interrupted by SIGINT, 143 by SIGTERM.\n";
+    "(including a filter that matches no case, an unknown network, a model latmac cannot read or\n"
+    "compute, an input a network cannot take, or an --out that holds files or is a file), 130 interrupted by SIGINT, 143 by SIGTERM.\n";
 
 #define DEFAULT_REPETITIONS LM_RUN_REPETITIONS /* what the ceilings are bounded by */
 #define DEFAULT_MIN_TIME 0.05
@@ -121,6 +127,7 @@ static const char usage[] =
 #define MAX_INPUT_SIDE 16384
 #define MAX_BATCH 1024
 #define MAX_NETS 256
+#define MAX_MODELS 16
 
 typedef struct options {
     const char *suite, *filter_text, *threads_text, *out;
@@ -128,6 +135,9 @@ typedef struct options {
     bool force, quiet, no_roofline; /* --force, --quiet, --no-roofline */
     const char *nets[MAX_NETS];
     size_t net_count;
+    char models[MAX_MODELS][PATH_MAX]; /* --model: ONNX files */
+    const char *model_paths[MAX_MODELS];
+    size_t model_count;
     unsigned long batch, input_h, input_w;
     bool per_layer, nets_options;   /* nets_options: one of --nets, --input, --batch, --per-layer given */
     bool merge_shuffle;             /* --merge-shuffle */
@@ -190,6 +200,45 @@ static int parse_nets(options *o, const char *text) {
         if (!net) return lm_cli_usage_error("run", "--nets: unknown network '%.*s' (see 'latmac list nets')", (int)n, item);
         if (o->net_count == MAX_NETS) return lm_cli_usage_error("run", "--nets: more than %d networks", MAX_NETS);
         o->nets[o->net_count++] = net->name;
+    }
+    return LM_EXIT_OK;
+}
+
+/* "LIST" of ONNX files; each is read (at the input and batch asked for) when the options are complete. */
+static int parse_models(options *o, const char *text) {
+    o->model_count = 0;
+    if (!lm_cli_list_well_formed(text))
+        return lm_cli_usage_error("run", "--model: '%s' is not a comma-separated list of ONNX files", text);
+    size_t n;
+    for (const char *cursor = text, *item; (item = lm_cli_list_next(&cursor, &n));) {
+        if (o->model_count == MAX_MODELS) return lm_cli_usage_error("run", "--model: more than %d models", MAX_MODELS);
+        if (n >= PATH_MAX) return lm_cli_usage_error("run", "--model: a path longer than %d bytes", PATH_MAX - 1);
+        snprintf(o->models[o->model_count], PATH_MAX, "%.*s", (int)n, item);
+        o->model_paths[o->model_count] = o->models[o->model_count];
+        char name[LM_NET_NAME_SIZE + 1];
+        lm_net_model_name(o->models[o->model_count], name, sizeof name);
+        if (strlen(name) >= LM_NET_NAME_SIZE)
+            return lm_cli_usage_error("run", "--model: '%s': a file name of %zu bytes or more", item,
+                                      (size_t)LM_NET_NAME_SIZE);
+        for (size_t k = 0; k < o->model_count; k++) {
+            char other[LM_NET_NAME_SIZE];
+            lm_net_model_name(o->models[k], other, sizeof other);
+            if (strcmp(name, other) == 0)
+                return lm_cli_usage_error("run", "--model: two models named %s: cases are named after the file", name);
+        }
+        o->model_count++;
+    }
+    return LM_EXIT_OK;
+}
+
+/* Each --model file read and built as the run will build it, so a bad one stops the run before it
+ * starts. */
+static int check_models(const options *o) {
+    for (size_t i = 0; i < o->model_count; i++) {
+        char err[512];
+        lm_graph *g = lm_onnx_import(o->models[i], (int)o->batch, (int)o->input_h, (int)o->input_w, err, sizeof err);
+        if (!g) return fprintf(stderr, "latmac run: --model: %s\n", err), LM_EXIT_USAGE;
+        lm_graph_destroy(g);
     }
     return LM_EXIT_OK;
 }
@@ -283,6 +332,7 @@ static int parse_options(int argc, char **argv, options *o) {
         {"no-roofline", no_argument, NULL, 'R'},  {"merge-shuffle", no_argument, NULL, 'M'},
         {"isa", required_argument, NULL, 'I'},     {"variants", required_argument, NULL, 'V'},
         {"rounds", required_argument, NULL, 'U'},  {"seed", required_argument, NULL, 'E'},
+        {"model", required_argument, NULL, 'O'},
         {"help", no_argument, NULL, 'h'},          {0, 0, 0, 0},
     };
     lm_cli_reset_getopt();
@@ -303,6 +353,7 @@ static int parse_options(int argc, char **argv, options *o) {
             break;
         case 'o': o->out = optarg; break;
         case 'n': rc = parse_nets(o, optarg); break;
+        case 'O': rc = parse_models(o, optarg); break;
         case 'i':
             /* height first: the paper's 1080x720 images (width x height) are --input 720x1080 */
             if (!lm_cli_parse_hxw(optarg, MAX_INPUT_SIDE, &o->input_h, &o->input_w))
@@ -348,7 +399,7 @@ static int parse_options(int argc, char **argv, options *o) {
         default: return lm_cli_bad_option("run", c, argv);
         }
         if (rc != LM_EXIT_OK) return rc;
-        o->nets_options |= strchr("nibl", c) != NULL;
+        o->nets_options |= strchr("niblO", c) != NULL;
         o->guideline_options |= c == 'G' || c == 'S';
         o->repetitions_given |= c == 'r';
         o->min_time_given |= c == 'm';
@@ -366,7 +417,7 @@ static int parse_options(int argc, char **argv, options *o) {
         return lm_cli_usage_error("run", "--only and --scale apply to --suite guidelines");
     if (o->quick && !o->min_time_given) o->min_time = QUICK_MIN_TIME; /* shorter repetitions */
     if (o->nets_options && strcmp(o->suite, "nets") != 0 && strcmp(o->suite, "all") != 0)
-        return lm_cli_usage_error("run", "--nets, --input, --batch and --per-layer apply to --suite nets");
+        return lm_cli_usage_error("run", "--nets, --model, --input, --batch and --per-layer apply to --suite nets");
     if (o->merge_shuffle && strcmp(o->suite, "nets") != 0 && strcmp(o->suite, "guidelines") != 0 && !all)
         return lm_cli_usage_error("run", "--merge-shuffle applies to --suite nets and guidelines");
     if (o->out && !*o->out) return lm_cli_usage_error("run", "--out: the directory name is empty");
@@ -380,16 +431,18 @@ static int parse_options(int argc, char **argv, options *o) {
         }
         o->has_filter = true;
     }
-    return check_out(o);
+    const int models_rc = check_models(o);
+    return models_rc != LM_EXIT_OK ? models_rc : check_out(o);
 }
 
 /* The suites a run covers: the one named, or all of them ("all", the default); the guidelines with
- * the selection of --only and --scale. */
-static size_t suites_of(const options *o, const lm_suite *guidelines, const lm_suite **suites) {
+ * the selection of --only and --scale, the nets with the models of --model. */
+static size_t suites_of(const options *o, const lm_suite *guidelines, const lm_suite *nets, const lm_suite **suites) {
     size_t n = 0;
     for (int i = 0; lm_suites[i]; i++)
         if (strcmp(o->suite, "all") == 0 || strcmp(o->suite, lm_suites[i]->name) == 0)
-            suites[n++] = lm_suites[i] == &lm_suite_guidelines ? guidelines : lm_suites[i];
+            suites[n++] = lm_suites[i] == &lm_suite_guidelines ? guidelines : lm_suites[i] == &lm_suite_nets ? nets
+                                                                                                          : lm_suites[i];
     return n;
 }
 
@@ -454,8 +507,10 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
         o->guidelines.scale_count = o->quick ? 1 : 3;
         memcpy(o->guidelines.scales, all_scales, o->guidelines.scale_count * sizeof all_scales[0]);
     }
-    lm_suite guidelines = lm_suite_guidelines;
+    lm_suite guidelines = lm_suite_guidelines, nets = lm_suite_nets;
     guidelines.options = &o->guidelines;
+    const lm_net_models models = {.paths = o->model_paths, .count = o->model_count};
+    nets.options = &models;
     if (o->quick) guidelines.rounds = QUICK_GUIDELINE_ROUNDS;
     if (!o->seed_given)
         o->seed = ((unsigned long long)time(NULL) * 2654435761u ^ (unsigned long long)getpid() << 32) & MAX_SEED;
@@ -486,7 +541,7 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
                    .notes = o->quiet ? NULL : stderr,
                    .interrupted = &stop_signal},
         .suites = suites,
-        .suite_count = suites_of(o, &guidelines, suites),
+        .suite_count = suites_of(o, &guidelines, &nets, suites),
         .ceiling_repetitions = (int)fmin((double)o->repetitions, CEILING_REPETITIONS),
         .ceiling_min_time = fmin(o->min_time, CEILING_MIN_TIME),
     };

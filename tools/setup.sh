@@ -18,6 +18,7 @@ test_packages=(chromium chromium-driver python3-selenium # the HTML report in a 
                libbenchmark-tools python3-scipy          # results.json through Google Benchmark's compare.py
                python3-statsmodels                       # bench/stats against SciPy and statsmodels
                python3-onnx python3-torch python3-torchvision # ONNX test models, and PyTorch's exports
+               libonnx-testdata                          # ONNX's node tests, run through latmac infer
                clang libclang-rt-dev)                    # libFuzzer for the ONNX import
 
 say() { printf 'latmac setup: %s\n' "$*" >&2; }

@@ -1,6 +1,7 @@
 /* The nets suite (see net_suite.h). */
 #include "bench/measure/net_suite.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "bench/measure/kernel_suite.h"
 #include "bench/host/clock.h"
 #include "bench/stats/summary.h"
+#include "bench/net/onnx_import.h"
 #include "bench/net/zoo.h"
 
 static void network_shape(char *buf, size_t size, const char *network, int batch, int height, int width) {
@@ -29,25 +31,37 @@ static lm_plan *make_plan(const lm_graph *g, bool separate, bool concurrent, uns
     return lm_plan_create(g, &o, err, err_size);
 }
 
-/* Builds a network's graph and schedule (no weights: those wait until a case runs); -1 with a reason
- * when it cannot take the input. */
-static int load(const lm_zoo_net *net, int batch, int height, int width, unsigned usable_isas, lm_graph **graph,
-                lm_schedule *schedule, char *err, size_t err_size) {
+/* The schedule of a network's graph (no weights: those wait until a case runs); -1 with a reason when
+ * it cannot take the input. The graph is destroyed then. */
+static int schedule_of(lm_graph *g, const char *name, int batch, int height, int width, unsigned usable_isas,
+                       lm_schedule *schedule, char *err, size_t err_size) {
     const lm_plan_options o = {.usable_isas = usable_isas};
-    *graph = lm_zoo_build(net, batch, height, width);
-    if (!*graph) return lm_error(err, err_size, "out of memory while building %s", net->name);
-    if (lm_graph_error(*graph)) {
-        lm_error(err, err_size, "%s cannot take a %dx%dx%d input: %s", net->name, batch, height, width,
-                 lm_graph_error(*graph));
-    } else if (lm_schedule_make(*graph, &o, schedule, err, err_size) == 0) {
+    if (!g) return lm_error(err, err_size, "out of memory while building %s", name);
+    if (lm_graph_error(g)) {
+        lm_error(err, err_size, "%s cannot take a %dx%dx%d input: %s", name, batch, height, width, lm_graph_error(g));
+    } else if (lm_schedule_make(g, &o, schedule, err, err_size) == 0) {
         return 0;
     }
-    lm_graph_destroy(*graph);
-    *graph = NULL;
+    lm_graph_destroy(g);
     return -1;
 }
 
-static void whole_network_case(lm_result_case *c, const lm_zoo_net *net, const lm_graph *g,
+/* The file of model case `network` ("<base name>.onnx"), or NULL when it names none of `models`. */
+static const char *model_path(const lm_net_models *models, const char *network) {
+    for (size_t i = 0; models && i < models->count; i++) {
+        char name[LM_NET_NAME_SIZE];
+        lm_net_model_name(models->paths[i], name, sizeof name);
+        if (strcmp(name, network) == 0) return models->paths[i];
+    }
+    return NULL;
+}
+
+void lm_net_model_name(const char *path, char *name, size_t size) {
+    const char *slash = strrchr(path, '/');
+    snprintf(name, size, "%s", slash ? slash + 1 : path);
+}
+
+static void whole_network_case(lm_result_case *c, const char *reference, const lm_graph *g,
                                const lm_schedule *schedule, const char *shape, unsigned isas) {
     const lm_op_cost def = lm_graph_cost(g), run = lm_schedule_cost(schedule);
     const lm_shape in = lm_graph_shape(g, 0), out = lm_graph_shape(g, lm_graph_output_at(g, 0));
@@ -56,7 +70,7 @@ static void whole_network_case(lm_result_case *c, const lm_zoo_net *net, const l
     snprintf(c->op, sizeof c->op, "network");
     snprintf(c->kernel, sizeof c->kernel, "latmac executor");
     snprintf(c->description, sizeof c->description, "%s (%s), %dx%dx%dx%d -> %dx%dx%d, %d steps from %d layers",
-             net->name, net->reference, in.n, in.h, in.w, in.c, out.h, out.w, out.c, schedule->step_count,
+             c->network, reference, in.n, in.h, in.w, in.c, out.h, out.w, out.c, schedule->step_count,
              lm_graph_node_count(g));
     c->madds = def.madds;
     c->executed_madds = lm_schedule_executed_madds(schedule, isas);
@@ -91,26 +105,26 @@ static bool wanted(const regex_t *filter, const lm_result_case *c) {
     return !filter || regexec(filter, c->name, 0, NULL, 0) == 0;
 }
 
-/* The cases of one network (see lm_net_suite_add_cases). */
-static int add_network_cases(lm_results *r, const lm_zoo_net *net, int batch, int height, int width, bool per_layer,
-                             const lm_result_case *bases, size_t base_count, const regex_t *filter,
-                             unsigned usable_isas, char *err, size_t err_size) {
-    lm_graph *g;
+/* The cases of one network, `name` at batch x height x width (see lm_net_suite_add_cases); its graph
+ * g is destroyed here. */
+static int add_network_cases(lm_results *r, const char *name, const char *reference, lm_graph *g, int batch, int height,
+                             int width, bool per_layer, const lm_result_case *bases, size_t base_count,
+                             const regex_t *filter, unsigned usable_isas, char *err, size_t err_size) {
     lm_schedule schedule;
-    if (load(net, batch, height, width, usable_isas, &g, &schedule, err, err_size) != 0) return -1;
+    if (schedule_of(g, name, batch, height, width, usable_isas, &schedule, err, err_size) != 0) return -1;
     char shape[128];
-    network_shape(shape, sizeof shape, net->name, batch, height, width);
+    network_shape(shape, sizeof shape, name, batch, height, width);
     int status = 0;
     for (size_t b = 0; b < base_count && status == 0; b++) {
         lm_result_case c = bases[b];
-        snprintf(c.network, sizeof c.network, "%s", net->name);
+        snprintf(c.network, sizeof c.network, "%s", name);
         c.batch = batch, c.input_h = height, c.input_w = width, c.layer_index = -1;
-        whole_network_case(&c, net, g, &schedule, shape, lm_isas_up_to_named(usable_isas, bases[b].isa));
+        whole_network_case(&c, reference, g, &schedule, shape, lm_isas_up_to_named(usable_isas, bases[b].isa));
         if (wanted(filter, &c)) status = lm_results_add_case(r, &c);
         for (int i = 0; per_layer && i < schedule.step_count && status == 0; i++) {
             lm_result_case l = bases[b];
             l.runs_on = &lm_backend_layer;
-            snprintf(l.network, sizeof l.network, "%s", net->name);
+            snprintf(l.network, sizeof l.network, "%s", name);
             l.batch = batch, l.input_h = height, l.input_w = width;
             layer_case(&l, &schedule, i, shape, lm_isas_up_to_named(usable_isas, bases[b].isa));
             if (wanted(filter, &l)) status = lm_results_add_case(r, &l);
@@ -119,6 +133,13 @@ static int add_network_cases(lm_results *r, const lm_zoo_net *net, int batch, in
     lm_schedule_free(&schedule);
     lm_graph_destroy(g);
     return status != 0 ? lm_error(err, err_size, "out of memory while planning") : 0;
+}
+
+static int add_zoo_cases(lm_results *r, const lm_zoo_net *net, int batch, int height, int width, bool per_layer,
+                         const lm_result_case *bases, size_t base_count, const regex_t *filter, unsigned usable_isas,
+                         char *err, size_t err_size) {
+    return add_network_cases(r, net->name, net->reference, lm_zoo_build(net, batch, height, width), batch, height,
+                             width, per_layer, bases, base_count, filter, usable_isas, err, err_size);
 }
 
 int lm_net_suite_add_cases(lm_results *r, const char *const *names, size_t name_count, int batch, int height,
@@ -131,10 +152,10 @@ int lm_net_suite_add_cases(lm_results *r, const char *const *names, size_t name_
         const lm_zoo_net *merged = merge_shuffle ? lm_zoo_merged(net) : NULL;
         for (size_t k = 0; merged && names && k < count; k++) /* named too: added in its own turn */
             if (lm_zoo_find(names[k]) == merged) merged = NULL;
-        if (add_network_cases(r, net, batch, height, width, per_layer, bases, base_count, filter, usable_isas, err,
-                              err_size) != 0 ||
-            (merged && add_network_cases(r, merged, batch, height, width, per_layer, bases, base_count, filter,
-                                         usable_isas, err, err_size) != 0))
+        if (add_zoo_cases(r, net, batch, height, width, per_layer, bases, base_count, filter, usable_isas, err,
+                          err_size) != 0 ||
+            (merged && add_zoo_cases(r, merged, batch, height, width, per_layer, bases, base_count, filter, usable_isas,
+                                     err, err_size) != 0))
             return -1;
     }
     return 0;
@@ -197,16 +218,44 @@ int lm_net_profile(lm_plan *p, lm_threadpool *pool, int runs, double seconds[LM_
 
 /* ---- the suite (bench/measure/suite.h) -------------------------------------------------------- */
 
-static int add_suite_cases(const lm_suite *suite, const lm_run_config *cfg, lm_results *r, const lm_result_case *bases,
-                           size_t base_count, char *err, size_t err_size) {
-    (void)suite;
-    return lm_net_suite_add_cases(r, cfg->nets, cfg->net_count, cfg->batch ? cfg->batch : 1,
-                                  cfg->input_h ? cfg->input_h : 224, cfg->input_w ? cfg->input_w : 224, cfg->per_layer,
-                                  cfg->merge_shuffle, bases, base_count, cfg->filter, r->usable_isas, err, err_size);
+/* The cases of the ONNX model at `path`, at its own batch and input size where batch, height or width
+ * is 0. */
+static int add_model_cases(lm_results *r, const char *path, int batch, int height, int width, bool per_layer,
+                           const lm_result_case *bases, size_t base_count, const regex_t *filter, unsigned usable_isas,
+                           char *err, size_t err_size) {
+    char name[LM_NET_NAME_SIZE], why[512];
+    lm_net_model_name(path, name, sizeof name);
+    lm_graph *g = lm_onnx_import(path, batch, height, width, why, sizeof why);
+    if (!g) return lm_error(err, err_size, "%s", why);
+    const lm_shape in = lm_graph_shape(g, 0);
+    char reference[PATH_MAX + 16];
+    snprintf(reference, sizeof reference, "ONNX model %s", path);
+    return add_network_cases(r, name, reference, g, in.n, in.h, in.w, per_layer, bases, base_count, filter,
+                             usable_isas, err, err_size);
 }
 
-static lm_graph *build_zoo_network(const lm_suite *suite, const lm_result_case *c) {
-    (void)suite;
+static int add_suite_cases(const lm_suite *suite, const lm_run_config *cfg, lm_results *r, const lm_result_case *bases,
+                           size_t base_count, char *err, size_t err_size) {
+    const lm_net_models *models = suite->options;
+    if ((cfg->nets || !models || !models->count) &&
+        lm_net_suite_add_cases(r, cfg->nets, cfg->net_count, cfg->batch ? cfg->batch : 1,
+                               cfg->input_h ? cfg->input_h : 224, cfg->input_w ? cfg->input_w : 224, cfg->per_layer,
+                               cfg->merge_shuffle, bases, base_count, cfg->filter, r->usable_isas, err, err_size) != 0)
+        return -1;
+    for (size_t i = 0; models && i < models->count; i++)
+        if (add_model_cases(r, models->paths[i], cfg->batch, cfg->input_h, cfg->input_w, cfg->per_layer, bases,
+                            base_count, cfg->filter, r->usable_isas, err, err_size) != 0)
+            return -1;
+    return 0;
+}
+
+/* A zoo network by name, or a model of the suite's selection by its file's base name. */
+static lm_graph *build_network(const lm_suite *suite, const lm_result_case *c) {
+    const char *path = model_path(suite->options, c->network);
+    if (path) {
+        char err[512];
+        return lm_onnx_import(path, c->batch, c->input_h, c->input_w, err, sizeof err);
+    }
     const lm_zoo_net *net = lm_zoo_find(c->network);
     return net ? lm_zoo_build(net, c->batch, c->input_h, c->input_w) : NULL;
 }
@@ -222,5 +271,5 @@ const lm_suite lm_suite_nets = {
     .names = "nets/<network>@<batch>x<H>x<W>/latmac/threads:<N>",
     .count = zoo_size,
     .add_cases = add_suite_cases,
-    .build = build_zoo_network,
+    .build = build_network,
 };

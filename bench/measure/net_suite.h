@@ -19,8 +19,22 @@
 #include "bench/results/result_records.h"
 
 /* The suite (bench/measure/suite.h): the networks of lm_run_config's nets, batch, input and
- * per_layer. */
+ * per_layer, and the ONNX models of its options (an lm_net_models; NULL: none). */
 extern const lm_suite lm_suite_nets;
+
+/* ONNX model files the nets suite times (`latmac run --model`): beside the zoo networks of
+ * lm_run_config's nets, or alone when that is NULL. A model's cases are named after its file's base
+ * name, ".onnx" included ("nets/mobilenet_v2.onnx@1x224x224/latmac/threads:1"), so that the zoo's
+ * network of the same name can be timed in the same run; its weights are its own. */
+typedef struct lm_net_models {
+    const char *const *paths;
+    size_t count;
+} lm_net_models;
+
+/* The network name of the model at `path`: its file's base name, cut to fit a case's network
+ * (LM_NET_NAME_SIZE with its terminator; `latmac run` refuses longer ones). */
+#define LM_NET_NAME_SIZE sizeof(((lm_result_case *)0)->network)
+void lm_net_model_name(const char *path, char *name, size_t size);
 
 /* Adds the cases of `names` (NULL: the whole zoo, in its order) at batch x height x width, with
  * merge_shuffle each ShuffleNet V2 network followed by its merged variant (lm_zoo_merged): for each

@@ -64,6 +64,7 @@ lm_graph *lm_graph_create(const char *name, lm_shape input) {
 
 void lm_graph_destroy(lm_graph *g) {
     if (!g) return;
+    for (int i = 0; i < g->node_count; i++) free(g->nodes[i].params);
     free(g->nodes);
     free(g->tensors);
     free(g);
@@ -337,10 +338,26 @@ static double fan_in(const lm_op_desc *d) {
     return 1;
 }
 
+int lm_graph_set_params(lm_graph *g, lm_tensor t, float *params) {
+    if (g->failed || !valid_tensor(g, t) || g->tensors[t].producer < 0) {
+        free(params);
+        if (!g->failed) fail(g, NULL, "parameters given for tensor %d, which no node writes", t);
+        return -1;
+    }
+    lm_graph_node *node = &g->nodes[g->tensors[t].producer];
+    free(node->params);
+    node->params = params;
+    return 0;
+}
+
 void lm_graph_fill_params(const lm_graph *g, int i, uint64_t seed, float *params) {
     const lm_graph_node *node = &g->nodes[i];
     const lm_op_desc *d = &node->desc;
     const size_t n = lm_op_param_floats(d);
+    if (node->params) {
+        memcpy(params, node->params, n * sizeof *params);
+        return;
+    }
     uint64_t state = lm_seed_of(node->name) ^ (seed * 0x9e3779b97f4a7c15ull);
     if (!state) state = 1;
     size_t used = 0;

@@ -32,6 +32,7 @@ typedef struct lm_graph_node {
     lm_op_desc desc; /* input shapes filled in from the input tensors */
     int input_count, output_count;
     lm_tensor inputs[LM_MAX_PARTS], outputs[LM_MAX_PARTS];
+    float *params; /* the model's own parameter block (lm_graph_set_params), or NULL: seeded */
 } lm_graph_node;
 
 typedef struct lm_graph_tensor {
@@ -59,6 +60,12 @@ void lm_graph_scope(lm_graph *g, const char *format, ...) __attribute__((format(
  * `d` are taken from the tensors; everything else about the operator comes from `d`. Returns the
  * node's first output; a SPLIT's (and a CONCAT_SHUFFLE_SPLIT's) outputs are consecutive tensors from it. */
 lm_tensor lm_graph_add(lm_graph *g, const char *name, lm_op_desc d, const lm_tensor *inputs, int input_count);
+
+/* Gives the node that wrote `t` its own parameter block (a model's trained weights): `params` holds
+ * lm_op_param_floats of its description, in op.h's layout, was allocated with malloc and belongs to
+ * the graph from now on (it is freed on failure too). Plans then use it instead of seeded weights.
+ * Returns 0, or -1 after an error (recorded as the graph's). */
+int lm_graph_set_params(lm_graph *g, lm_tensor t, float *params);
 
 /* Marks `t` as an output of the network (the first marked is output 0). */
 void lm_graph_output(lm_graph *g, lm_tensor t);
@@ -112,8 +119,9 @@ lm_tensor lm_graph_output_at(const lm_graph *g, int i);
  * activations as separate ops; params with BatchNorm's gamma and beta). */
 lm_op_cost lm_graph_cost(const lm_graph *g);
 
-/* Fills node i's parameter block (lm_op_param_floats floats) from `seed` and the node's name, so
- * every plan of the same graph and seed gets the same weights. Conv and FC weights are uniform with
+/* Fills node i's parameter block (lm_op_param_floats floats): its own when it was given one
+ * (lm_graph_set_params), else from `seed` and the node's name, so every plan of the same graph and
+ * seed gets the same weights. Conv and FC weights are uniform with
  * variance 2/fan-in (activations neither vanish nor explode through deep ReLU stacks); BatchNorm
  * gamma in [0.5, 1), beta and mean small, variance in [0.5, 1.5); biases small; PReLU slopes 0.25.
  * No value is denormal. */

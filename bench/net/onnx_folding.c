@@ -61,7 +61,7 @@ static int gather(importer *im) {
     for (int64_t i = 0; i < indices->count; i++) {
         int64_t j = onnx_whole(k[i]);
         if (j < 0) j += data->count;
-        if (j < 0 || j >= data->count) return onnx_fail(im, "index %lld out of range", (long long)k[i]);
+        if (j < 0 || j >= data->count) return onnx_fail(im, "index %g out of range", k[i]);
         out[i] = x[j];
     }
     return onnx_define_folded(im, 0, out, indices->count, indices->dims, indices->rank, data->integral);

@@ -13,6 +13,53 @@
 
 static bool onnx_fits_int(int64_t x) { return x >= 0 && x <= INT32_MAX; }
 
+/* Defines output 0 as t (not LM_NO_TENSOR), the output of a node whose parameter block `params` (lm_graph_set_params:
+ * taken over, freed on failure) holds the model's weights; NULL params: memory ran out. */
+static int define_with_params(importer *im, lm_tensor t, float *params, int rank) {
+    if (!params) return onnx_fail(im, "out of memory");
+    if (lm_graph_set_params(im->g, t, params) != 0) return onnx_fail(im, "%s", lm_graph_error(im->g));
+    return onnx_define_tensor(im, 0, t, rank);
+}
+
+/* Copies constants one after another into one new block: the parameter layouts of op.h that keep
+ * ONNX's order (BatchNorm's four vectors, a bias). NULL when memory runs out. */
+static float *joined_floats(importer *im, value *const *parts, int count) {
+    size_t total = 0;
+    for (int k = 0; k < count; k++) total += (size_t)parts[k]->count;
+    float *block = malloc((total ? total : 1) * sizeof *block);
+    if (!block) return NULL;
+    size_t used = 0;
+    for (int k = 0; k < count; k++) {
+        float *x = onnx_floats(im, parts[k]);
+        if (!x) return free(block), NULL;
+        memcpy(block + used, x, (size_t)parts[k]->count * sizeof *x);
+        used += (size_t)parts[k]->count;
+        free(x);
+    }
+    return block;
+}
+
+/* A convolution's block: ONNX's weight [out_c][in_c/groups][kh][kw] as op.h's [out_c][kh][kw][in_c/groups],
+ * then the bias. */
+static float *conv_params(importer *im, const lm_op_desc *d, const value *w, const value *b) {
+    float *onnx = onnx_floats(im, w);
+    float *block = onnx ? malloc(lm_op_param_floats(d) * sizeof *block) : NULL;
+    if (!block) return free(onnx), NULL;
+    const size_t in = (size_t)(d->in.c / d->conv.groups), kh = (size_t)d->conv.kernel_h, kw = (size_t)d->conv.kernel_w;
+    for (size_t o = 0; o < (size_t)d->conv.out_c; o++)
+        for (size_t i = 0; i < in; i++)
+            for (size_t y = 0; y < kh; y++)
+                for (size_t x = 0; x < kw; x++) block[((o * kh + y) * kw + x) * in + i] = onnx[((o * in + i) * kh + y) * kw + x];
+    free(onnx);
+    if (b) {
+        float *bias = onnx_floats(im, b);
+        if (!bias) return free(block), NULL;
+        memcpy(block + (size_t)d->conv.out_c * in * kh * kw, bias, (size_t)d->conv.out_c * sizeof *bias);
+        free(bias);
+    }
+    return block;
+}
+
 static int conv(importer *im) {
     value *x = onnx_tensor_input(im, 0), *w = x ? onnx_constant_input(im, 1, true) : NULL;
     value *b = w ? onnx_constant_input(im, 2, false) : NULL;
@@ -61,27 +108,60 @@ static int conv(importer *im) {
             d.conv.pad_top = before[0], d.conv.pad_left = before[1], d.conv.pad_bottom = after[0], d.conv.pad_right = after[1];
         } else return onnx_fail(im, "auto_pad other than NOTSET, VALID, SAME_UPPER or SAME_LOWER");
     }
-    return onnx_define_tensor(im, 0, lm_graph_add(im->g, im->node_name, d, &x->tensor, 1), 4);
+    const lm_tensor y = lm_graph_add(im->g, im->node_name, d, &x->tensor, 1);
+    if (y == LM_NO_TENSOR) return onnx_define_tensor(im, 0, y, 4);
+    return define_with_params(im, y, conv_params(im, &lm_graph_node_at(im->g, lm_graph_node_count(im->g) - 1)->desc, w, b), 4);
 }
 
 static int batchnorm(importer *im) {
     value *x = onnx_tensor_input(im, 0);
     if (!x) return -1;
     const lm_shape s = onnx_shape_of(im, x);
+    value *p[4]; /* scale, bias, mean, variance: op.h's gamma, beta, mean, variance */
     for (size_t k = 1; k < 5; k++) {
-        value *p = onnx_constant_input(im, k, true);
-        if (!p) return -1;
-        if (p->count != s.c) return onnx_fail(im, "'%s' has %lld elements for %d channels", p->name, (long long)p->count, s.c);
+        if (!(p[k - 1] = onnx_constant_input(im, k, true))) return -1;
+        if (p[k - 1]->count != s.c)
+            return onnx_fail(im, "'%s' has %lld elements for %d channels", p[k - 1]->name, (long long)p[k - 1]->count, s.c);
     }
     lm_op_desc d = {.kind = LM_OP_BATCHNORM};
     d.bn.eps = onnx_float_attribute(im, "epsilon", 1e-5f);
-    return onnx_define_tensor(im, 0, lm_graph_add(im->g, im->node_name, d, &x->tensor, 1), x->rank);
+    const lm_tensor y = lm_graph_add(im->g, im->node_name, d, &x->tensor, 1);
+    if (y == LM_NO_TENSOR) return onnx_define_tensor(im, 0, y, x->rank);
+    return define_with_params(im, y, joined_floats(im, p, 4), x->rank);
 }
 
 static int onnx_activation(importer *im, lm_act act) {
     value *x = onnx_tensor_input(im, 0);
     if (!x) return -1;
     return onnx_define_tensor(im, 0, lm_graph_act(im->g, im->node_name, x->tensor, act), x->rank);
+}
+
+/* Whether constant v holds one number per channel of a rank-`rank` activation of c channels under
+ * ONNX's broadcasting (trailing dimensions aligned): [c, 1, 1] or [1, c, 1, 1] for [n, c, h, w], [c]
+ * or [1, c] for [n, c]. */
+static bool per_channel(const value *v, int rank, int c) {
+    if (v->count != c) return false;
+    const int channel_axis = v->rank - (rank - 1); /* where the activation's channel axis falls in v's dims */
+    if (v->rank > rank || channel_axis < 0) return false;
+    for (int i = 0; i < v->rank; i++)
+        if (i != channel_axis && v->dims[i] != 1) return false;
+    return true;
+}
+
+/* PRelu with a slope per channel, or one for all (repeated per channel: latmac's PReLU keeps c slopes). */
+static int prelu(importer *im) {
+    value *x = onnx_tensor_input(im, 0), *slope = x ? onnx_constant_input(im, 1, true) : NULL;
+    if (!slope) return -1;
+    const int c = onnx_shape_of(im, x).c;
+    const bool shared = slope->count == 1 && slope->rank <= x->rank;
+    if (!shared && !per_channel(slope, x->rank, c))
+        return onnx_fail(im, "a slope of shape other than one number or one per channel ([c, 1, 1] on [n, c, h, w])");
+    const lm_tensor y = lm_graph_act(im->g, im->node_name, x->tensor, LM_ACT_PRELU);
+    if (y == LM_NO_TENSOR) return onnx_define_tensor(im, 0, y, x->rank);
+    float *given = onnx_floats(im, slope), *slopes = given ? malloc((size_t)c * sizeof *slopes) : NULL;
+    for (int k = 0; slopes && k < c; k++) slopes[k] = given[shared ? 0 : k];
+    free(given);
+    return define_with_params(im, y, slopes, x->rank);
 }
 
 /* Clip's bounds: inputs from opset 11, attributes before. */
@@ -134,10 +214,13 @@ static int add_or_mul(importer *im) {
     if (a->kind != VALUE_TENSOR) return onnx_fail(im, "input '%s' is a partial reshape", a->name);
     const lm_shape s = onnx_shape_of(im, a);
     if (b->kind == VALUE_CONSTANT) {
-        if (!add || b->count != s.c) return onnx_fail(im, "%s of an activation and a constant is supported only as a bias "
-                                                     "(Add of one number per channel)", im->node->op_type);
+        if (!add || !per_channel(b, a->rank, s.c))
+            return onnx_fail(im, "%s of an activation and a constant is supported only as a bias (Add of one number per "
+                             "channel: [c, 1, 1] on [n, c, h, w], [c] on [n, c])", im->node->op_type);
         lm_op_desc d = {.kind = LM_OP_BIAS};
-        return onnx_define_tensor(im, 0, lm_graph_add(im->g, im->node_name, d, &a->tensor, 1), a->rank);
+        const lm_tensor y = lm_graph_add(im->g, im->node_name, d, &a->tensor, 1);
+        if (y == LM_NO_TENSOR) return onnx_define_tensor(im, 0, y, a->rank);
+        return define_with_params(im, y, onnx_floats(im, b), a->rank);
     }
     if (b->kind != VALUE_TENSOR) return onnx_fail(im, "input '%s' is a partial reshape", b->name);
     const lm_shape t = onnx_shape_of(im, b);
@@ -234,13 +317,19 @@ static int pool(importer *im, bool max) {
     bool square = nk == 2 && kernel[0] == kernel[1] && (!ns || (ns == 2 && strides[0] == strides[1])) &&
                   (!np || (np == 4 && pads[0] == pads[1] && pads[1] == pads[2] && pads[2] == pads[3])) &&
                   (!nd || (nd == 2 && dilations[0] == 1 && dilations[1] == 1));
-    if (!square || onnx_int_attribute(im, "ceil_mode", 0) || !onnx_string_attribute_is(im, "auto_pad", "NOTSET", "NOTSET") ||
+    if (!square || !onnx_string_attribute_is(im, "auto_pad", "NOTSET", "NOTSET") ||
         (!max && onnx_int_attribute(im, "count_include_pad", 0)))
-        return onnx_fail(im, "only square windows, equal strides and pads, no dilation, ceil_mode 0%s are supported",
-                    max ? "" : " and count_include_pad 0");
+        return onnx_fail(im, "only square windows, equal strides and pads and no dilation%s are supported",
+                    max ? "" : ", with count_include_pad 0,");
     if (!onnx_within(kernel, nk, 1) || !onnx_within(strides, ns, 1) || !onnx_within(pads, np, 0))
         return onnx_fail(im, "a window, stride or pad out of range");
     const int k = (int)kernel[0], s = ns ? (int)strides[0] : 1, p = np ? (int)pads[0] : 0;
+    /* ceil_mode rounds the output size up; where the windows tile the input exactly it changes nothing */
+    const lm_shape in = onnx_shape_of(im, x);
+    if (onnx_int_attribute(im, "ceil_mode", 0) && in.h + 2 * p >= k && in.w + 2 * p >= k &&
+        ((in.h + 2 * p - k) % s || (in.w + 2 * p - k) % s))
+        return onnx_fail(im, "ceil_mode 1 where it adds a partial window (%dx%d input, window %d, stride %d) is not "
+                         "supported", in.h, in.w, k, s);
     return onnx_define_tensor(im, 0, max ? lm_graph_maxpool(im->g, im->node_name, x->tensor, k, s, p)
                                     : lm_graph_avgpool(im->g, im->node_name, x->tensor, k, s, p), 4);
 }
@@ -304,6 +393,24 @@ static int flatten(importer *im) {
     return onnx_flatten_1x1(im, x);
 }
 
+/* An FC's block: op.h's [out][in] weights (Gemm's B when transposed, else B transposed), then the bias. */
+static float *fc_params(importer *im, const value *w, bool transposed, const value *b) {
+    const size_t out = (size_t)(transposed ? w->dims[0] : w->dims[1]), in = (size_t)(transposed ? w->dims[1] : w->dims[0]);
+    float *onnx = onnx_floats(im, w);
+    float *block = onnx ? malloc((out * in + (b ? out : 0)) * sizeof *block) : NULL;
+    if (!block) return free(onnx), NULL;
+    for (size_t o = 0; o < out; o++)
+        for (size_t i = 0; i < in; i++) block[o * in + i] = transposed ? onnx[o * in + i] : onnx[i * out + o];
+    free(onnx);
+    if (b) {
+        float *bias = onnx_floats(im, b);
+        if (!bias) return free(block), NULL;
+        memcpy(block + out * in, bias, out * sizeof *bias);
+        free(bias);
+    }
+    return block;
+}
+
 /* Gemm (alpha = beta = 1, A not transposed) and MatMul on a weight matrix: FC. */
 static int fully_connected(importer *im, bool gemm) {
     value *x = onnx_tensor_input(im, 0), *w = x ? onnx_constant_input(im, 1, true) : NULL;
@@ -319,7 +426,9 @@ static int fully_connected(importer *im, bool gemm) {
     if (in != s.c || !onnx_fits_int(out)) return onnx_fail(im, "a [%lld, %lld] matrix for %d inputs", (long long)w->dims[0],
                                                  (long long)w->dims[1], s.c);
     if (b && b->count != out) return onnx_fail(im, "bias of %lld elements for %lld outputs", (long long)b->count, (long long)out);
-    return onnx_define_tensor(im, 0, lm_graph_fc(im->g, im->node_name, x->tensor, (int)out, b != NULL), 2);
+    const lm_tensor y = lm_graph_fc(im->g, im->node_name, x->tensor, (int)out, b != NULL);
+    if (y == LM_NO_TENSOR) return onnx_define_tensor(im, 0, y, 2);
+    return define_with_params(im, y, fc_params(im, w, transposed, b), 2);
 }
 
 /* Reshape: a channel shuffle's first and last step, a 1x1 map to [n, c], or a constant's new dims. */
@@ -378,6 +487,7 @@ int onnx_read_operator(importer *im, const char *op) {
     if (strcmp(op, "HardSwish") == 0) return onnx_activation(im, LM_ACT_HSWISH);
     if (strcmp(op, "HardSigmoid") == 0) return hard_sigmoid(im);
     if (strcmp(op, "Sigmoid") == 0) return onnx_activation(im, LM_ACT_SIGMOID);
+    if (strcmp(op, "PRelu") == 0) return prelu(im);
     if (strcmp(op, "Add") == 0 || strcmp(op, "Mul") == 0 || strcmp(op, "Sub") == 0 || strcmp(op, "Div") == 0)
         return add_or_mul(im);
     if (strcmp(op, "Concat") == 0) return concat(im);

@@ -40,6 +40,7 @@ typedef struct value {
     double *numbers;                /* VALUE_CONSTANT: its values when small enough to fold (owned); else NULL */
     int64_t count;                  /* VALUE_CONSTANT: elements */
     bool integral;                  /* VALUE_CONSTANT: of an integer type (division truncates) */
+    const Onnx__TensorProto *proto; /* VALUE_CONSTANT: the stored tensor it came from, or NULL when folded */
 } value;
 
 /* A split made for Slice nodes: the parts of `source`'s channels at `ends`, so that slices of one
@@ -111,6 +112,10 @@ const double *onnx_numbers(importer *im, const value *v);
 /* A constant from a TensorProto: its dims checked, its data present and of its declared size; numbers
  * folded when small. */
 int onnx_constant_from_proto(importer *im, const Onnx__TensorProto *t, value *out);
+
+/* A constant's values as floats, in its own (row-major) order: a new block (malloc) of count floats;
+ * NULL (and a reason) when memory runs out. */
+float *onnx_floats(importer *im, const value *v);
 
 /* A folded constant of `count` numbers (copied) and dims. */
 int onnx_define_folded(importer *im, size_t k, const double *x, int64_t count, const int64_t *dims, int rank,

@@ -133,6 +133,26 @@ static int64_t onnx_element_count(const int64_t *dims, int rank) {
     return count;
 }
 
+/* Element i of a stored tensor whose type and size onnx_constant_from_proto checked. Raw data is
+ * little-endian, as ONNX stores it (and as x86 reads it). */
+static double proto_element(const Onnx__TensorProto *t, size_t i) {
+    const int32_t type = t->data_type;
+    if (t->has_raw_data) {
+        const size_t width = type == ONNX__TENSOR_PROTO__DATA_TYPE__INT64 || type == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE ? 8 : 4;
+        const uint8_t *p = t->raw_data.data + i * width;
+        if (type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT) { float f; memcpy(&f, p, 4); return f; }
+        if (type == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE) { double d; memcpy(&d, p, 8); return d; }
+        if (type == ONNX__TENSOR_PROTO__DATA_TYPE__INT32) { int32_t v; memcpy(&v, p, 4); return v; }
+        int64_t v;
+        memcpy(&v, p, 8);
+        return (double)v;
+    }
+    if (type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT) return t->float_data[i];
+    if (type == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE) return t->double_data[i];
+    if (type == ONNX__TENSOR_PROTO__DATA_TYPE__INT32) return t->int32_data[i];
+    return (double)t->int64_data[i];
+}
+
 /* A constant from a TensorProto: its dims checked, its data present and of its declared size; numbers
  * folded when small. */
 int onnx_constant_from_proto(importer *im, const Onnx__TensorProto *t, value *out) {
@@ -160,24 +180,21 @@ int onnx_constant_from_proto(importer *im, const Onnx__TensorProto *t, value *ou
         return onnx_fail(im, "tensor '%s' holds %zu elements where its dimensions say %lld", name, stored,
                     (long long)out->count);
     out->integral = type == ONNX__TENSOR_PROTO__DATA_TYPE__INT64 || type == ONNX__TENSOR_PROTO__DATA_TYPE__INT32;
+    out->proto = t;
     if (out->count > MAX_FOLDED) return 0;
     out->numbers = malloc((size_t)(out->count ? out->count : 1) * sizeof *out->numbers);
     if (!out->numbers) return onnx_fail(im, "out of memory");
-    for (int64_t i = 0; i < out->count; i++) {
-        double x;
-        if (t->has_raw_data) { /* little-endian, as ONNX stores it (and as x86 reads it) */
-            const uint8_t *p = t->raw_data.data + (size_t)i * width;
-            if (type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT) { float f; memcpy(&f, p, 4); x = f; }
-            else if (type == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE) memcpy(&x, p, 8);
-            else if (type == ONNX__TENSOR_PROTO__DATA_TYPE__INT32) { int32_t v; memcpy(&v, p, 4); x = v; }
-            else { int64_t v; memcpy(&v, p, 8); x = (double)v; }
-        } else if (type == ONNX__TENSOR_PROTO__DATA_TYPE__FLOAT) x = t->float_data[i];
-        else if (type == ONNX__TENSOR_PROTO__DATA_TYPE__DOUBLE) x = t->double_data[i];
-        else if (type == ONNX__TENSOR_PROTO__DATA_TYPE__INT32) x = t->int32_data[i];
-        else x = (double)t->int64_data[i];
-        out->numbers[i] = x;
-    }
+    for (int64_t i = 0; i < out->count; i++) out->numbers[i] = proto_element(t, (size_t)i);
     return 0;
+}
+
+/* A constant's values as floats, in its own (row-major) order: a new block (malloc) of count floats;
+ * NULL (and a reason) when memory runs out. */
+float *onnx_floats(importer *im, const value *v) {
+    float *x = malloc((size_t)(v->count ? v->count : 1) * sizeof *x);
+    if (!x) return onnx_fail(im, "out of memory"), NULL;
+    for (int64_t i = 0; i < v->count; i++) x[i] = (float)(v->numbers ? v->numbers[i] : proto_element(v->proto, (size_t)i));
+    return x;
 }
 
 /* A folded constant of `count` numbers (copied) and dims. */
