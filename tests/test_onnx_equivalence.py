@@ -135,8 +135,9 @@ def folded_export():
 class Operators(torch.nn.Module if torch else object):
     """One module that uses the operators the import reads beyond the torchvision models: PReLU (per
     channel and shared), a dilated and a grouped convolution with asymmetric strides, AvgPool,
-    MaxPool with ceil_mode where the windows tile the input, sigmoid, a bias added per channel, and
-    Linear with its weight as MatMul input."""
+    MaxPool with ceil_mode where the windows tile the input, sigmoid, a bias added per channel, bilinear
+    resizing (half-pixel by a scale factor, corner-aligned to a size), and Linear with its weight as
+    MatMul input."""
 
     def __init__(self):
         super().__init__()
@@ -154,12 +155,14 @@ class Operators(torch.nn.Module if torch else object):
         x = self.prelu(self.conv(x))
         x = self.shared(self.grouped(x))
         x = self.avgpool(torch.sigmoid(self.maxpool(x)) + self.bias)
+        x = torch.nn.functional.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
+        x = torch.nn.functional.interpolate(x, size=(5, 9), mode="bilinear", align_corners=True)
         x = torch.flatten(torch.nn.functional.adaptive_avg_pool2d(x, 1), 1)
         return torch.matmul(self.fc(x), self.matrix)
 
 
-@tap.check("PReLU, dilated and grouped convolutions, pooling with ceil_mode, a bias, Linear and MatMul "
-           "compute PyTorch's values at every instruction set")
+@tap.check("PReLU, dilated and grouped convolutions, pooling with ceil_mode, a bias, bilinear resizing, Linear "
+           "and MatMul compute PyTorch's values at every instruction set")
 def operators():
     need_torch()
     torch.manual_seed(2)

@@ -96,6 +96,25 @@ def idioms():
     return [conv] + nodes, inits
 
 
+def resize_model():
+    """PRelu per channel, MaxPool with auto_pad SAME_UPPER, a per-channel bias, and Resize by scales and
+    to sizes sliced from the input's folded shape."""
+    nodes = [
+        helper.make_node("PRelu", ["x", "slope"], ["p"], name="prelu"),
+        helper.make_node("MaxPool", ["p"], ["m"], name="pool", kernel_shape=[3, 3], strides=[2, 2], auto_pad="SAME_UPPER"),
+        helper.make_node("Add", ["m", "bias"], ["a"], name="bias"),
+        helper.make_node("Resize", ["a", "", "scales"], ["r"], name="up", mode="linear"),
+        helper.make_node("Shape", ["r"], ["shape"], name="shape"),
+        helper.make_node("Slice", ["shape", "s0", "e2"], ["nc"], name="nc"),
+        helper.make_node("Concat", ["nc", "hw"], ["sizes"], name="sizes", axis=0),
+        helper.make_node("Resize", ["r", "", "", "sizes"], ["y"], name="to_size", mode="linear",
+                         coordinate_transformation_mode="align_corners"),
+    ]
+    inits = [weight("slope", 3, 1, 1), weight("bias", 3, 1, 1), numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales"),
+             ints("s0", [0]), ints("e2", [2]), ints("hw", [5, 7])]
+    return nodes, inits
+
+
 def hard_swish_model():
     return [helper.make_node("HardSigmoid", ["x"], ["s"], name="hs", alpha=1.0 / 6),
             helper.make_node("Mul", ["x", "s"], ["y"], name="hswish")], []
@@ -128,6 +147,20 @@ def exporter_idioms():
     need_onnx()
     r = row(save("idioms", *idioms()))
     assert r["layers"] == 4, r  # conv, split, concat, shuffle
+
+
+@tap.check("PRelu, auto_pad on pooling, a bias and Resize by scales and to folded sizes are read")
+def resize_and_friends():
+    need_onnx()
+    path = save("resize", *resize_model(), inputs=("x", [1, 3, 7, 7]))  # SAME_UPPER pads 1 on every side
+    layers = json.loads(latmac("list", "model", path, "--per-layer", "--format", "json").stdout)
+    assert [(l["op"], l["output"]) for l in layers] == [
+        ("prelu", "7x7x3"), ("maxpool", "4x4x3"), ("bias", "4x4x3"), ("resize_bilinear", "8x8x3"),
+        ("resize_bilinear", "5x7x3")], layers
+    nodes, inits = resize_model()
+    nodes[3] = helper.make_node("Resize", ["a", "", "scales"], ["r"], name="up")
+    refused(save("nearest", nodes, inits, inputs=("x", [1, 3, 7, 7])), "only mode 'linear' (bilinear) is supported")
+    refused(save("uneven", *resize_model()), "(window 3x3, stride 2x2, pads 0 0 1 1)")
 
 
 @tap.check("x * HardSigmoid(x) is one hard swish; HardSigmoid used otherwise stays a layer")
@@ -166,7 +199,7 @@ def misleading_shapes():
     # x is [1, 3, 8, 8]: a [3] constant broadcasts over the width (ONNX aligns trailing axes), not the channels
     width = save("width_bias", [helper.make_node("Add", ["x", "k"], ["y"], name="add")], [weight("k", 8)])
     refused(width, "add'")
-    refused(width, "supported only as a bias")
+    refused(width, "only a bias is supported")
     per_channel = save("bias", [helper.make_node("Add", ["x", "k"], ["y"], name="add")], [weight("k", 3, 1, 1)])
     assert row(per_channel)["params"] == 3
     pool = [helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1)]
@@ -305,6 +338,7 @@ def write_corpus(folder):
     save("small", *small_classifier(), folder=folder)
     save("idioms", *idioms(), folder=folder)
     save("hswish", *hard_swish_model(), folder=folder)
+    save("resize", *resize_model(), inputs=("x", [1, 3, 7, 7]), folder=folder)
     save("small_opset9", *small_classifier(), opset=9, folder=folder)
 
 

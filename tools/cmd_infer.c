@@ -136,7 +136,7 @@ static int output_array(const lm_plan *p, lm_shape s, lm_npy_array *y) {
 /* Builds, plans and runs the network once on x (NULL: the seeded input); the output into y. */
 static int infer(const infer_options *o, const lm_host *host, unsigned isas, const lm_npy_array *x, lm_npy_array *y) {
     lm_graph *g = build(o, x ? (int)x->dims[0] : 0, x ? (int)x->dims[2] : 0, x ? (int)x->dims[3] : 0);
-    if (!g) return o->net && !lm_zoo_find(o->net) ? LM_EXIT_USAGE : LM_EXIT_FAILURE;
+    if (!g) return LM_EXIT_USAGE; /* no such network, a model latmac cannot read or compute, or an input it cannot take */
     int status = LM_EXIT_FAILURE;
     char err[512];
     lm_plan *p = NULL;

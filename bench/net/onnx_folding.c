@@ -67,6 +67,16 @@ static int gather(importer *im) {
     return onnx_define_folded(im, 0, out, indices->count, indices->dims, indices->rank, data->integral);
 }
 
+int onnx_fold_slice(importer *im, const value *x, int64_t start, int64_t end) {
+    const double *d = onnx_numbers(im, x);
+    if (!d) return -1;
+    const int64_t n = x->count;
+    start = start < 0 ? start + n : start, end = end < 0 ? end + n : end;
+    start = start < 0 ? 0 : start > n ? n : start, end = end < start ? start : end > n ? n : end;
+    const int64_t count = end - start;
+    return onnx_define_folded(im, 0, d + start, count, &count, 1, x->integral);
+}
+
 /* Unsqueeze and Squeeze of constants: the numbers stay, the dims change. */
 static int unsqueeze_or_squeeze(importer *im, bool unsqueeze) {
     value *x = onnx_constant_input(im, 0, true);

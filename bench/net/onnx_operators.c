@@ -60,6 +60,27 @@ static float *conv_params(importer *im, const lm_op_desc *d, const value *w, con
     return block;
 }
 
+/* The pads auto_pad asks for ([top, left, bottom, right], from the sizes, windows, strides and
+ * dilations of height and width), into pads; NOTSET leaves the explicit ones there. */
+static int auto_pads(importer *im, const int sizes[2], const int kernels[2], const int steps[2], const int dil[2],
+                     int pads[4]) {
+    if (onnx_string_attribute_is(im, "auto_pad", "NOTSET", "NOTSET")) return 0;
+    if (onnx_string_attribute_is(im, "auto_pad", "VALID", "NOTSET")) {
+        pads[0] = pads[1] = pads[2] = pads[3] = 0;
+        return 0;
+    }
+    const bool upper = onnx_string_attribute_is(im, "auto_pad", "SAME_UPPER", "NOTSET");
+    if (!upper && !onnx_string_attribute_is(im, "auto_pad", "SAME_LOWER", "NOTSET"))
+        return onnx_fail(im, "auto_pad other than NOTSET, VALID, SAME_UPPER or SAME_LOWER");
+    for (int i = 0; i < 2; i++) { /* the output is ceil(size / stride); the extra pad goes after (UPPER) or before */
+        const int64_t out = (sizes[i] + steps[i] - 1) / steps[i];
+        int64_t total = (out - 1) * steps[i] + (int64_t)(kernels[i] - 1) * dil[i] + 1 - sizes[i];
+        if (total < 0) total = 0;
+        pads[i] = (int)(upper ? total / 2 : total - total / 2), pads[i + 2] = (int)(total - pads[i]);
+    }
+    return 0;
+}
+
 static int conv(importer *im) {
     value *x = onnx_tensor_input(im, 0), *w = x ? onnx_constant_input(im, 1, true) : NULL;
     value *b = w ? onnx_constant_input(im, 2, false) : NULL;
@@ -89,25 +110,12 @@ static int conv(importer *im) {
             d.conv.pad_right = (int)pads[3];
     d.conv.groups = (int)groups;
     d.conv.bias = b != NULL;
-    if (!onnx_string_attribute_is(im, "auto_pad", "NOTSET", "NOTSET")) {
-        if (onnx_string_attribute_is(im, "auto_pad", "VALID", "NOTSET")) {
-            d.conv.pad_top = d.conv.pad_left = d.conv.pad_bottom = d.conv.pad_right = 0;
-        } else if (onnx_string_attribute_is(im, "auto_pad", "SAME_UPPER", "NOTSET") ||
-                   onnx_string_attribute_is(im, "auto_pad", "SAME_LOWER", "NOTSET")) {
-            const bool upper = onnx_string_attribute_is(im, "auto_pad", "SAME_UPPER", "NOTSET");
-            const int sizes[2] = {in.h, in.w}, kernels[2] = {d.conv.kernel_h, d.conv.kernel_w},
-                      steps[2] = {d.conv.stride_h, d.conv.stride_w}, dil[2] = {d.conv.dilation_h, d.conv.dilation_w};
-            int before[2], after[2];
-            for (int i = 0; i < 2; i++) {
-                if (steps[i] < 1) return onnx_fail(im, "a stride below 1");
-                const int64_t out = (sizes[i] + steps[i] - 1) / steps[i];
-                int64_t total = (out - 1) * steps[i] + (int64_t)(kernels[i] - 1) * dil[i] + 1 - sizes[i];
-                if (total < 0) total = 0;
-                before[i] = (int)(upper ? total / 2 : total - total / 2), after[i] = (int)(total - before[i]);
-            }
-            d.conv.pad_top = before[0], d.conv.pad_left = before[1], d.conv.pad_bottom = after[0], d.conv.pad_right = after[1];
-        } else return onnx_fail(im, "auto_pad other than NOTSET, VALID, SAME_UPPER or SAME_LOWER");
-    }
+    int pads_given[4] = {d.conv.pad_top, d.conv.pad_left, d.conv.pad_bottom, d.conv.pad_right};
+    const int sizes[2] = {in.h, in.w}, kernels[2] = {d.conv.kernel_h, d.conv.kernel_w},
+              steps[2] = {d.conv.stride_h, d.conv.stride_w}, dil[2] = {d.conv.dilation_h, d.conv.dilation_w};
+    if (auto_pads(im, sizes, kernels, steps, dil, pads_given) != 0) return -1;
+    d.conv.pad_top = pads_given[0], d.conv.pad_left = pads_given[1], d.conv.pad_bottom = pads_given[2],
+    d.conv.pad_right = pads_given[3];
     const lm_tensor y = lm_graph_add(im->g, im->node_name, d, &x->tensor, 1);
     if (y == LM_NO_TENSOR) return onnx_define_tensor(im, 0, y, 4);
     return define_with_params(im, y, conv_params(im, &lm_graph_node_at(im->g, lm_graph_node_count(im->g) - 1)->desc, w, b), 4);
@@ -215,8 +223,8 @@ static int add_or_mul(importer *im) {
     const lm_shape s = onnx_shape_of(im, a);
     if (b->kind == VALUE_CONSTANT) {
         if (!add || !per_channel(b, a->rank, s.c))
-            return onnx_fail(im, "%s of an activation and a constant is supported only as a bias (Add of one number per "
-                             "channel: [c, 1, 1] on [n, c, h, w], [c] on [n, c])", im->node->op_type);
+            return onnx_fail(im, "%s of an activation and a constant: only a bias is supported, an Add of one number "
+                             "per channel ([c, 1, 1] on [n, c, h, w], [c] on [n, c])", im->node->op_type);
         lm_op_desc d = {.kind = LM_OP_BIAS};
         const lm_tensor y = lm_graph_add(im->g, im->node_name, d, &a->tensor, 1);
         if (y == LM_NO_TENSOR) return onnx_define_tensor(im, 0, y, a->rank);
@@ -314,18 +322,26 @@ static int pool(importer *im, bool max) {
     const int64_t *kernel, *strides, *pads, *dilations;
     const size_t nk = onnx_ints_attribute(im, "kernel_shape", &kernel), ns = onnx_ints_attribute(im, "strides", &strides),
                  np = onnx_ints_attribute(im, "pads", &pads), nd = onnx_ints_attribute(im, "dilations", &dilations);
-    bool square = nk == 2 && kernel[0] == kernel[1] && (!ns || (ns == 2 && strides[0] == strides[1])) &&
-                  (!np || (np == 4 && pads[0] == pads[1] && pads[1] == pads[2] && pads[2] == pads[3])) &&
-                  (!nd || (nd == 2 && dilations[0] == 1 && dilations[1] == 1));
-    if (!square || !onnx_string_attribute_is(im, "auto_pad", "NOTSET", "NOTSET") ||
-        (!max && onnx_int_attribute(im, "count_include_pad", 0)))
-        return onnx_fail(im, "only square windows, equal strides and pads and no dilation%s are supported",
-                    max ? "" : ", with count_include_pad 0,");
-    if (!onnx_within(kernel, nk, 1) || !onnx_within(strides, ns, 1) || !onnx_within(pads, np, 0))
-        return onnx_fail(im, "a window, stride or pad out of range");
-    const int k = (int)kernel[0], s = ns ? (int)strides[0] : 1, p = np ? (int)pads[0] : 0;
-    /* ceil_mode rounds the output size up; where the windows tile the input exactly it changes nothing */
+    if (nk != 2 || (ns && ns != 2) || (np && np != 4) || (nd && nd != 2))
+        return onnx_fail(im, "only 2-D pooling of [n,c,h,w] is supported");
+    if (!onnx_within(kernel, nk, 1) || !onnx_within(strides, ns, 1) || !onnx_within(pads, np, 0) ||
+        !onnx_within(dilations, nd, 1))
+        return onnx_fail(im, "a window, stride, pad or dilation out of range");
     const lm_shape in = onnx_shape_of(im, x);
+    const int sizes[2] = {in.h, in.w}, kernels[2] = {(int)kernel[0], (int)kernel[1]},
+              steps[2] = {ns ? (int)strides[0] : 1, ns ? (int)strides[1] : 1}, dil[2] = {1, 1};
+    int p4[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i < np; i++) p4[i] = (int)pads[i];
+    if (auto_pads(im, sizes, kernels, steps, dil, p4) != 0) return -1;
+    if (kernels[0] != kernels[1] || steps[0] != steps[1] || p4[0] != p4[1] || p4[1] != p4[2] || p4[2] != p4[3] ||
+        (nd && (dilations[0] != 1 || dilations[1] != 1)))
+        return onnx_fail(im, "only square windows, equal strides, the same pad on every side and no dilation are "
+                         "supported (window %dx%d, stride %dx%d, pads %d %d %d %d)", kernels[0], kernels[1], steps[0],
+                         steps[1], p4[0], p4[1], p4[2], p4[3]);
+    if (!max && onnx_int_attribute(im, "count_include_pad", 0))
+        return onnx_fail(im, "count_include_pad 1 is not supported (padded cells are left out of the average)");
+    const int k = kernels[0], s = steps[0], p = p4[0];
+    /* ceil_mode rounds the output size up; where the windows tile the input exactly it changes nothing */
     if (onnx_int_attribute(im, "ceil_mode", 0) && in.h + 2 * p >= k && in.w + 2 * p >= k &&
         ((in.h + 2 * p - k) % s || (in.w + 2 * p - k) % s))
         return onnx_fail(im, "ceil_mode 1 where it adds a partial window (%dx%d input, window %d, stride %d) is not "
@@ -337,13 +353,20 @@ static int pool(importer *im, bool max) {
 /* Slice of channels (axis 1, step 1): a part of a split of the tensor, shared by the slices that cut
  * it at the same places. */
 static int slice(importer *im) {
-    value *x = onnx_tensor_input(im, 0);
+    value *x = onnx_input(im, 0, true);
     if (!x) return -1;
     double bounds[4][MAX_RANK]; /* starts, ends, axes, steps */
     int64_t counts[4];
     static const char *const names[4] = {"starts", "ends", "axes", "steps"};
     for (int k = 0; k < 4; k++)
         if ((counts[k] = onnx_numbers_argument(im, names[k], 10, (size_t)k + 1, bounds[k], MAX_RANK)) < 0) return -1;
+    if (x->kind == VALUE_CONSTANT) { /* shape arithmetic: a part of a 1-D constant */
+        if (x->rank != 1 || counts[0] != 1 || counts[1] != 1 || (counts[2] == 1 && onnx_axis_of(onnx_whole(bounds[2][0]), 1) != 0) ||
+            counts[2] > 1 || (counts[3] == 1 && bounds[3][0] != 1) || counts[3] > 1)
+            return onnx_fail(im, "only a slice of a 1-D constant with step 1 is folded");
+        return onnx_fold_slice(im, x, onnx_whole(bounds[0][0]), onnx_whole(bounds[1][0]));
+    }
+    if (!(x = onnx_tensor_input(im, 0))) return -1;
     const bool one_axis = counts[0] == 1 && counts[1] == 1 && (counts[2] == 0 || (counts[2] == 1 &&
                           onnx_axis_of(onnx_whole(bounds[2][0]), x->rank) == 1)) && (counts[3] == 0 ||
                           (counts[3] == 1 && bounds[3][0] == 1));
@@ -376,6 +399,48 @@ static int slice(importer *im) {
     im->splits = splits;
     im->splits[im->split_count++] = sp;
     return onnx_define_tensor(im, 0, sp.parts[part], x->rank);
+}
+
+/* Resize (opset 10 on) in linear mode with half-pixel or corner-aligned coordinates, to sizes given or
+ * to whole multiples by scales given: latmac's bilinear resize. */
+static int resize(importer *im) {
+    value *x = onnx_tensor_input(im, 0);
+    if (!x) return -1;
+    if (x->rank != 4) return onnx_fail(im, "only [n,c,h,w] is resized");
+    if (!onnx_string_attribute_is(im, "mode", "linear", "nearest"))
+        return onnx_fail(im, "only mode 'linear' (bilinear) is supported");
+    const bool corners = onnx_string_attribute_is(im, "coordinate_transformation_mode", "align_corners", "half_pixel");
+    const bool pytorch = onnx_string_attribute_is(im, "coordinate_transformation_mode", "pytorch_half_pixel", "half_pixel");
+    if (!corners && !pytorch && !onnx_string_attribute_is(im, "coordinate_transformation_mode", "half_pixel", "half_pixel"))
+        return onnx_fail(im, "only coordinate_transformation_mode half_pixel, pytorch_half_pixel and align_corners are "
+                         "supported");
+    if (onnx_int_attribute(im, "exclude_outside", 0)) return onnx_fail(im, "exclude_outside 1 is not supported");
+    const size_t scales_at = im->opset >= 11 ? 2 : 1, sizes_at = 3;
+    value *scales = onnx_constant_input(im, scales_at, false);
+    value *sizes = im->opset >= 11 ? onnx_constant_input(im, sizes_at, false) : NULL;
+    if ((!scales && scales_at < im->node->n_input && im->node->input[scales_at][0]) ||
+        (!sizes && im->opset >= 11 && sizes_at < im->node->n_input && im->node->input[sizes_at][0]))
+        return -1;
+    if (scales && !scales->count) scales = NULL; /* exporters pass an empty tensor for "none" */
+    if (!scales == !sizes) return onnx_fail(im, "give scales or sizes (one of them)");
+    const value *given = scales ? scales : sizes;
+    const double *v = onnx_numbers(im, given);
+    if (!v) return -1;
+    if (given->count != 4) return onnx_fail(im, "%s of %lld elements for a rank-4 input", scales ? "scales" : "sizes",
+                                           (long long)given->count);
+    const lm_shape s = onnx_shape_of(im, x);
+    double out[2];
+    for (int k = 0; k < 2; k++) {
+        const int in = k ? s.w : s.h;
+        out[k] = scales ? in * v[2 + k] : v[2 + k];
+        if (!(out[k] >= 1 && out[k] <= 65536) || out[k] != (int)out[k])
+            return onnx_fail(im, "a %s that does not give a whole size from 1 to 65536", scales ? "scale" : "size");
+    }
+    if ((scales && (v[0] != 1 || v[1] != 1)) || (sizes && (v[0] != s.n || v[1] != s.c)))
+        return onnx_fail(im, "only height and width are resized");
+    if (pytorch && (out[0] == 1 || out[1] == 1))
+        return onnx_fail(im, "pytorch_half_pixel to a size of 1 is not supported");
+    return onnx_define_tensor(im, 0, lm_graph_resize(im->g, im->node_name, x->tensor, (int)out[0], (int)out[1], corners), 4);
 }
 
 /* Flatten, and a Reshape to [n, c]: an alias of a 1x1 map as rank 2. */
@@ -502,6 +567,10 @@ int onnx_read_operator(importer *im, const char *op) {
     if (strcmp(op, "MatMul") == 0) return fully_connected(im, false);
     if (strcmp(op, "Identity") == 0 || strcmp(op, "Dropout") == 0) return onnx_alias(im);
     if (strcmp(op, "Reshape") == 0) return reshape(im);
+    if (strcmp(op, "Resize") == 0) return resize(im);
+    if (strcmp(op, "Upsample") == 0)
+        return onnx_fail(im, "Upsample is not supported (its linear mode has asymmetric coordinates): export with "
+                         "opset 11 or later, which writes Resize");
     if (strcmp(op, "Transpose") == 0) return transpose(im);
     return 1;
 }

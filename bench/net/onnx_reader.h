@@ -147,6 +147,9 @@ int onnx_alias(importer *im);
 /* Folds an element-wise operation of constants: equal counts, or one of them a single number. */
 int onnx_fold_binary(importer *im, const value *a, const value *b);
 
+/* Folds Slice of a 1-D constant: elements [start, end), negative ones counted from the end, clamped. */
+int onnx_fold_slice(importer *im, const value *x, int64_t start, int64_t end);
+
 /* Node kinds of each file: 0 when read, -1 after a reason, 1 when `op` is not one of its kind. */
 int onnx_read_operator(importer *im, const char *op);
 int onnx_read_folding(importer *im, const char *op);
