@@ -38,7 +38,10 @@ static const char usage[] =
     "      --isa SET         the best instruction set kernels may use: avx512, avx2 or reference\n"
     "                        (default: LATMAC_ISA, else the best this host can run)\n"
     "  -s, --seed N          seed of a zoo network's weights and of a seeded input (default 1)\n"
-    "  -h, --help            show this help\n";
+    "  -h, --help            show this help\n"
+    "\n"
+    "Exit status: 0 success, 1 the output could not be written or memory ran out, 2 bad command line,\n"
+    "input file or model (one that cannot be read, or uses what latmac does not compute).\n";
 
 typedef struct infer_options {
     const char *model, *net, *input, *output, *isa, *threads_text;

@@ -2,18 +2,14 @@
  * so that counting, planning and reporting treat it like a zoo network.
  *
  * What is read: the default-domain operators of opsets 9 to 17 that latmac's operators compute
- * (docs/networks.md): Conv, BatchNormalization, Relu, Clip to [0, 6] or [0, inf),
- * HardSwish, HardSigmoid (alpha 1/6, beta 0.5), Sigmoid, Add and Mul (same shapes, or a [n,c,1,1]
- * second operand), a constant added per channel (a bias), Concat and Split on channels,
- * Reshape-Transpose-Reshape as a channel shuffle, GlobalAveragePool, ReduceMean over height and
- * width, MaxPool and AveragePool with square windows, Flatten of a 1x1 map, Gemm and MatMul on a
- * weight matrix (as FC), Identity, Dropout, Constant, and the shape arithmetic exporters emit (Shape,
- * Gather, Unsqueeze, Squeeze, Concat, Cast, Add, Sub, Mul, Div on constants), folded while reading.
- * The model's input must be one float tensor [N, C, H, W]; tensors are NHWC inside latmac.
+ * (docs/networks.md lists them), the exporters' idioms as latmac's own operators (a channel shuffle
+ * written as Reshape-Transpose-Reshape, a chunk as Slices, x * HardSigmoid(x)), and the shape
+ * arithmetic they emit, folded while reading. The model's input must be one float tensor
+ * [N, C, H, W]; tensors are NHWC inside latmac.
  *
  * Anything else is refused with the operator, the node's name and its position, and nothing is
- * returned half-built. Weights are checked (present, of their declared size, stored in the file) but
- * not kept: plans seed their own (graph.h's lm_graph_fill_params). */
+ * returned half-built. Weights are the model's own: each node that has parameters gets its block from
+ * the file, converted to op.h's layouts (lm_graph_set_params), so plans compute what the model does. */
 #ifndef LM_ONNX_IMPORT_H
 #define LM_ONNX_IMPORT_H
 
