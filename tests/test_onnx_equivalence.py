@@ -4,19 +4,16 @@ weights, run by `latmac infer` on a seeded input at 1 and 2 threads under every 
 host can run; the largest difference from PyTorch's output, scaled by the range of that output, must
 stay within 1e-4. The table of errors is printed as TAP comments (the closing note quotes it).
 Skipped when PyTorch, torchvision or Python's onnx is not installed."""
-import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
 import tap
+from latmac_cli import latmac, runnable_isas
 
-LATMAC = os.environ.get("LATMAC", "build/latmac")
 TMP = tempfile.mkdtemp(prefix="latmac-equivalence-")
 TOLERANCE = 1e-4
-ISAS = ["avx512", "avx2", "reference"]
 
 try:
     import numpy as np
@@ -29,26 +26,6 @@ except ImportError:  # tools/setup.sh test installs python3-torch and python3-to
 def need_torch():
     if torch is None:
         raise tap.Skip("PyTorch or torchvision is not installed (python3-torch, python3-torchvision)")
-
-
-def latmac(*args):
-    return subprocess.run([LATMAC, *args], capture_output=True, text=True, timeout=600)
-
-
-def runnable_isas():
-    """The instruction sets of ISAS this host can run (latmac info's JSON names them)."""
-    def find(node):
-        if isinstance(node, dict):
-            if "kernel_isas" in node:
-                return node["kernel_isas"]
-            node = list(node.values())
-        for item in node if isinstance(node, list) else []:
-            found = find(item)
-            if found is not None:
-                return found
-        return None
-    usable = find(json.loads(latmac("info", "--format", "json").stdout)) or []
-    return [isa for isa in ISAS if isa in usable]
 
 
 def thread_counts():

@@ -6,13 +6,12 @@ ShuffleNet V2 and MobileNets, exported by PyTorch, counted exactly as the zoo co
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
 import tap
+from latmac_cli import latmac
 
-LATMAC = os.environ.get("LATMAC", "build/latmac")
 TMP = tempfile.mkdtemp(prefix="latmac-onnx-")
 
 try:
@@ -26,10 +25,6 @@ except ImportError:  # python3-onnx: tools/setup.sh test installs it
 def need_onnx():
     if onnx is None:
         raise tap.Skip("Python's onnx is not installed (python3-onnx)")
-
-
-def latmac(*args):
-    return subprocess.run([LATMAC, *args], capture_output=True, text=True, timeout=300)
 
 
 def weight(name, *dims):

@@ -19,7 +19,6 @@ are scalars and stay as they are. The expected output is then the test's own, co
 ReduceMean, Gemm, MatMul, Flatten, pooling, Conv, BatchNormalization, Resize) are never rewritten: their
 tests with an input other than 4-D are not applicable. The table of outcomes is printed as TAP comments.
 Skipped when libonnx-testdata or Python's onnx is not installed."""
-import json
 import os
 import shutil
 import subprocess
@@ -27,11 +26,10 @@ import sys
 import tempfile
 
 import tap
+from latmac_cli import latmac, runnable_isas
 
-LATMAC = os.environ.get("LATMAC", "build/latmac")
 TMP = tempfile.mkdtemp(prefix="latmac-node-tests-")
 TOLERANCE = 1e-4
-ISAS = ["avx512", "avx2", "reference"]
 OLDEST_OPSET = 9  # the oldest opset the import reads (docs/networks.md)
 
 try:
@@ -102,26 +100,6 @@ def node_folder():
     except (OSError, subprocess.SubprocessError):
         pass
     return next((c for c in candidates if os.path.isfile(os.path.join(c, "test_relu", "model.onnx"))), None)
-
-
-def latmac(*args):
-    return subprocess.run([LATMAC, *args], capture_output=True, text=True, timeout=120)
-
-
-def runnable_isas():
-    """The instruction sets of ISAS this host can run (latmac info's JSON names them)."""
-    def find(node):
-        if isinstance(node, dict):
-            if "kernel_isas" in node:
-                return node["kernel_isas"]
-            node = list(node.values())
-        for item in node if isinstance(node, list) else []:
-            found = find(item)
-            if found is not None:
-                return found
-        return None
-    usable = find(json.loads(latmac("info", "--format", "json").stdout)) or []
-    return [isa for isa in ISAS if isa in usable]
 
 
 def selected(folder):
