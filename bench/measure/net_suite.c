@@ -32,7 +32,7 @@ static lm_plan *make_plan(const lm_graph *g, bool separate, bool concurrent, uns
 }
 
 /* The schedule of a network's graph (no weights: those wait until a case runs); -1 with a reason when
- * it cannot take the input. The graph is destroyed then. */
+ * it cannot take the input, and then the graph is destroyed. */
 static int schedule_of(lm_graph *g, const char *name, int batch, int height, int width, unsigned usable_isas,
                        lm_schedule *schedule, char *err, size_t err_size) {
     const lm_plan_options o = {.usable_isas = usable_isas};

@@ -1,11 +1,11 @@
-/* The nets suite: the zoo's networks timed end to end, and with per-layer timing each step of their
+/* The nets suite: the zoo's networks (and ONNX models) timed end to end, and with per-layer timing each step of their
  * plan timed alone, on the buffers a full run leaves behind.
  *
  * Cases are named "nets/<network>@<batch>x<height>x<width>/latmac/threads:<N>" and, per layer,
  * "nets/<network>@<batch>x<height>x<width>/layer:<step>:<node>/latmac/threads:<N>" (step numbered
  * from 0 in execution order, three digits). A network's MAdds and params are its definition's (conv +
  * FC multiply-adds; params as the papers count them); its MAC is the executed plan's (BatchNorm folded,
- * activations fused). Weights and input are seeded by the network's name. */
+ * activations fused). Weights (a model's are its own) and input are seeded by the network's name. */
 #ifndef LM_NET_SUITE_H
 #define LM_NET_SUITE_H
 

@@ -118,7 +118,8 @@ static int conv(importer *im) {
     d.conv.pad_right = pads_given[3];
     const lm_tensor y = lm_graph_add(im->g, im->node_name, d, &x->tensor, 1);
     if (y == LM_NO_TENSOR) return onnx_define_tensor(im, 0, y, 4);
-    return define_with_params(im, y, conv_params(im, &lm_graph_node_at(im->g, lm_graph_node_count(im->g) - 1)->desc, w, b), 4);
+    const lm_op_desc *added = &lm_graph_node_at(im->g, lm_graph_node_count(im->g) - 1)->desc; /* its input shape filled */
+    return define_with_params(im, y, conv_params(im, added, w, b), 4);
 }
 
 static int batchnorm(importer *im) {
