@@ -14,7 +14,7 @@ ROOMS = [
     ("kernels", 0),
     ("bench/stats", 1), ("bench/host", 1),
     ("bench/net", 2), ("bench/peers", 2), ("bench/ceilings", 2),
-    ("bench/results", 3),
+    ("bench/results", 3), ("bench/predict", 3),
     ("bench/measure", 4),
     ("guidelines", 5),
     ("reports", 6),

@@ -14,6 +14,7 @@
 #include "bench/host/host.h"
 #include "bench/host/isa.h"
 #include "tools/isa_caps.h"
+#include "tools/row_table.h"
 #include "kernels/kernel.h"
 #include "bench/measure/kernel_suite.h"
 #include "bench/net/schedule.h"
@@ -54,15 +55,7 @@ static const char usage[] =
     "                        run)\n"
     "  -h, --help            show this help\n";
 
-enum { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON };
-
-/* A column: its key in the rows, and how the text table shows it. */
-typedef struct column {
-    const char *key, *title; /* title NULL: CSV only (too wide for the text table) */
-    double text_scale;       /* numbers are divided by it in text (1e6: millions); 0 or 1: as they are */
-} column;
-
-static const column suite_columns[] = {{"name", "suite", 0}, {"cases", "cases", 0}, {"description", "description", 0}, {0}};
+static const lm_column suite_columns[] = {{"name", "suite", 0}, {"cases", "cases", 0}, {"description", "description", 0}, {0}};
 
 /* What graph_row gives every network, of the zoo or from a model file. */
 #define NETWORK_COST_COLUMNS                                                                                       \
@@ -70,7 +63,7 @@ static const column suite_columns[] = {{"name", "suite", 0}, {"cases", "cases", 
         {"mac_unfused", "MAC unfused M", 1e6}, {"params", "params", 0},                                          \
         {"peak_activation_bytes", "peak act. MiB", 1048576}, {"layers", "layers", 0}, {"steps", "steps", 0}
 
-static const column net_columns[] = {
+static const lm_column net_columns[] = {
     {"name", "name", 0},
     {"family", NULL, 0},
     NETWORK_COST_COLUMNS,
@@ -80,14 +73,14 @@ static const column net_columns[] = {
     {0},
 };
 
-static const column model_columns[] = {{"name", "name", 0}, {"file", NULL, 0}, NETWORK_COST_COLUMNS, {0}};
+static const lm_column model_columns[] = {{"name", "name", 0}, {"file", NULL, 0}, NETWORK_COST_COLUMNS, {0}};
 
-static const column layer_columns[] = {
+static const lm_column layer_columns[] = {
     {"network", "network", 0}, {"index", "#", 0}, {"layer", "layer", 0}, {"op", "op", 0}, {"output", "output HxWxC", 0},
     {"madds", "MAdds", 0},     {"mac", "MAC", 0},   {"params", "params", 0}, {0},
 };
 
-static const column kernel_columns[] = {
+static const lm_column kernel_columns[] = {
     {"name", "case", 0},   {"category", "category", 0}, {"madds", "MAdds", 0}, {"mac", "MAC", 0},
     {"params", "params", 0}, {"isa", "isa", 0}, {"kernel", "kernel here", 0}, {"executed_madds", "executed", 0},
     {"description", "description", 0}, {0},
@@ -227,65 +220,6 @@ static json_t *kernels_rows(const char *isa_text, int *status) {
     return rows;
 }
 
-/* A cell as text: strings as they are, numbers scaled for the text table (or not, for CSV). */
-static void cell(const json_t *v, double scale, char *buf, size_t size) {
-    if (json_is_string(v)) snprintf(buf, size, "%s", json_string_value(v));
-    else if (json_is_integer(v) && scale > 1) snprintf(buf, size, "%.2f", (double)json_integer_value(v) / scale);
-    else if (json_is_integer(v)) snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-    else if (json_is_real(v)) snprintf(buf, size, "%g", json_real_value(v));
-    else snprintf(buf, size, "%s", scale ? "-" : "");
-}
-
-static int write_csv(FILE *out, const json_t *rows, const column *cols) {
-    for (int k = 0; cols[k].key; k++)
-        if ((k && fputc(',', out) == EOF) || fputs(cols[k].key, out) == EOF) return -1;
-    if (fputc('\n', out) == EOF) return -1;
-    size_t i;
-    const json_t *row;
-    json_array_foreach(rows, i, row) {
-        for (int k = 0; cols[k].key; k++) {
-            char buf[512];
-            cell(json_object_get(row, cols[k].key), 0, buf, sizeof buf);
-            if ((k && fputc(',', out) == EOF) || lm_csv_write_field(out, buf) != 0) return -1;
-        }
-        if (fputc('\n', out) == EOF) return -1;
-    }
-    return 0;
-}
-
-static int write_text(FILE *out, const json_t *rows, const column *all) {
-    column cols[32];
-    int n = 0;
-    for (int k = 0; all[k].key && n < 31; k++)
-        if (all[k].title) cols[n++] = all[k];
-    cols[n] = (column){0};
-    int width[32] = {0};
-    char buf[512];
-    for (int k = 0; k < n; k++) width[k] = (int)strlen(cols[k].title);
-    size_t i;
-    const json_t *row;
-    json_array_foreach(rows, i, row) {
-        for (int k = 0; k < n; k++) {
-            cell(json_object_get(row, cols[k].key), cols[k].text_scale ? cols[k].text_scale : 1, buf, sizeof buf);
-            if ((int)strlen(buf) > width[k]) width[k] = (int)strlen(buf);
-        }
-    }
-    /* numbers right-aligned, text left-aligned; the last column unpadded */
-    for (int k = 0; k < n; k++)
-        if (fprintf(out, "%s%-*s", k ? "  " : "", k + 1 < n ? width[k] : 0, cols[k].title) < 0) return -1;
-    if (fputc('\n', out) == EOF) return -1;
-    json_array_foreach(rows, i, row) {
-        for (int k = 0; k < n; k++) {
-            const json_t *v = json_object_get(row, cols[k].key);
-            cell(v, cols[k].text_scale ? cols[k].text_scale : 1, buf, sizeof buf);
-            const int w = k + 1 < n ? width[k] : 0;
-            if (fprintf(out, "%s%*s", k ? "  " : "", json_is_string(v) ? -w : w, buf) < 0) return -1;
-        }
-        if (fputc('\n', out) == EOF) return -1;
-    }
-    return 0;
-}
-
 int lm_cmd_list(int argc, char **argv) {
     static const struct option options[] = {
         {"format", required_argument, NULL, 'f'}, {"input", required_argument, NULL, 'i'},
@@ -295,7 +229,7 @@ int lm_cmd_list(int argc, char **argv) {
     };
     static const char *const formats[] = {"text", "csv", "json", NULL};
     static const char *const what[] = {"suites", "nets", "kernels", "model", NULL};
-    int format = FORMAT_TEXT;
+    int format = LM_FORMAT_TEXT;
     unsigned long height = 0, width = 0, batch = 0; /* 0: nets 224x224 and 1, a model its own */
     bool net_options = false;
     const char *isa_text = NULL;
@@ -341,8 +275,8 @@ int lm_cmd_list(int argc, char **argv) {
     if (isa_text && list != 2) return lm_cli_usage_error("list", "--isa applies to 'list kernels'");
     if (per_layer && list != 3) return lm_cli_usage_error("list", "--per-layer applies to 'list model'");
 
-    static const column *const all_columns[] = {suite_columns, net_columns, kernel_columns, model_columns};
-    const column *cols = per_layer ? layer_columns : all_columns[list];
+    static const lm_column *const all_columns[] = {suite_columns, net_columns, kernel_columns, model_columns};
+    const lm_column *cols = per_layer ? layer_columns : all_columns[list];
     int status = LM_EXIT_FAILURE;
     json_t *rows = list == 0   ? suites_rows()
                    : list == 1 ? nets_rows(batch ? (int)batch : 1, height ? (int)height : 224, width ? (int)width : 224)
@@ -351,10 +285,7 @@ int lm_cmd_list(int argc, char **argv) {
                                             per_layer);
     /* nets: an input a network cannot take; model: a file that cannot be read or built */
     if (!rows) return list == 1 || list == 3 ? LM_EXIT_USAGE : status;
-    int failed;
-    if (format == FORMAT_JSON) failed = json_dumpf(rows, stdout, JSON_INDENT(2)) != 0 || fputc('\n', stdout) == EOF;
-    else if (format == FORMAT_CSV) failed = write_csv(stdout, rows, cols) != 0;
-    else failed = write_text(stdout, rows, cols) != 0;
+    const int failed = lm_rows_write(stdout, rows, cols, format);
     json_decref(rows);
     if (failed || fflush(stdout) != 0 || ferror(stdout)) {
         perror("latmac list: writing the output failed");

@@ -9,5 +9,6 @@ int lm_cmd_report(int argc, char **argv); /* cmd_report.c */
 int lm_cmd_roofline(int argc, char **argv); /* cmd_roofline.c */
 int lm_cmd_compare(int argc, char **argv); /* cmd_compare.c */
 int lm_cmd_infer(int argc, char **argv); /* cmd_infer.c */
+int lm_cmd_predict(int argc, char **argv); /* cmd_predict.c */
 
 #endif

@@ -17,6 +17,7 @@ static const struct command {
     {"run", lm_cmd_run, "time the suites (kernels, nets, guidelines); write results.json, results.csv, index.html"},
     {"roofline", lm_cmd_roofline, "measure this machine's ceilings: peak FLOP/s and bandwidth of each memory level"},
     {"report", lm_cmd_report, "write the HTML report of results files, one run or several side by side"},
+    {"predict", lm_cmd_predict, "predict networks' latency here from their layers, after calibrating on kernels"},
     {"infer", lm_cmd_infer, "run a network once on a .npy input and write its output (to check it against PyTorch)"},
     {"compare", lm_cmd_compare, "compare two runs case by case; exit 1 on a regression (a CI gate)"},
 };
