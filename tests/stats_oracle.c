@@ -6,6 +6,7 @@
  *   mwu ALT A B (ALT 0 two-sided, 1 greater, 2 less) | minp N M | hl CONFIDENCE A B | holm S
  *   tost MARGIN A B | bootstrap CONFIDENCE RESAMPLES SEED A B
  *   tcdf T DF | tppf P DF | logratio CONFIDENCE S (answers ratio lo hi log_mean log_sd n)
+ *   plane N X1 X2 Y (answers intercept b1 b2) | partial N X Y Z
  *   resolve LOG_SD MARGIN CONFIDENCE MAX | page ALT BLOCKS K W D (answers L mean sd p exact)
  * where X and Y are N values each, W the K weights and D the BLOCKS*K values, block by block. */
 #include <inttypes.h>
@@ -80,6 +81,20 @@ static void answer(const char *op, reader *r) {
             print(out, 1);
         }
         free(x);
+    } else if (!strcmp(op, "plane") || !strcmp(op, "partial")) {
+        size_t n = count(r);
+        double *a = values(r, n), *b = values(r, n), *c = values(r, n);
+        if (!r->failed) {
+            if (!strcmp(op, "plane")) {
+                const lm_plane_fit f = lm_fit_plane(a, b, c, n);
+                out[0] = f.intercept, out[1] = f.b1, out[2] = f.b2;
+                print(out, 3);
+            } else {
+                out[0] = lm_partial_correlation(a, b, c, n);
+                print(out, 1);
+            }
+        }
+        free(a), free(b), free(c);
     } else if (!strcmp(op, "pearson") || !strcmp(op, "spearman") || !strcmp(op, "line") || !strcmp(op, "loglog")) {
         size_t n = count(r);
         double *x = values(r, n), *y = values(r, n);

@@ -4,7 +4,7 @@
  * calibration's shapes are valid, of their class, bounded and the same for a seed; a calibration fit
  * on samples made from a known model gives that model back, per class and per kernel, and predicts
  * with the kernel's coefficients before the class's; the models' file round-trips and malformed ones
- * are refused with the field named. */
+ * are refused with the field named; the proxies' comparison finds a latency that follows MAC. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +19,7 @@
 
 #include "bench/predict/calibration.h"
 #include "bench/predict/calibration_shapes.h"
+#include "bench/predict/proxy_comparison.h"
 #include "bench/predict/relative_fit.h"
 #include "bench/predict/step_model.h"
 #include "kernels/kernel.h"
@@ -231,6 +232,36 @@ static void test_file_round_trip_and_malformed(void **state) {
     unlink(path);
 }
 
+/* Networks whose latency follows MAC exactly (and MAdds only loosely): MAC and the layer model predict
+ * them exactly, MAdds does not, MAC orders every pair of nearly equal MAdds, and what MAC adds to
+ * MAdds shows in the partial correlation. */
+static void test_proxy_comparison(void **state) {
+    (void)state;
+    lm_proxy_network nets[40];
+    uint64_t seed = 5;
+    for (int i = 0; i < 40; i++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        const double wobble = 0.5 + (double)(seed >> 11) / 9007199254740992.0; /* [0.5, 1.5) */
+        const double madds = 40e6 * (1 + i % 4 * 2.5) * (1 + 0.01 * (i / 4)), mac = 1e6 * (1 + i) * wobble;
+        nets[i] = (lm_proxy_network){.family = i / 5, .latency = 2e-9 * mac, .madds = madds, .mac = mac,
+                                     .predicted = 2e-9 * mac};
+    }
+    lm_proxy_comparison c;
+    assert_int_equal(lm_proxy_compare(nets, 40, 500, 1, &c), 0);
+    assert_int_equal(c.networks, 40);
+    assert_int_equal(c.families, 8);
+    assert_true(c.scores[LM_PROXY_MAC].mape.value < 1e-9 && c.scores[LM_PROXY_LAYER_MODEL].mape.value < 1e-9);
+    assert_true(c.scores[LM_PROXY_MADDS].mape.value > 0.1);
+    assert_true(c.scores[LM_PROXY_MAC].spearman.value > 0.999);
+    assert_true(c.scores[LM_PROXY_MADDS].mape.low <= c.scores[LM_PROXY_MADDS].mape.value &&
+                c.scores[LM_PROXY_MADDS].mape.value <= c.scores[LM_PROXY_MADDS].mape.high);
+    assert_true(c.partial_mac_given_madds.value > 0.99);
+    assert_true(c.bin_pairs > 0 && c.bin_concordance.value == 1.0);
+    assert_string_equal(lm_proxy_kind_name(LM_PROXY_MADDS_AND_MAC), "MAdds+MAC");
+    for (int i = 0; i < 40; i++) nets[i].family = i % 2; /* two families: nothing to leave out and still fit */
+    assert_int_equal(lm_proxy_compare(nets, 40, 10, 1, &c), -1);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fit_recovers_known_coefficients),
@@ -240,6 +271,7 @@ int main(void) {
         cmocka_unit_test(test_shapes),
         cmocka_unit_test(test_calibration_fit_finds_the_model),
         cmocka_unit_test(test_file_round_trip_and_malformed),
+        cmocka_unit_test(test_proxy_comparison),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

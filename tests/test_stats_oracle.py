@@ -284,6 +284,33 @@ def lines():
     m.done()
 
 
+@tap.check("the least-squares plane agrees with statsmodels' OLS, and the partial correlation with scipy's "
+           "Pearson on statsmodels' residuals")
+def planes_and_partial_correlations():
+    need()
+    import statsmodels.api as sm
+    rng = np.random.default_rng(12)
+    cases = []
+    for i in range(CASES):
+        n = int(rng.integers(4, 80))
+        z = rng.lognormal(0, 1, n)
+        x = 0.5 * z + rng.normal(0, 1 + i % 3, n)
+        y = 2 + 0.3 * z - 0.7 * x * (i % 2) + rng.normal(0, 1, n)
+        cases.append((x, y, z))
+    answers = iter(ask([f"{name} {len(x)} " + " ".join(repr(float(v)) for v in (*a, *b, *c))
+                        for x, y, z in cases
+                        for name, (a, b, c) in (("plane", (x, z, y)), ("partial", (x, y, z)))]))
+    m = Mismatches()
+    for x, y, z in cases:
+        got, want = next(answers), sm.OLS(y, sm.add_constant(np.column_stack([x, z]))).fit().params
+        for k, what in enumerate(("intercept", "b1", "b2")):
+            m.check(f"plane {what} of {len(x)}", got[k], float(want[k]), 1e-9, 1e-12)
+        design = sm.add_constant(z)
+        rx, ry = sm.OLS(x, design).fit().resid, sm.OLS(y, design).fit().resid
+        m.check(f"partial correlation of {len(x)}", next(answers)[0], float(stats.pearsonr(rx, ry)[0]), 0, 1e-10)
+    m.done()
+
+
 @tap.check("the equivalence test's one-sided p-values are scipy's Mann-Whitney on b moved to the margin's edges")
 def equivalence():
     need()

@@ -21,6 +21,7 @@
 #include "bench/net/schedule.h"
 #include "bench/net/zoo.h"
 #include "bench/predict/calibration.h"
+#include "bench/predict/proxy_comparison.h"
 #include "bench/results/result_records.h"
 #include "bench/stats/correlation.h"
 #include "reports/json_file.h"
@@ -194,6 +195,7 @@ static int calibrate(const predict_options *o, const lm_host *host) {
 
 typedef struct network {
     char name[LM_GRAPH_NAME_SIZE];
+    char family[64]; /* the zoo's; a model is a family of its own */
     lm_graph *graph;
 } network;
 
@@ -220,6 +222,7 @@ static int networks_of(const predict_options *o, network *nets) {
         nets[n].graph = lm_zoo_build(net, o->batch ? (int)o->batch : 1, o->height ? (int)o->height : 224,
                                      o->width ? (int)o->width : 224);
         snprintf(nets[n].name, sizeof nets[n].name, "%s", net->name);
+        snprintf(nets[n].family, sizeof nets[n].family, "%s", net->family);
         if (!nets[n++].graph || lm_graph_error(nets[n - 1].graph))
             return fprintf(stderr, "latmac predict: %s cannot take the input: %s\n", net->name,
                            nets[n - 1].graph ? lm_graph_error(nets[n - 1].graph) : "out of memory"), -1;
@@ -233,6 +236,7 @@ static int networks_of(const predict_options *o, network *nets) {
         if (!(nets[n].graph = lm_onnx_import(path, (int)o->batch, (int)o->height, (int)o->width, err, sizeof err)))
             return fprintf(stderr, "latmac predict: %s\n", err), -1;
         const char *slash = strrchr(path, '/');
+        snprintf(nets[n].family, sizeof nets[n].family, "%.*s", (int)sizeof nets[0].family - 1, slash ? slash + 1 : path);
         snprintf(nets[n++].name, sizeof nets[0].name, "%.*s", (int)sizeof nets[0].name - 1, slash ? slash + 1 : path);
     }
     return n;
@@ -250,6 +254,9 @@ static double measured(const lm_results *r, const char *name, lm_isa isa, int th
     return NAN;
 }
 
+/* A number for JSON: null when it is not one (an interval the data cannot give). */
+static json_t *number(double x) { return isfinite(x) ? json_real(x) : json_null(); }
+
 /* The share within 5% and 10%, MAPE and Spearman of one cap and thread count, as a row. */
 static json_t *agreement_row(lm_isa isa, int threads, const double *predicted, const double *actual, int n) {
     int within5 = 0, within10 = 0, m = 0;
@@ -264,6 +271,46 @@ static json_t *agreement_row(lm_isa isa, int threads, const double *predicted, c
     return json_pack("{s:s, s:i, s:i, s:f, s:f, s:f, s:o}", "isa", lm_isa_name(isa), "threads", threads, "networks", m,
                      "within_5_percent", (double)within5 / m, "within_10_percent", (double)within10 / m, "mape",
                      ape / m, "spearman", m > 2 ? json_real(lm_spearman(p, a, (size_t)m)) : json_null());
+}
+
+/* The proxies compared on the networks measured (proxy_comparison.h): a row per proxy onto `rows`, and
+ * the answer to the paper's question as one sentence onto `answers`. */
+static void compare_proxies(const network *nets, int n, const double *predicted, const double *actual,
+                            const double *madds, const double *mac, lm_isa isa, int threads, json_t *rows,
+                            json_t *answers) {
+    lm_proxy_network p[MAX_NETWORKS];
+    size_t m = 0;
+    for (int i = 0; i < n; i++) {
+        if (isnan(actual[i])) continue;
+        int family = 0; /* the first network of its family stands for it */
+        while (strcmp(nets[family].family, nets[i].family) != 0) family++;
+        p[m++] = (lm_proxy_network){family, actual[i], madds[i], mac[i], predicted[i]};
+    }
+    lm_proxy_comparison c;
+    if (lm_proxy_compare(p, m, 2000, 1, &c) != 0) return; /* fewer than 3 families: nothing to compare */
+    for (int k = 0; k < LM_PROXY_COUNT; k++) {
+        const lm_proxy_score *s = &c.scores[k];
+        json_array_append_new(rows, json_pack("{s:s, s:i, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "isa",
+                                              lm_isa_name(isa), "threads", threads, "proxy",
+                                              lm_proxy_kind_name((lm_proxy_kind)k), "mape", number(s->mape.value),
+                                              "mape_low", number(s->mape.low), "mape_high", number(s->mape.high),
+                                              "within_10", number(s->within_10.value), "within_10_low",
+                                              number(s->within_10.low), "within_10_high", number(s->within_10.high),
+                                              "spearman", number(s->spearman.value), "spearman_low",
+                                              number(s->spearman.low), "spearman_high", number(s->spearman.high)));
+    }
+    char text[1024];
+    const lm_interval pc = c.partial_mac_given_madds, bc = c.bin_concordance;
+    const lm_proxy_score *fl = &c.scores[LM_PROXY_MADDS], *lm = &c.scores[LM_PROXY_LAYER_MODEL];
+    snprintf(text, sizeof text,
+             "%s, %d thread(s), %zu networks of %zu families: predicted from MAdds (fitted without the network's "
+             "family) latency is off by %.1f%% on average [%.1f, %.1f], by the layer model %.1f%% [%.1f, %.1f]; "
+             "given MAdds, MAC still goes with latency (partial correlation of the logs %.2f [%.2f, %.2f]); among "
+             "networks of nearly equal MAdds, MAC orders latency in %.0f%% of %zu pairs [%.0f, %.0f].",
+             lm_isa_name(isa), threads, c.networks, c.families, 100 * fl->mape.value, 100 * fl->mape.low,
+             100 * fl->mape.high, 100 * lm->mape.value, 100 * lm->mape.low, 100 * lm->mape.high, pc.value, pc.low,
+             pc.high, 100 * bc.value, c.bin_pairs, 100 * bc.low, 100 * bc.high);
+    json_array_append_new(answers, json_string(text));
 }
 
 static int predict(const predict_options *o, const lm_host *host) {
@@ -289,7 +336,7 @@ static int predict(const predict_options *o, const lm_host *host) {
     network nets[MAX_NETWORKS] = {0};
     const int n = networks_of(o, nets);
     int status = n < 0 ? LM_EXIT_USAGE : LM_EXIT_OK;
-    json_t *rows = json_array(), *agreement = json_array();
+    json_t *rows = json_array(), *agreement = json_array(), *proxies = json_array(), *answers = json_array();
     for (size_t k = 0; k < o->isa_count && status == LM_EXIT_OK; k++)
         for (size_t t = 0; t < o->thread_count && status == LM_EXIT_OK; t++) {
             const lm_step_model *m = lm_step_model_find(&file, o->isas[k], o->threads[t]);
@@ -301,7 +348,7 @@ static int predict(const predict_options *o, const lm_host *host) {
                 break;
             }
             const lm_plan_options po = {.usable_isas = lm_isas_up_to(lm_usable_isas(host), o->isas[k])};
-            double predicted[MAX_NETWORKS], actual[MAX_NETWORKS];
+            double predicted[MAX_NETWORKS], actual[MAX_NETWORKS], madds[MAX_NETWORKS], mac[MAX_NETWORKS];
             for (int i = 0; i < n && status == LM_EXIT_OK; i++) {
                 lm_schedule s;
                 if (lm_schedule_make(nets[i].graph, &po, &s, err, sizeof err) != 0) {
@@ -322,6 +369,7 @@ static int predict(const predict_options *o, const lm_host *host) {
                                                               "kernel", step->kernel->name, "predicted_ms", seconds * 1e3));
                 }
                 actual[i] = measured(o->against ? &against.results : NULL, nets[i].name, m->isa, m->threads);
+                madds[i] = (double)lm_graph_cost(nets[i].graph).madds, mac[i] = (double)lm_schedule_cost(&s).mac;
                 if (!o->per_step) {
                     json_t *row = json_pack("{s:s, s:s, s:i, s:i, s:f}", "network", nets[i].name, "isa",
                                             lm_isa_name(m->isa), "threads", m->threads, "steps", s.step_count,
@@ -336,6 +384,7 @@ static int predict(const predict_options *o, const lm_host *host) {
             }
             json_t *a = o->against && status == LM_EXIT_OK ? agreement_row(m->isa, m->threads, predicted, actual, n) : NULL;
             if (a) json_array_append_new(agreement, a);
+            if (a && !o->per_step) compare_proxies(nets, n, predicted, actual, madds, mac, m->isa, m->threads, proxies, answers);
         }
     if (status == LM_EXIT_OK) {
         static const lm_column network_cols[] = {{"network", "network", 0}, {"isa", "isa", 0}, {"threads", "threads", 0},
@@ -349,15 +398,31 @@ static int predict(const predict_options *o, const lm_host *host) {
                                                    {"networks", "networks", 0}, {"within_5_percent", "within 5%", 0},
                                                    {"within_10_percent", "within 10%", 0}, {"mape", "MAPE", 0},
                                                    {"spearman", "Spearman", 0}, {0}};
+        static const lm_column proxy_cols[] = {
+            {"isa", "isa", 0}, {"threads", "threads", 0}, {"proxy", "proxy", 0}, {"mape", "MAPE", 0},
+            {"mape_low", "low", 0}, {"mape_high", "high", 0}, {"within_10", "within 10%", 0}, {"within_10_low", "low", 0},
+            {"within_10_high", "high", 0}, {"spearman", "Spearman", 0}, {"spearman_low", "low", 0},
+            {"spearman_high", "high", 0}, {0}};
         json_t *out = rows;
-        if (o->format == LM_FORMAT_JSON && o->against) out = json_pack("{s:O, s:O}", "networks", rows, "agreement", agreement);
+        if (o->format == LM_FORMAT_JSON && o->against)
+            out = json_pack("{s:O, s:O, s:O, s:O}", "networks", rows, "agreement", agreement, "proxies", proxies,
+                            "answers", answers);
         int failed = lm_rows_write(stdout, out, o->per_step ? step_cols : network_cols, o->format);
         if (o->format != LM_FORMAT_JSON && json_array_size(agreement))
             failed |= fputc('\n', stdout) == EOF || lm_rows_write(stdout, agreement, agreement_cols, o->format);
+        if (o->format != LM_FORMAT_JSON && json_array_size(proxies)) {
+            failed |= fputs("\nFLOPs, MAC and the layer model as predictors of latency (MAdds, MAC and MAdds+MAC fitted\n"
+                            "log-linearly without the predicted network's family; 95% intervals resampling families)\n",
+                            stdout) == EOF ||
+                      lm_rows_write(stdout, proxies, proxy_cols, o->format);
+            size_t i;
+            json_t *answer;
+            json_array_foreach(answers, i, answer) failed |= printf("%s\n", json_string_value(answer)) < 0;
+        }
         if (out != rows) json_decref(out);
         if (failed || fflush(stdout) != 0) status = LM_EXIT_FAILURE;
     }
-    json_decref(rows), json_decref(agreement);
+    json_decref(rows), json_decref(agreement), json_decref(proxies), json_decref(answers);
     for (int i = 0; i < (n > 0 ? n : MAX_NETWORKS); i++) lm_graph_destroy(nets[i].graph);
     lm_results_file_free(&against);
     return status;

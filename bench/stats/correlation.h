@@ -23,4 +23,16 @@ lm_line_fit lm_fit_line(const double *x, const double *y, size_t n);
  * also when memory runs out. */
 lm_line_fit lm_fit_log_log(const double *x, const double *y, size_t n);
 
+/* The least-squares plane y = intercept + b1 x1 + b2 x2 (ordinary least squares). Every field NaN
+ * below 3 values or when x1 and x2 are constant or collinear. */
+typedef struct lm_plane_fit {
+    double intercept, b1, b2;
+} lm_plane_fit;
+lm_plane_fit lm_fit_plane(const double *x1, const double *x2, const double *y, size_t n);
+
+/* The partial correlation of x and y given z: Pearson's correlation of what the least-squares lines on
+ * z leave of x and of y (how x and y go together once z is accounted for). NaN below 3 values, when z
+ * is constant, or when memory runs out. */
+double lm_partial_correlation(const double *x, const double *y, const double *z, size_t n);
+
 #endif
