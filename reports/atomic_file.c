@@ -92,3 +92,13 @@ int lm_write_file_atomically(const char *dir, const char *name, lm_file_writer w
     if (lm_atomic_file_write(&f, dir, name, write, context, err, err_size) != 0) return -1;
     return lm_atomic_file_commit(&f, err, err_size);
 }
+
+int lm_write_path_atomically(const char *path, lm_file_writer write, const void *context, char *err, size_t err_size) {
+    char dir[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else if (slash == path) snprintf(dir, sizeof dir, "/");
+    else if (snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path) >= (int)sizeof dir)
+        return lm_error(err, err_size, "path too long: %s", path);
+    return lm_write_file_atomically(dir, slash ? slash + 1 : path, write, context, err, err_size);
+}

@@ -64,6 +64,9 @@ void lm_atomic_file_discard(lm_atomic_file *f);
 int lm_write_file_atomically(const char *dir, const char *name, lm_file_writer write, const void *context, char *err,
                              size_t err_size);
 
+/* The same for a path: its folder (".", or "/" at the root) and name split at its last '/'. */
+int lm_write_path_atomically(const char *path, lm_file_writer write, const void *context, char *err, size_t err_size);
+
 /* Creates `dir` (and missing parents) if it does not exist. 0, or -1 with a reason in err. */
 int lm_make_directory(const char *dir, char *err, size_t err_size);
 

@@ -60,10 +60,10 @@ static int write_json(FILE *out, const void *context) {
 int lm_step_model_file_write(const char *path, const lm_step_model_file *f, char *err, size_t err_size) {
     char dir[4096];
     const char *slash = strrchr(path, '/');
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
-    if (slash == path) snprintf(dir, sizeof dir, "/");
-    if (lm_make_directory(dir, err, err_size) != 0) return -1;
-    return lm_write_file_atomically(dir, slash ? slash + 1 : path, write_json, f, err, err_size);
+    if (slash && slash != path && snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path) < (int)sizeof dir &&
+        lm_make_directory(dir, err, err_size) != 0)
+        return -1; /* its folder (~/.cache/latmac) may not exist yet */
+    return lm_write_path_atomically(path, write_json, f, err, err_size);
 }
 
 static int read_coefficients(const lm_json_fields *in, const json_t *c, lm_step_coefficients *out) {

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 
 #include "kernels/error.h"
-#include "reports/results.h" /* lm_write_file_atomically */
+#include "reports/results.h" /* lm_write_path_atomically */
 
 /* Elements are copied as they are: a little-endian host reads '<f4' and writes it without swapping. */
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -465,12 +465,7 @@ int lm_npy_write(const char *path, const lm_npy_array *a, char *err, size_t err_
     char pre[12 + 64 + LM_NPY_MAX_RANK * 22 + 128];
     const npy_output o = {.preamble = pre, .preamble_length = preamble(a, pre, sizeof pre), .array = a};
     if (!o.preamble_length) return lm_error(err, err_size, "%s: cannot write: the header does not fit", path);
-    char dir[PATH_MAX];
-    const char *slash = strrchr(path, '/');
-    if (snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".") >= (int)sizeof dir)
-        return lm_error(err, err_size, "%s: the path is too long", path);
-    if (slash == path) snprintf(dir, sizeof dir, "/");
-    return lm_write_file_atomically(dir, slash ? slash + 1 : path, write_npy, &o, err, err_size);
+    return lm_write_path_atomically(path, write_npy, &o, err, err_size);
 }
 
 void lm_npy_free(lm_npy_array *a) {
