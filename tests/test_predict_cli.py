@@ -69,6 +69,7 @@ def against_a_run():
         assert abs(row["predicted_over_measured"] - row["predicted_ms"] / row["measured_ms"]) < 1e-9, row
     (agreement,) = doc["agreement"]
     assert agreement["networks"] == 2 and 0 <= agreement["within_10_percent"] <= 1 and agreement["mape"] >= 0, agreement
+    assert agreement["rmspe"] >= agreement["mape"], agreement
     r = latmac("predict", "--calibration", MODELS, "--nets", NETS, "--threads", "1", "--against",
                os.path.join(out, "results.json"))
     assert "within 10%" in r.stdout and "MAPE" in r.stdout, r.stdout

@@ -52,7 +52,9 @@ static const char usage[] =
     "  -s, --per-step           a row per step instead: its class, kernel and predicted time\n"
     "  -a, --against FILE       a results.json with these networks timed: the measured median beside\n"
     "                           each prediction, and per cap and thread count the share within 5% and\n"
-    "                           10%, the mean absolute percentage error and Spearman's rho\n"
+    "                           10%, the mean absolute and root mean square percentage errors and\n"
+    "                           Spearman's rho; then MAdds, MAC, both and the model compared as\n"
+    "                           predictors of latency (docs/predict.md)\n"
     "  -f, --format FORMAT      text (default), csv or json\n"
     "  -h, --help               show this help\n"
     "\n"
@@ -257,20 +259,22 @@ static double measured(const lm_results *r, const char *name, lm_isa isa, int th
 /* A number for JSON: null when it is not one (an interval the data cannot give). */
 static json_t *number(double x) { return isfinite(x) ? json_real(x) : json_null(); }
 
-/* The share within 5% and 10%, MAPE and Spearman of one cap and thread count, as a row. */
+/* The share within 5% and 10%, MAPE, RMSPE (root mean square percentage error) and Spearman of one cap and
+ * thread count, as a row. */
 static json_t *agreement_row(lm_isa isa, int threads, const double *predicted, const double *actual, int n) {
     int within5 = 0, within10 = 0, m = 0;
-    double ape = 0, p[MAX_NETWORKS], a[MAX_NETWORKS];
+    double ape = 0, spe = 0, p[MAX_NETWORKS], a[MAX_NETWORKS];
     for (int i = 0; i < n; i++) {
         if (isnan(actual[i])) continue;
         const double e = fabs(predicted[i] / actual[i] - 1);
-        within5 += e <= 0.05, within10 += e <= 0.10, ape += e;
+        within5 += e <= 0.05, within10 += e <= 0.10, ape += e, spe += e * e;
         p[m] = predicted[i], a[m++] = actual[i];
     }
     if (!m) return NULL;
-    return json_pack("{s:s, s:i, s:i, s:f, s:f, s:f, s:o}", "isa", lm_isa_name(isa), "threads", threads, "networks", m,
-                     "within_5_percent", (double)within5 / m, "within_10_percent", (double)within10 / m, "mape",
-                     ape / m, "spearman", m > 2 ? json_real(lm_spearman(p, a, (size_t)m)) : json_null());
+    return json_pack("{s:s, s:i, s:i, s:f, s:f, s:f, s:f, s:o}", "isa", lm_isa_name(isa), "threads", threads, "networks",
+                     m, "within_5_percent", (double)within5 / m, "within_10_percent", (double)within10 / m, "mape",
+                     ape / m, "rmspe", sqrt(spe / m), "spearman",
+                     m > 2 ? json_real(lm_spearman(p, a, (size_t)m)) : json_null());
 }
 
 /* The proxies compared on the networks measured (proxy_comparison.h): a row per proxy onto `rows`, and
@@ -397,6 +401,7 @@ static int predict(const predict_options *o, const lm_host *host) {
         static const lm_column agreement_cols[] = {{"isa", "isa", 0}, {"threads", "threads", 0},
                                                    {"networks", "networks", 0}, {"within_5_percent", "within 5%", 0},
                                                    {"within_10_percent", "within 10%", 0}, {"mape", "MAPE", 0},
+                                                   {"rmspe", "RMSPE", 0},
                                                    {"spearman", "Spearman", 0}, {0}};
         static const lm_column proxy_cols[] = {
             {"isa", "isa", 0}, {"threads", "threads", 0}, {"proxy", "proxy", 0}, {"mape", "MAPE", 0},
