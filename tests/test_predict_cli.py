@@ -23,9 +23,9 @@ def refused(args, expected):
     assert len(r.stderr.splitlines()) == 1 and expected in r.stderr, (args, expected, r.stderr)
 
 
-@tap.check("--calibrate at 1 thread writes the models (every class fitted) and prints its table")
+@tap.check("--calibrate at 1 thread (one round) writes the models (every class fitted) and prints its table")
 def calibrate():
-    r = latmac("predict", "--calibrate", "--threads", "1", "--calibration", MODELS)
+    r = latmac("predict", "--calibrate", "--threads", "1", "--rounds", "1", "--calibration", MODELS)
     assert r.returncode == 0, r.stderr
     assert "models saved to " + MODELS in r.stdout, r.stdout
     doc = json.load(open(MODELS))
@@ -89,6 +89,8 @@ def refusals():
     if (os.cpu_count() or 1) >= 2:
         refused(["--calibration", MODELS, "--threads", "2", "--nets", NETS], "holds no model of")
     refused(["--calibrate", "--nets", NETS], "--calibrate takes only")
+    refused(["--rounds", "2", "--calibration", MODELS], "--rounds applies to --calibrate")
+    refused(["--calibrate", "--rounds", "0"], "--rounds: '0'")
     refused(["--calibration", MODELS, "--nets", "nonet", "--threads", "1"], "unknown network 'nonet'")
     refused(["--calibration", MODELS, "--format", "xml"], "unknown format 'xml'")
     refused(["--calibration", MODELS, "--model", os.path.join(TMP, "missing.onnx"), "--threads", "1"], "missing.onnx")

@@ -29,7 +29,7 @@
 #include "reports/step_model_file.h"
 
 static const char usage[] =
-    "Usage: latmac predict --calibrate [--threads LIST] [--isa LIST] [--calibration FILE]\n"
+    "Usage: latmac predict --calibrate [--threads LIST] [--isa LIST] [--rounds R] [--calibration FILE]\n"
     "       latmac predict [--nets LIST] [--model LIST] [--threads LIST] [--isa LIST] [--input HxW]\n"
     "                      [--batch N] [--per-step] [--against results.json] [--calibration FILE]\n"
     "                      [--format text|csv|json]\n"
@@ -37,10 +37,13 @@ static const char usage[] =
     "Predict each network's latency on this machine as the sum of its steps' (each kernel call of its\n"
     "plan: tau + executed MAdds x seconds per MAdd + bytes moved x seconds per byte, the coefficients\n"
     "fitted per kind of step; docs/predict.md). --calibrate fits them first, on isolated kernels timed\n"
-    "in the cache state a network leaves them (about a minute per thread count and cap), and saves them.\n"
+    "in the cache state a network leaves them (one to two minutes per thread count and cap), and saves\n"
+    "them.\n"
     "\n"
     "Options:\n"
     "      --calibrate          time the calibration shapes and save the fitted models\n"
+    "  -r, --rounds R           calibration: rounds over every shape, 1 to 15; each shape's median kept\n"
+    "                           (default 3)\n"
     "  -c, --calibration FILE   the models' file (default: $XDG_CACHE_HOME/latmac/step_models.json,\n"
     "                           else ~/.cache/latmac/step_models.json)\n"
     "  -n, --nets LIST          zoo networks (default: the whole zoo, unless --model is given)\n"
@@ -65,6 +68,7 @@ static const char usage[] =
 
 typedef struct predict_options {
     bool calibrate, per_step;
+    unsigned long rounds;
     const char *calibration, *nets_text, *models_text, *threads_text, *isa_text, *against;
     unsigned long height, width, batch;
     int format;
@@ -83,10 +87,11 @@ static int parse(int argc, char **argv, const lm_host *host, predict_options *o)
         {"input", required_argument, NULL, 'i'},    {"batch", required_argument, NULL, 'b'},
         {"per-step", no_argument, NULL, 's'},       {"against", required_argument, NULL, 'a'},
         {"format", required_argument, NULL, 'f'},   {"help", no_argument, NULL, 'h'},
+        {"rounds", required_argument, NULL, 'r'},
         {NULL, 0, NULL, 0}};
     static const char *const formats[] = {"text", "csv", "json", NULL};
     lm_cli_reset_getopt();
-    for (int c; (c = getopt_long(argc, argv, ":c:n:t:i:b:sa:f:h", longs, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":c:n:t:i:b:sa:f:hr:", longs, NULL)) != -1;) {
         switch (c) {
         case 'C': o->calibrate = true; break;
         case 'c': o->calibration = optarg; break;
@@ -96,6 +101,11 @@ static int parse(int argc, char **argv, const lm_host *host, predict_options *o)
         case 'I': o->isa_text = optarg; break;
         case 's': o->per_step = true; break;
         case 'a': o->against = optarg; break;
+        case 'r':
+            if (!lm_cli_parse_uint(optarg, 1, LM_CALIBRATION_MAX_ROUNDS, &o->rounds))
+                return lm_cli_usage_error("predict", "--rounds: '%s' is not a whole number from 1 to %d", optarg,
+                                          LM_CALIBRATION_MAX_ROUNDS);
+            break;
         case 'i':
             if (!lm_cli_parse_hxw(optarg, 16384, &o->height, &o->width))
                 return lm_cli_usage_error("predict", "--input: '%s' is not HEIGHTxWIDTH with each from 1 to 16384", optarg);
@@ -114,7 +124,8 @@ static int parse(int argc, char **argv, const lm_host *host, predict_options *o)
     }
     if (lm_cli_no_operands("predict", argc, argv) != LM_EXIT_OK) return LM_EXIT_USAGE;
     if (o->calibrate && (o->nets_text || o->models_text || o->per_step || o->against || o->height || o->batch))
-        return lm_cli_usage_error("predict", "--calibrate takes only --threads, --isa and --calibration");
+        return lm_cli_usage_error("predict", "--calibrate takes only --threads, --isa, --rounds and --calibration");
+    if (o->rounds && !o->calibrate) return lm_cli_usage_error("predict", "--rounds applies to --calibrate");
     if (!o->calibration) {
         const char *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
         if (cache && *cache) snprintf(o->default_calibration, sizeof o->default_calibration, "%s/latmac/step_models.json", cache);
@@ -155,7 +166,7 @@ static int calibrate(const predict_options *o, const lm_host *host) {
         lm_host_bind_current_thread(host, 0);
         for (size_t k = 0; k < o->isa_count && status == LM_EXIT_OK; k++) {
             fprintf(stderr, "calibrating %s at %d thread(s)\n", lm_isa_name(o->isas[k]), o->threads[t]);
-            const lm_calibration_config c = {.host = host, .isa = o->isas[k], .pool = pool, .seed = 1,
+            const lm_calibration_config c = {.host = host, .isa = o->isas[k], .pool = pool, .seed = 1, .rounds = (int)o->rounds,
                                              .near_limit = lm_calibration_near_limit(host, o->threads[t]),
                                              .progress = stderr};
             size_t count;

@@ -86,44 +86,56 @@ static double time_in_network_state(const lm_op *op, const lm_op_desc *d, const 
     return lm_median_in_place(t, (size_t)repetitions);
 }
 
+/* Times shape `d` once (a median over `repetitions` calls) into *seconds, and describes the sample. */
+static int measure_shape(const lm_calibration_config *c, unsigned isas, const lm_op_desc *d, uint64_t seed, eviction *e,
+                         lm_calibration_sample *s, char *err, size_t err_size) {
+    lm_case_data data;
+    char why[256];
+    if (lm_case_data_create(d, seed, &data) != 0) return lm_error(err, err_size, "out of memory");
+    lm_op *op = lm_op_create(d, data.params, NULL, isas, why, sizeof why);
+    int status = 0;
+    if (!op) {
+        status = lm_error(err, err_size, "calibrating %s: %s", lm_step_class_name(lm_step_class_of(d)), why);
+    } else {
+        *s = (lm_calibration_sample){.desc = *d, .step_class = lm_step_class_of(d), .kernel = lm_op_kernel(op),
+                                     .features = lm_step_features_of(d, lm_op_kernel(op), c->near_limit)};
+        s->seconds = time_in_network_state(op, d, &data, e, c->pool, c->repetitions ? c->repetitions : 11);
+    }
+    lm_op_destroy(op);
+    lm_case_data_free(&data);
+    return status;
+}
+
 int lm_calibration_measure(const lm_calibration_config *c, lm_calibration_sample *samples, size_t *count, char *err,
                            size_t err_size) {
     const unsigned isas = lm_isas_up_to(lm_usable_isas(c->host), c->isa);
     const int threads = lm_threadpool_threads(c->pool);
+    enum { SHAPES = LM_STEP_CLASS_COUNT * LM_CALIBRATION_SHAPES };
+    const int rounds = c->rounds >= 1 && c->rounds <= LM_CALIBRATION_MAX_ROUNDS ? c->rounds : LM_CALIBRATION_ROUNDS;
     eviction e = {.per_thread = eviction_bytes_per_thread(c->host, threads)};
-    if (!(e.buffer = calloc((size_t)threads, e.per_thread))) return lm_error(err, err_size, "out of memory");
-    *count = 0;
-    int status = 0;
-    for (int k = 0; k < LM_STEP_CLASS_COUNT && status == 0; k++) {
-        lm_op_desc shapes[LM_CALIBRATION_SHAPES];
-        const size_t n = lm_calibration_shapes((lm_step_class)k, c->seed, shapes, LM_CALIBRATION_SHAPES);
+    lm_op_desc *shapes = malloc(SHAPES * sizeof *shapes);
+    double *times = malloc(SHAPES * (size_t)rounds * sizeof *times);
+    e.buffer = calloc((size_t)threads, e.per_thread);
+    int status = shapes && times && e.buffer ? 0 : lm_error(err, err_size, "out of memory");
+    size_t n = 0;
+    for (int k = 0; k < LM_STEP_CLASS_COUNT && status == 0; k++)
+        n += lm_calibration_shapes((lm_step_class)k, c->seed, shapes + n, LM_CALIBRATION_SHAPES);
+    /* Rounds over every shape, not repetitions of one: what drifts on a shared machine (a neighbour's
+     * memory traffic) then moves every shape a little instead of a few a lot. */
+    for (int r = 0; r < rounds && status == 0; r++) {
         const double started = lm_now_seconds();
         for (size_t i = 0; i < n && status == 0; i++) {
-            lm_case_data data;
-            char why[256];
-            if (lm_case_data_create(&shapes[i], c->seed + i, &data) != 0) {
-                status = lm_error(err, err_size, "out of memory");
-                break;
-            }
-            lm_op *op = lm_op_create(&shapes[i], data.params, NULL, isas, why, sizeof why);
-            if (!op) {
-                status = lm_error(err, err_size, "calibrating %s: %s", lm_step_class_name((lm_step_class)k), why);
-            } else {
-                lm_calibration_sample *s = &samples[(*count)++];
-                s->desc = shapes[i];
-                s->step_class = (lm_step_class)k;
-                s->kernel = lm_op_kernel(op);
-                s->features = lm_step_features_of(&shapes[i], lm_op_kernel(op), c->near_limit);
-                s->seconds = time_in_network_state(op, &shapes[i], &data, &e, c->pool, c->repetitions ? c->repetitions : 11);
-            }
-            lm_op_destroy(op);
-            lm_case_data_free(&data);
+            status = measure_shape(c, isas, &shapes[i], c->seed + i, &e, &samples[i], err, err_size);
+            times[i * (size_t)rounds + (size_t)r] = samples[i].seconds;
         }
         if (c->progress && status == 0)
-            fprintf(c->progress, "calibrated %-15s %2zu shapes in %.1f s\n", lm_step_class_name((lm_step_class)k), n,
+            fprintf(c->progress, "round %d of %d: %zu shapes in %.1f s\n", r + 1, rounds, n,
                     lm_now_seconds() - started);
     }
-    free(e.buffer);
+    for (size_t i = 0; i < n && status == 0; i++)
+        samples[i].seconds = lm_median_in_place(times + i * (size_t)rounds, (size_t)rounds);
+    *count = status == 0 ? n : 0;
+    free(shapes), free(times), free(e.buffer);
     return status;
 }
 

@@ -21,8 +21,11 @@
 #include "bench/predict/step_model.h"
 #include "kernels/threadpool.h"
 
-/* Calibration shapes per class; the sweep at one thread count takes about a minute on 2 cores. */
+/* Calibration shapes per class, and the default rounds over all of them (each shape's time is the
+ * median of its rounds'); the sweep at one thread count takes one to two minutes on 2 cores. */
 #define LM_CALIBRATION_SHAPES 80
+#define LM_CALIBRATION_ROUNDS 3
+#define LM_CALIBRATION_MAX_ROUNDS 15
 
 typedef struct lm_calibration_config {
     const lm_host *host;
@@ -30,8 +33,9 @@ typedef struct lm_calibration_config {
     lm_threadpool *pool;   /* NULL: one thread */
     uint64_t seed;         /* of the shapes and their data */
     double near_limit;     /* the model's (lm_calibration_near_limit) */
-    int repetitions;       /* timed calls per shape (the median kept); 0: 11 */
-    FILE *progress;        /* a line per class, or NULL */
+    int repetitions;       /* timed calls per shape and round (the median kept); 0: 11 */
+    int rounds;            /* 1 to LM_CALIBRATION_MAX_ROUNDS; 0: LM_CALIBRATION_ROUNDS */
+    FILE *progress;        /* a line per round, or NULL */
 } lm_calibration_config;
 
 /* One measured shape: what the fit reads, and the median time. */
