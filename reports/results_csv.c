@@ -15,7 +15,7 @@ static const char *const columns_after_peers[] = {
     "copy_bandwidth_fraction", "flags", "network", "input", "batch", "layer", "images_per_second",
     "peak_activation_bytes", "experiment", "group", "label", "rank", "scale", "paper_gpu_batches_per_second",
     "paper_arm_images_per_second", "roof_level", "attainable_gflops", "roof_fraction", "isa", "variant",
-    "executed_madds", NULL,
+    "executed_madds", "predicted_ms", NULL,
 };
 
 int lm_csv_write_field(FILE *out, const char *field) {
@@ -101,6 +101,7 @@ static int write_row(FILE *out, const lm_results *r, const lm_result_case *c, co
     snprintf(cells[i++], sizeof cells[0], "%s", c->isa[0] ? (c->variant ? "true" : "false") : "");
     if (c->isa[0]) snprintf(cells[i++], sizeof cells[0], "%" PRIu64, c->executed_madds);
     else cells[i++][0] = '\0';
+    number(cells[i++], sizeof cells[0], c->predicted_seconds > 0, c->predicted_seconds * 1e3); /* networks */
     for (int k = 0; k < i; k++)
         if ((k && fputc(',', out) == EOF) || lm_csv_write_field(out, cells[k]) != 0) return -1;
     return fputc('\n', out) == EOF ? -1 : 0;

@@ -162,6 +162,7 @@ static void network_fields(json_t *b, const lm_result_case *c, const lm_case_ana
     json_object_set_new(b, "layers", json_integer(c->layers));
     json_object_set_new(b, "steps", json_integer(c->steps));
     json_object_set_new(b, "peak_activation_bytes", json_integer((json_int_t)c->peak_activation_bytes));
+    if (c->predicted_seconds > 0) set_real(b, "predicted_seconds", c->predicted_seconds);
     const double seconds = run->real_time * lm_time_unit_seconds(c->time_unit);
     if (has_rates(run) && seconds > 0) set_real(b, "images_per_second", c->batch / seconds);
     if (!run->is_aggregate || strcmp(run->aggregate_name, "median") != 0) return;

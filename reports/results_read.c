@@ -128,6 +128,8 @@ static int read_network(const lm_json_fields *f, const json_t *e, lm_result_case
         get_int(f, e, "layers", false, 0, INT_MAX, &c->layers) != 0 ||
         get_int(f, e, "steps", false, 0, INT_MAX, &c->steps) != 0)
         return -1;
+    if (lm_json_get_number(f, e, "predicted_seconds", false, &c->predicted_seconds) != 0) return -1;
+    if (!(c->predicted_seconds >= 0)) return lm_json_fields_error(f, "'predicted_seconds' is negative");
     return get_count(f, e, "peak_activation_bytes", false, &c->peak_activation_bytes);
 }
 

@@ -20,12 +20,15 @@ static void ratios(const lm_results *r, const lm_case_analysis *a, char *buf, si
 /* Networks: one line per network and thread count. */
 static int write_networks(FILE *out, const lm_results *r) {
     int width = 7;
+    bool predicted = false; /* a calibrated step model predicted them (bench/predict): two columns more */
     for (size_t i = 0; i < r->case_count; i++) {
         const int w = (int)strlen(r->cases[i].network);
         if (r->cases[i].layer_index < 0 && !r->cases[i].experiment[0] && w > width) width = w;
+        predicted |= r->cases[i].predicted_seconds > 0;
     }
-    if (fprintf(out, "%-*s  %-9s %5s %-9s %7s %11s %9s %6s %10s %9s %10s\n", width, "network", "input", "batch", "isa",
-                "threads", "median ms", "min ms", "cv", "images/s", "MAdds M", "params") < 0)
+    if (fprintf(out, "%-*s  %-9s %5s %-9s %7s %11s %9s %6s %10s %9s %10s%s\n", width, "network", "input", "batch", "isa",
+                "threads", "median ms", "min ms", "cv", "images/s", "MAdds M", "params",
+                predicted ? "  predicted ms  predicted/median" : "") < 0)
         return -1;
     for (size_t i = 0; i < r->case_count; i++) {
         const lm_result_case *c = &r->cases[i];
@@ -37,8 +40,14 @@ static int write_networks(FILE *out, const lm_results *r) {
         if (lm_result_seconds(c, "min", &v)) snprintf(min, sizeof min, "%.3f", v * 1e3);
         if (lm_result_cv(c, &v)) snprintf(cv, sizeof cv, "%.3f", v);
         if (lm_result_images_per_second(c, &v)) snprintf(images, sizeof images, "%.1f", v);
-        if (fprintf(out, "%-*s  %-9s %5d %-9s %7d %11s %9s %6s %10s %9.2f %10llu\n", width, c->network, input, c->batch,
-                    c->isa, c->threads, median, min, cv, images, c->madds / 1e6, (unsigned long long)c->params) < 0)
+        char prediction[64] = "";
+        if (predicted && c->predicted_seconds > 0 && lm_result_seconds(c, "median", &v) && v > 0)
+            snprintf(prediction, sizeof prediction, "  %12.3f  %16.3f", c->predicted_seconds * 1e3, c->predicted_seconds / v);
+        else if (predicted)
+            snprintf(prediction, sizeof prediction, "  %12s  %16s", "-", "-");
+        if (fprintf(out, "%-*s  %-9s %5d %-9s %7d %11s %9s %6s %10s %9.2f %10llu%s\n", width, c->network, input, c->batch,
+                    c->isa, c->threads, median, min, cv, images, c->madds / 1e6, (unsigned long long)c->params,
+                    prediction) < 0)
             return -1;
     }
     return 0;

@@ -3,6 +3,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bench/host/isa.h"
@@ -12,6 +13,24 @@
 #include "reports/results.h"
 
 #define FORMAT 1
+
+void lm_step_model_default_path(char *out, size_t size) {
+    const char *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (cache && *cache) snprintf(out, size, "%s/latmac/step_models.json", cache);
+    else snprintf(out, size, "%s/.cache/latmac/step_models.json", home && *home ? home : ".");
+}
+
+bool lm_step_model_file_for_host(const lm_host *host, lm_step_model_file *f, char *err, size_t err_size) {
+    char path[4096], fingerprint[sizeof f->fingerprint];
+    lm_step_model_default_path(path, sizeof path);
+    if (lm_step_model_file_read(path, f, err, err_size) != 0) return false;
+    lm_step_model_fingerprint(host, fingerprint, sizeof fingerprint);
+    if (strcmp(fingerprint, f->fingerprint) != 0) {
+        lm_error(err, err_size, "%s was calibrated on another host (%s)", path, f->fingerprint);
+        return false;
+    }
+    return true;
+}
 
 void lm_step_model_fingerprint(const lm_host *host, char *out, size_t size) {
     char isas[128];

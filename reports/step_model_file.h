@@ -5,6 +5,7 @@
 #ifndef LM_REPORTS_STEP_MODEL_FILE_H
 #define LM_REPORTS_STEP_MODEL_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "bench/host/host.h"
@@ -18,6 +19,14 @@ typedef struct lm_step_model_file {
     size_t count;
     lm_step_model models[LM_STEP_MODEL_MAX];
 } lm_step_model_file;
+
+/* Where models are kept unless told otherwise: $XDG_CACHE_HOME/latmac/step_models.json, else
+ * $HOME/.cache/latmac/step_models.json. */
+void lm_step_model_default_path(char *out, size_t size);
+
+/* The models calibrated on `host` at the default path into *f; false (with why in err) when there are
+ * none, or they are malformed or from another host. */
+bool lm_step_model_file_for_host(const lm_host *host, lm_step_model_file *f, char *err, size_t err_size);
 
 /* What identifies a host for its models: CPU brand, microarchitecture, hardware threads, cache sizes
  * and the instruction sets its kernels may use. */

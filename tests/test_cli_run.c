@@ -290,7 +290,7 @@ static void test_caps_and_variants_side_by_side(void **state) {
     json_decref(root);
     char *csv = read_text(in_out("results.csv"));
     assert_non_null(csv);
-    assert_non_null(strstr(csv, ",isa,variant,executed_madds\n"));
+    assert_non_null(strstr(csv, ",isa,variant,executed_madds,predicted_ms\n"));
     free(csv);
 }
 

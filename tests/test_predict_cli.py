@@ -13,7 +13,7 @@ import tap
 from latmac_cli import latmac
 
 TMP = tempfile.mkdtemp(prefix="latmac-predict-")
-MODELS = os.path.join(TMP, "models", "step_models.json")
+MODELS = os.path.join(TMP, "latmac", "step_models.json")  # where XDG_CACHE_HOME=TMP puts them
 NETS = "shufflenet_v2_x0_5,mobilenet_v3_small"
 
 
@@ -54,12 +54,19 @@ def predict_networks():
     assert r.returncode == 0 and "mobilenet_v3_small" in r.stdout, r.stderr
 
 
-@tap.check("--against puts a run's measured medians beside the predictions, with the agreement")
+@tap.check("a run on a calibrated host predicts its networks; --against puts its medians beside the predictions")
 def against_a_run():
     out = os.path.join(TMP, "run")
-    r = latmac("run", "--suite", "nets", "--nets", NETS, "--threads", "1", "--repetitions", "3", "--min-time",
-               "0.01", "--no-roofline", "--quiet", "--out", out)
+    os.environ["XDG_CACHE_HOME"] = TMP  # the run finds the calibration and predicts its networks too
+    try:
+        r = latmac("run", "--suite", "nets", "--nets", NETS, "--threads", "1", "--repetitions", "3", "--min-time",
+                   "0.01", "--no-roofline", "--out", out)
+    finally:
+        del os.environ["XDG_CACHE_HOME"]
     assert r.returncode == 0, r.stderr
+    assert "predicted ms  predicted/median" in r.stdout, r.stdout
+    benchmarks = json.load(open(os.path.join(out, "results.json")))["benchmarks"]
+    assert all(b["predicted_seconds"] > 0 for b in benchmarks if b.get("aggregate_name") == "median"), benchmarks
     r = latmac("predict", "--calibration", MODELS, "--nets", NETS, "--threads", "1", "--against",
                os.path.join(out, "results.json"), "--format", "json")
     assert r.returncode == 0, r.stderr

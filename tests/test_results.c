@@ -370,7 +370,7 @@ static void test_csv_columns_rows_and_arithmetic(void **state) {
                            "copy_bandwidth_fraction,flags,network,input,batch,layer,images_per_second,"
                            "peak_activation_bytes,experiment,group,label,rank,scale,paper_gpu_batches_per_second,"
                            "paper_arm_images_per_second,roof_level,attainable_gflops,roof_fraction,isa,variant,"
-                           "executed_madds\n";
+                           "executed_madds,predicted_ms\n";
     assert_memory_equal(text, expected, strlen(expected));
     char rows[5][48][128];
     for (int i = 0; i < 5; i++) assert_int_equal(parse_record(&p, rows[i], 48), columns);

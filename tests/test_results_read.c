@@ -113,6 +113,7 @@ static void add_nets(lm_results *r, int t) {
         c->batch = 1, c->input_h = 224, c->input_w = 224, c->layers = 150 + n, c->steps = 60 + n;
         c->madds = 145000000ull * (n + 1), c->mac = 11000000ull + 3000000ull * (unsigned)n, c->params = 2278604;
         c->executed_madds = c->madds * 9 / 8, c->peak_activation_bytes = 2107392;
+        c->predicted_seconds = n == 2 ? 0 : 4.1e-3 * (n + 1) / t; /* the third without a calibration */
         c->has_profile = true;
         for (int k = 0; k < LM_RESULT_LAYER_CATEGORIES; k++) c->profile_seconds[k] = 1e-4 * (k + 1) * (n + 1) / t;
         for (int l = 0; n == 0 && l < 3; l++) {
@@ -451,6 +452,8 @@ static void test_malformed_files_are_refused_with_one_line(void **state) {
         {"median:" PW, "aggregate_name", NULL, "'aggregate_name' is missing"},
         {"first:" NET, "input", "\"224\"", "'input' is not <height>x<width>"},
         {"first:" NET, "batch", "0", "'batch' is not a whole number from 1"},
+        {"first:" NET, "predicted_seconds", "\"soon\"", "'predicted_seconds' is not a number"},
+        {"first:" NET, "predicted_seconds", "-1", "'predicted_seconds' is negative"},
         {"median:" NET, "profile_time", "3", "'profile_time' is not an object"},
         {"median:" NET, "profile_time", "{\"Conv\": \"slow\"}", "threads:1).profile_time: 'Conv' is not a number"},
         {"first:guidelines/G1/gpu_x1/1_2/latmac/isa:avx512/threads:2", "rank", NULL, "'rank' is missing"},

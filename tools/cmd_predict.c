@@ -127,10 +127,7 @@ static int parse(int argc, char **argv, const lm_host *host, predict_options *o)
         return lm_cli_usage_error("predict", "--calibrate takes only --threads, --isa, --rounds and --calibration");
     if (o->rounds && !o->calibrate) return lm_cli_usage_error("predict", "--rounds applies to --calibrate");
     if (!o->calibration) {
-        const char *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-        if (cache && *cache) snprintf(o->default_calibration, sizeof o->default_calibration, "%s/latmac/step_models.json", cache);
-        else snprintf(o->default_calibration, sizeof o->default_calibration, "%s/.cache/latmac/step_models.json",
-                      home && *home ? home : ".");
+        lm_step_model_default_path(o->default_calibration, sizeof o->default_calibration);
         o->calibration = o->default_calibration;
     }
     const int rc = lm_choose_thread_counts("predict", host, o->threads_text, LM_RESULT_MAX_THREADS, o->threads,

@@ -27,6 +27,7 @@
 #include "tools/thread_counts.h"
 #include "guidelines/guideline_suite.h"
 #include "bench/measure/net_suite.h"
+#include "reports/step_model_file.h"
 #include "bench/net/onnx_import.h"
 #include "bench/net/zoo.h"
 
@@ -508,7 +509,13 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
     }
     lm_suite guidelines = lm_suite_guidelines, nets = lm_suite_nets;
     guidelines.options = &o->guidelines;
-    const lm_net_models models = {.paths = o->model_paths, .count = o->model_count};
+    /* Predictions beside the networks' times when this host has calibrated step models (latmac predict). */
+    static lm_step_model_file predictors;
+    char why[512];
+    const bool predicted = lm_step_model_file_for_host(host, &predictors, why, sizeof why);
+    const lm_net_models models = {.paths = o->model_paths, .count = o->model_count,
+                                  .predictors = predicted ? predictors.models : NULL,
+                                  .predictor_count = predicted ? predictors.count : 0};
     nets.options = &models;
     if (o->quick) guidelines.rounds = QUICK_GUIDELINE_ROUNDS;
     if (!o->seed_given)

@@ -105,11 +105,29 @@ static bool wanted(const regex_t *filter, const lm_result_case *c) {
     return !filter || regexec(filter, c->name, 0, NULL, 0) == 0;
 }
 
+/* The step model's prediction of the schedule's time with the kernels dispatch picks under `isas`, by
+ * the first of `models` of that cap and thread count; 0 when none is. */
+static double predicted_seconds(const lm_net_models *models, const lm_schedule *s, unsigned isas, int threads) {
+    const lm_step_model *m = NULL;
+    for (size_t i = 0; models && i < models->predictor_count && !m; i++)
+        if (models->predictors[i].isa == lm_isa_best(isas) && models->predictors[i].threads == threads)
+            m = &models->predictors[i];
+    double total = 0;
+    for (int i = 0; m && i < s->step_count; i++) {
+        const lm_op_desc *d = &s->steps[i].info.desc;
+        const double t = lm_step_predict(m, d, lm_kernel_select(d, isas));
+        if (t < 0) return 0; /* a class it was not calibrated on */
+        total += t;
+    }
+    return total;
+}
+
 /* The cases of one network, `name` at batch x height x width (see lm_net_suite_add_cases); its graph
  * g is destroyed here. */
 static int add_network_cases(lm_results *r, const char *name, const char *reference, lm_graph *g, int batch, int height,
                              int width, bool per_layer, const lm_result_case *bases, size_t base_count,
-                             const regex_t *filter, unsigned usable_isas, char *err, size_t err_size) {
+                             const regex_t *filter, unsigned usable_isas, const lm_net_models *models, char *err,
+                             size_t err_size) {
     lm_schedule schedule;
     if (schedule_of(g, name, batch, height, width, usable_isas, &schedule, err, err_size) != 0) return -1;
     char shape[128];
@@ -120,6 +138,7 @@ static int add_network_cases(lm_results *r, const char *name, const char *refere
         snprintf(c.network, sizeof c.network, "%s", name);
         c.batch = batch, c.input_h = height, c.input_w = width, c.layer_index = -1;
         whole_network_case(&c, reference, g, &schedule, shape, lm_isas_up_to_named(usable_isas, bases[b].isa));
+        c.predicted_seconds = predicted_seconds(models, &schedule, lm_isas_up_to_named(usable_isas, bases[b].isa), c.threads);
         if (wanted(filter, &c)) status = lm_results_add_case(r, &c);
         for (int i = 0; per_layer && i < schedule.step_count && status == 0; i++) {
             lm_result_case l = bases[b];
@@ -137,14 +156,15 @@ static int add_network_cases(lm_results *r, const char *name, const char *refere
 
 static int add_zoo_cases(lm_results *r, const lm_zoo_net *net, int batch, int height, int width, bool per_layer,
                          const lm_result_case *bases, size_t base_count, const regex_t *filter, unsigned usable_isas,
-                         char *err, size_t err_size) {
+                         const lm_net_models *models, char *err, size_t err_size) {
     return add_network_cases(r, net->name, net->reference, lm_zoo_build(net, batch, height, width), batch, height,
-                             width, per_layer, bases, base_count, filter, usable_isas, err, err_size);
+                             width, per_layer, bases, base_count, filter, usable_isas, models, err, err_size);
 }
 
 int lm_net_suite_add_cases(lm_results *r, const char *const *names, size_t name_count, int batch, int height,
                            int width, bool per_layer, bool merge_shuffle, const lm_result_case *bases, size_t base_count,
-                           const regex_t *filter, unsigned usable_isas, char *err, size_t err_size) {
+                           const regex_t *filter, unsigned usable_isas, const lm_net_models *models, char *err,
+                           size_t err_size) {
     const size_t count = names ? name_count : (size_t)lm_zoo_count;
     for (size_t n = 0; n < count; n++) {
         const lm_zoo_net *net = names ? lm_zoo_find(names[n]) : &lm_zoo[n];
@@ -152,10 +172,10 @@ int lm_net_suite_add_cases(lm_results *r, const char *const *names, size_t name_
         const lm_zoo_net *merged = merge_shuffle ? lm_zoo_merged(net) : NULL;
         for (size_t k = 0; merged && names && k < count; k++) /* named too: added in its own turn */
             if (lm_zoo_find(names[k]) == merged) merged = NULL;
-        if (add_zoo_cases(r, net, batch, height, width, per_layer, bases, base_count, filter, usable_isas, err,
+        if (add_zoo_cases(r, net, batch, height, width, per_layer, bases, base_count, filter, usable_isas, models, err,
                           err_size) != 0 ||
             (merged && add_zoo_cases(r, merged, batch, height, width, per_layer, bases, base_count, filter, usable_isas,
-                                     err, err_size) != 0))
+                                     models, err, err_size) != 0))
             return -1;
     }
     return 0;
@@ -222,7 +242,7 @@ int lm_net_profile(lm_plan *p, lm_threadpool *pool, int runs, double seconds[LM_
  * is 0. */
 static int add_model_cases(lm_results *r, const char *path, int batch, int height, int width, bool per_layer,
                            const lm_result_case *bases, size_t base_count, const regex_t *filter, unsigned usable_isas,
-                           char *err, size_t err_size) {
+                           const lm_net_models *models, char *err, size_t err_size) {
     char name[LM_NET_NAME_SIZE], why[512];
     lm_net_model_name(path, name, sizeof name);
     lm_graph *g = lm_onnx_import(path, batch, height, width, why, sizeof why);
@@ -231,7 +251,7 @@ static int add_model_cases(lm_results *r, const char *path, int batch, int heigh
     char reference[PATH_MAX + 16];
     snprintf(reference, sizeof reference, "ONNX model %s", path);
     return add_network_cases(r, name, reference, g, in.n, in.h, in.w, per_layer, bases, base_count, filter,
-                             usable_isas, err, err_size);
+                             usable_isas, models, err, err_size);
 }
 
 static int add_suite_cases(const lm_suite *suite, const lm_run_config *cfg, lm_results *r, const lm_result_case *bases,
@@ -240,11 +260,12 @@ static int add_suite_cases(const lm_suite *suite, const lm_run_config *cfg, lm_r
     if ((cfg->nets || !models || !models->count) &&
         lm_net_suite_add_cases(r, cfg->nets, cfg->net_count, cfg->batch ? cfg->batch : 1,
                                cfg->input_h ? cfg->input_h : 224, cfg->input_w ? cfg->input_w : 224, cfg->per_layer,
-                               cfg->merge_shuffle, bases, base_count, cfg->filter, r->usable_isas, err, err_size) != 0)
+                               cfg->merge_shuffle, bases, base_count, cfg->filter, r->usable_isas, models, err,
+                               err_size) != 0)
         return -1;
     for (size_t i = 0; models && i < models->count; i++)
         if (add_model_cases(r, models->paths[i], cfg->batch, cfg->input_h, cfg->input_w, cfg->per_layer, bases,
-                            base_count, cfg->filter, r->usable_isas, err, err_size) != 0)
+                            base_count, cfg->filter, r->usable_isas, models, err, err_size) != 0)
             return -1;
     return 0;
 }

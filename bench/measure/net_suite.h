@@ -15,6 +15,7 @@
 
 #include "bench/net/graph.h"
 #include "bench/net/plan.h"
+#include "bench/predict/step_model.h"
 #include "bench/measure/runner.h"
 #include "bench/results/result_records.h"
 
@@ -29,6 +30,11 @@ extern const lm_suite lm_suite_nets;
 typedef struct lm_net_models {
     const char *const *paths;
     size_t count;
+    /* Step models calibrated on this host (bench/predict; `latmac predict --calibrate`): each whole
+     * network case whose cap and thread count one of them covers gets its prediction
+     * (lm_result_case.predicted_seconds). NULL: none. */
+    const lm_step_model *predictors;
+    size_t predictor_count;
 } lm_net_models;
 
 /* The network name of the model at `path`: its file's base name, cut to fit a case's network
@@ -41,11 +47,12 @@ void lm_net_model_name(const char *path, char *name, size_t size);
  * network, one case per entry of `bases` (one per thread count and cap: suite, backend, isa, threads, placement,
  * repetitions and time unit already set), followed, with per_layer, by its layers' cases. Cases
  * whose name does not match `filter` (NULL: all) are left out. `usable_isas`, capped by each base's isa, picks the kernels
- * named. Returns 0, or -1 with a reason naming the network (and layer) when a network cannot take
+ * named; the predictors of `models` (NULL: none) predict each whole network case. Returns 0, or -1 with a reason naming the network (and layer) when a network cannot take
  * the input or memory runs out. */
 int lm_net_suite_add_cases(lm_results *r, const char *const *names, size_t name_count, int batch, int height,
                            int width, bool per_layer, bool merge_shuffle, const lm_result_case *bases, size_t base_count,
-                           const regex_t *filter, unsigned usable_isas, char *err, size_t err_size);
+                           const regex_t *filter, unsigned usable_isas, const lm_net_models *models, char *err,
+                           size_t err_size);
 
 /* The plan the runner keeps while a network's cases run (one network at a time). */
 typedef struct lm_net_cache {

@@ -70,6 +70,7 @@ typedef struct lm_result_case {
     char layer[96];         /* that step's graph node, e.g. "features.3.conv.0" */
     int layers, steps;      /* whole network: graph nodes, and plan steps after folding and fusion */
     uint64_t peak_activation_bytes; /* whole network: see bench/net/plan.h */
+    double predicted_seconds; /* whole network: the step model's prediction (bench/predict); 0: none */
     bool separate_elementwise;      /* planned with every BatchNorm and activation as its own step */
     bool concurrent_branches;       /* planned to run independent branches at once, one per thread */
     /* Whole networks: where the time of an end-to-end run goes, each step timed inside the run (the
