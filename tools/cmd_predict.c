@@ -209,45 +209,58 @@ typedef struct network {
     lm_graph *graph;
 } network;
 
-/* The networks asked for, built; their count, or -1 after a message. */
+/* Adds zoo network `net`, built for the options' input; -1 after a message. */
+static int add_zoo_network(const predict_options *o, const lm_zoo_net *net, network *nets, int *n) {
+    if (*n == MAX_NETWORKS) return lm_cli_usage_error("predict", "more than %d networks", MAX_NETWORKS), -1;
+    network *m = &nets[(*n)++];
+    m->graph = lm_zoo_build(net, o->batch ? (int)o->batch : 1, o->height ? (int)o->height : 224,
+                            o->width ? (int)o->width : 224);
+    snprintf(m->name, sizeof m->name, "%s", net->name);
+    snprintf(m->family, sizeof m->family, "%s", net->family);
+    if (m->graph && !lm_graph_error(m->graph)) return 0;
+    fprintf(stderr, "latmac predict: %s cannot take the input: %s\n", net->name,
+            m->graph ? lm_graph_error(m->graph) : "out of memory");
+    return -1;
+}
+
+/* Adds the ONNX model at `path` (a family of its own); -1 after a message. */
+static int add_model(const predict_options *o, const char *path, network *nets, int *n) {
+    char err[512];
+    if (*n == MAX_NETWORKS) return lm_cli_usage_error("predict", "more than %d networks", MAX_NETWORKS), -1;
+    network *m = &nets[*n];
+    if (!(m->graph = lm_onnx_import(path, (int)o->batch, (int)o->height, (int)o->width, err, sizeof err)))
+        return fprintf(stderr, "latmac predict: %s\n", err), -1;
+    (*n)++;
+    const char *slash = strrchr(path, '/');
+    snprintf(m->name, sizeof m->name, "%.*s", (int)sizeof m->name - 1, slash ? slash + 1 : path);
+    snprintf(m->family, sizeof m->family, "%.*s", (int)sizeof m->family - 1, slash ? slash + 1 : path);
+    return 0;
+}
+
+/* The networks asked for, built: --nets (the whole zoo when neither list is given), then --model; their
+ * count, or -1 after a message. */
 static int networks_of(const predict_options *o, network *nets) {
     int n = 0;
-    char err[512];
-    const bool zoo = o->nets_text || !o->models_text;
-    for (int i = 0; zoo && (o->nets_text ? true : i < lm_zoo_count); i++) {
-        const lm_zoo_net *net = NULL;
-        if (o->nets_text) { /* the i-th item of the list */
-            const char *cursor = o->nets_text, *item = NULL;
-            size_t length = 0;
-            for (int k = 0; k <= i && (item = lm_cli_list_next(&cursor, &length)); k++) {}
-            if (!item) break;
-            char name[64];
-            snprintf(name, sizeof name, "%.*s", (int)(length < 63 ? length : 63), item);
-            if (!(net = lm_zoo_find(name)))
-                return lm_cli_usage_error("predict", "--nets: unknown network '%s' (see 'latmac list nets')", name), -1;
-        } else {
-            net = &lm_zoo[i];
-        }
-        if (n == MAX_NETWORKS) return lm_cli_usage_error("predict", "more than %d networks", MAX_NETWORKS), -1;
-        nets[n].graph = lm_zoo_build(net, o->batch ? (int)o->batch : 1, o->height ? (int)o->height : 224,
-                                     o->width ? (int)o->width : 224);
-        snprintf(nets[n].name, sizeof nets[n].name, "%s", net->name);
-        snprintf(nets[n].family, sizeof nets[n].family, "%s", net->family);
-        if (!nets[n++].graph || lm_graph_error(nets[n - 1].graph))
-            return fprintf(stderr, "latmac predict: %s cannot take the input: %s\n", net->name,
-                           nets[n - 1].graph ? lm_graph_error(nets[n - 1].graph) : "out of memory"), -1;
+    if (!o->nets_text && !o->models_text) { /* the whole zoo */
+        for (int i = 0; i < lm_zoo_count; i++)
+            if (add_zoo_network(o, &lm_zoo[i], nets, &n) != 0) return -1;
     }
-    const char *cursor = o->models_text, *item;
+    if (o->nets_text && !lm_cli_list_well_formed(o->nets_text))
+        return lm_cli_usage_error("predict", "--nets: '%s' is not a comma-separated list of networks", o->nets_text), -1;
     size_t length;
-    while (o->models_text && (item = lm_cli_list_next(&cursor, &length))) {
+    for (const char *cursor = o->nets_text, *item; o->nets_text && (item = lm_cli_list_next(&cursor, &length));) {
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(length < sizeof name - 1 ? length : sizeof name - 1), item);
+        const lm_zoo_net *net = lm_zoo_find(name);
+        if (!net) return lm_cli_usage_error("predict", "--nets: unknown network '%s' (see 'latmac list nets')", name), -1;
+        if (add_zoo_network(o, net, nets, &n) != 0) return -1;
+    }
+    if (o->models_text && !lm_cli_list_well_formed(o->models_text))
+        return lm_cli_usage_error("predict", "--model: '%s' is not a comma-separated list of files", o->models_text), -1;
+    for (const char *cursor = o->models_text, *item; o->models_text && (item = lm_cli_list_next(&cursor, &length));) {
         char path[4096];
         snprintf(path, sizeof path, "%.*s", (int)(length < sizeof path - 1 ? length : sizeof path - 1), item);
-        if (n == MAX_NETWORKS) return lm_cli_usage_error("predict", "more than %d networks", MAX_NETWORKS), -1;
-        if (!(nets[n].graph = lm_onnx_import(path, (int)o->batch, (int)o->height, (int)o->width, err, sizeof err)))
-            return fprintf(stderr, "latmac predict: %s\n", err), -1;
-        const char *slash = strrchr(path, '/');
-        snprintf(nets[n].family, sizeof nets[n].family, "%.*s", (int)sizeof nets[0].family - 1, slash ? slash + 1 : path);
-        snprintf(nets[n++].name, sizeof nets[0].name, "%.*s", (int)sizeof nets[0].name - 1, slash ? slash + 1 : path);
+        if (add_model(o, path, nets, &n) != 0) return -1;
     }
     return n;
 }
