@@ -2,6 +2,9 @@
  * where its time went), one line per kernel case. */
 #include "reports/results.h"
 
+#include "kernels/kernel.h" /* lm_isa_name */
+
+#include <math.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -15,6 +18,31 @@ static void ratios(const lm_results *r, const lm_case_analysis *a, char *buf, si
             used += (size_t)snprintf(buf + used, size - used, "%s%s %.2f", used ? "  " : "", r->peers[i].name, a->ratio[i]);
     if (used < size && a->has_copy_fraction)
         snprintf(buf + used, size - used, "%scopy %.2f", used ? "  " : "", a->copy_fraction);
+}
+
+/* How the predictions agree with the medians, per cap and thread count: the share within 10%, and the
+ * mean absolute percentage error (the full comparison is `latmac predict --against`). */
+static int write_prediction_agreement(FILE *out, const lm_results *r) {
+    for (size_t t = 0; t < r->thread_count_count; t++)
+        for (int isa = LM_ISA_COUNT - 1; isa >= 0; isa--) {
+            int n = 0, within = 0;
+            double ape = 0;
+            for (size_t i = 0; i < r->case_count; i++) {
+                const lm_result_case *c = &r->cases[i];
+                double median;
+                if (c->predicted_seconds > 0 && c->threads == r->thread_counts[t].threads &&
+                    strcmp(c->isa, lm_isa_name((lm_isa)isa)) == 0 && lm_result_seconds(c, "median", &median) &&
+                    median > 0) {
+                    const double e = fabs(c->predicted_seconds / median - 1);
+                    n++, within += e <= 0.10, ape += e;
+                }
+            }
+            if (n && fprintf(out, "predicted against measured, %s at %d thread(s): %d of %d networks within 10%%, "
+                                  "mean absolute error %.1f%% (latmac predict --against compares MAdds and MAC too)\n",
+                             lm_isa_name((lm_isa)isa), r->thread_counts[t].threads, within, n, 100 * ape / n) < 0)
+                return -1;
+        }
+    return 0;
 }
 
 /* Networks: one line per network and thread count. */
@@ -50,7 +78,7 @@ static int write_networks(FILE *out, const lm_results *r) {
                     prediction) < 0)
             return -1;
     }
-    return 0;
+    return predicted ? write_prediction_agreement(out, r) : 0;
 }
 
 /* Where each network's time goes inside its end-to-end runs (the paper's Figure 2, for every network). */

@@ -65,6 +65,7 @@ def against_a_run():
         del os.environ["XDG_CACHE_HOME"]
     assert r.returncode == 0, r.stderr
     assert "predicted ms  predicted/median" in r.stdout, r.stdout
+    assert "predicted against measured, " in r.stdout and " of 2 networks within 10%" in r.stdout, r.stdout
     benchmarks = json.load(open(os.path.join(out, "results.json")))["benchmarks"]
     assert all(b["predicted_seconds"] > 0 for b in benchmarks if b.get("aggregate_name") == "median"), benchmarks
     r = latmac("predict", "--calibration", MODELS, "--nets", NETS, "--threads", "1", "--against",
