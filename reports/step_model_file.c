@@ -20,9 +20,10 @@ void lm_step_model_default_path(char *out, size_t size) {
     else snprintf(out, size, "%s/.cache/latmac/step_models.json", home && *home ? home : ".");
 }
 
-bool lm_step_model_file_for_host(const lm_host *host, lm_step_model_file *f, char *err, size_t err_size) {
-    char path[4096], fingerprint[sizeof f->fingerprint];
-    lm_step_model_default_path(path, sizeof path);
+bool lm_step_model_file_for_host(const lm_host *host, const char *path, lm_step_model_file *f, char *err,
+                                 size_t err_size) {
+    char default_path[4096], fingerprint[sizeof f->fingerprint];
+    if (!path) lm_step_model_default_path(default_path, sizeof default_path), path = default_path;
     if (lm_step_model_file_read(path, f, err, err_size) != 0) return false;
     lm_step_model_fingerprint(host, fingerprint, sizeof fingerprint);
     if (strcmp(fingerprint, f->fingerprint) != 0) {

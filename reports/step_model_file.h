@@ -24,9 +24,10 @@ typedef struct lm_step_model_file {
  * $HOME/.cache/latmac/step_models.json. */
 void lm_step_model_default_path(char *out, size_t size);
 
-/* The models calibrated on `host` at the default path into *f; false (with why in err) when there are
- * none, or they are malformed or from another host. */
-bool lm_step_model_file_for_host(const lm_host *host, lm_step_model_file *f, char *err, size_t err_size);
+/* The models calibrated on `host` at `path` (NULL: the default path) into *f; false (with why in err)
+ * when there are none, or they are malformed or from another host. */
+bool lm_step_model_file_for_host(const lm_host *host, const char *path, lm_step_model_file *f, char *err,
+                                 size_t err_size);
 
 /* What identifies a host for its models: CPU brand, microarchitecture, hardware threads, cache sizes
  * and the instruction sets its kernels may use. */

@@ -8,6 +8,7 @@
 
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/isa_caps.h"
 #include "tools/npy_file.h"
 #include "tools/thread_counts.h"
 #include "bench/host/host.h"
@@ -82,18 +83,14 @@ static int parse(int argc, char **argv, const lm_host *host, infer_options *o) {
                            : LM_EXIT_OK;
 }
 
-/* The instruction sets kernels may use: up to --isa, else as LATMAC_ISA says. */
+/* The instruction sets kernels may use: up to the one cap --isa or LATMAC_ISA names, as `latmac run`
+ * chooses its caps. */
 static int usable_isas(const lm_host *host, const char *isa, unsigned *isas) {
-    if (!isa) {
-        char err[256];
-        return lm_isas_from_env(host, isas, err, sizeof err) == 0 ? LM_EXIT_OK : lm_cli_usage_error("infer", "%s", err);
-    }
-    const int set = lm_isa_from_name(isa);
-    if (set < 0) return lm_cli_usage_error("infer", "--isa: '%s': expected avx512, avx2 or reference", isa);
-    if (!(lm_usable_isas(host) & LM_ISA_BIT(set)))
-        return lm_cli_usage_error("infer", "--isa: this host cannot run %s", isa);
-    *isas = lm_isas_up_to(lm_usable_isas(host), (lm_isa)set);
-    return LM_EXIT_OK;
+    lm_isa cap;
+    size_t count;
+    const int status = lm_choose_isa_caps("infer", host, isa, &cap, 1, &count);
+    if (status == LM_EXIT_OK) *isas = lm_isas_up_to(lm_usable_isas(host), cap);
+    return status;
 }
 
 /* The network for an input of batch x height x width (0: its default). */
@@ -105,10 +102,10 @@ static lm_graph *build(const infer_options *o, int batch, int height, int width)
             return NULL;
         }
         lm_graph *g = lm_zoo_build(net, batch ? batch : 1, height ? height : 224, width ? width : 224);
-        if (!g) fputs("latmac infer: out of memory\n", stderr);
-        else if (lm_graph_error(g)) fprintf(stderr, "latmac infer: %s\n", lm_graph_error(g));
-        if (g && lm_graph_error(g)) lm_graph_destroy(g), g = NULL;
-        return g;
+        if (g && !lm_graph_error(g)) return g;
+        fprintf(stderr, "latmac infer: %s\n", g ? lm_graph_error(g) : "out of memory");
+        lm_graph_destroy(g);
+        return NULL;
     }
     char err[512];
     lm_graph *g = lm_onnx_import(o->model, batch, height, width, err, sizeof err);

@@ -195,7 +195,8 @@ static int calibrate(const predict_options *o, const lm_host *host) {
                                          {"near_gbytes_per_s", "near GB/s", 0}, {"far_gbytes_per_s", "far GB/s", 0},
                                          {"median_error", "median |error|", 0}, {0}};
         if (lm_rows_write(stdout, rows, cols, o->format) != 0) status = LM_EXIT_FAILURE;
-        printf("calibrated in %.0f s; models saved to %s\n", f.calibration_seconds, o->calibration);
+        fprintf(o->format == LM_FORMAT_TEXT ? stdout : stderr, "calibrated in %.0f s; models saved to %s\n",
+                f.calibration_seconds, o->calibration); /* CSV and JSON on stdout stay parseable */
     }
     json_decref(rows);
     return status;
@@ -341,13 +342,8 @@ static void compare_proxies(const network *nets, int n, const double *predicted,
 static int predict(const predict_options *o, const lm_host *host) {
     char err[512];
     lm_step_model_file file;
-    if (lm_step_model_file_read(o->calibration, &file, err, sizeof err) != 0)
+    if (!lm_step_model_file_for_host(host, o->calibration, &file, err, sizeof err))
         return fprintf(stderr, "latmac predict: %s (calibrate with 'latmac predict --calibrate')\n", err), LM_EXIT_USAGE;
-    char fingerprint[sizeof file.fingerprint];
-    lm_step_model_fingerprint(host, fingerprint, sizeof fingerprint);
-    if (strcmp(fingerprint, file.fingerprint) != 0)
-        return fprintf(stderr, "latmac predict: %s was calibrated on another host (%s); calibrate here with "
-                               "'latmac predict --calibrate'\n", o->calibration, file.fingerprint), LM_EXIT_USAGE;
     lm_results_file against = {0};
     if (o->against) {
         json_t *doc = lm_json_file_load(o->against, err, sizeof err);

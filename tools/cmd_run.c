@@ -512,7 +512,7 @@ static int run(options *o, lm_host *host, int argc, char **argv) {
     /* Predictions beside the networks' times when this host has calibrated step models (latmac predict). */
     static lm_step_model_file predictors;
     char why[512];
-    const bool predicted = lm_step_model_file_for_host(host, &predictors, why, sizeof why);
+    const bool predicted = lm_step_model_file_for_host(host, NULL, &predictors, why, sizeof why);
     const lm_net_models models = {.paths = o->model_paths, .count = o->model_count,
                                   .predictors = predicted ? predictors.models : NULL,
                                   .predictor_count = predicted ? predictors.count : 0};

@@ -15,7 +15,7 @@
 #include "bench/stats/summary.h"
 #include "kernels/error.h"
 
-/* Each thread's share of the buffer that pushes a kernel's data out of the private caches. */
+/* The buffer whose writing pushes a kernel's data out of the caches, a share per thread. */
 typedef struct eviction {
     unsigned char *buffer;
     size_t per_thread;
@@ -28,24 +28,27 @@ static void evict_task(void *context, size_t task, int thread) {
     for (size_t i = 0; i < e->per_thread; i += 64) p[i] = (unsigned char)(p[i] + 1);
 }
 
+/* The largest cache of the host, of all (shared: the last level) or only of those a core has alone; 0
+ * when the probe knows none. */
+static uint64_t largest_cache(const lm_host *host, bool private_only) {
+    uint64_t largest = 0;
+    for (size_t i = 0; i < host->cache_count; i++) {
+        const lm_host_cache *c = &host->caches[i];
+        if ((!private_only || c->cores_per_instance == 1) && c->size_bytes > largest) largest = c->size_bytes;
+    }
+    return largest;
+}
+
 /* Each thread's share of twice the largest cache (a shared last level, on most hosts), and at least
  * twice its core's private caches; 64 MiB in all when the probe knows no cache. */
 static size_t eviction_bytes_per_thread(const lm_host *host, int threads) {
-    uint64_t largest = 0, private_largest = 0;
-    for (size_t i = 0; i < host->cache_count; i++) {
-        const lm_host_cache *c = &host->caches[i];
-        if (c->size_bytes > largest) largest = c->size_bytes;
-        if (c->cores_per_instance == 1 && c->size_bytes > private_largest) private_largest = c->size_bytes;
-    }
+    const uint64_t largest = largest_cache(host, false), private_largest = largest_cache(host, true);
     const size_t share = largest ? 2 * (size_t)largest / (size_t)threads : ((size_t)64 << 20) / (size_t)threads;
     return share > 2 * private_largest ? share : 2 * (size_t)private_largest;
 }
 
 double lm_calibration_near_limit(const lm_host *host, int threads) {
-    uint64_t largest = 0;
-    for (size_t i = 0; i < host->cache_count; i++)
-        if (host->caches[i].cores_per_instance == 1 && host->caches[i].size_bytes > largest)
-            largest = host->caches[i].size_bytes;
+    const uint64_t largest = largest_cache(host, true);
     return (double)(largest ? largest : (uint64_t)1 << 20) * threads;
 }
 
